@@ -1,0 +1,158 @@
+//! Tencent error codes → Logto `ConnectorErrorCodes`.
+//!
+//! Logto turns the code into the HTTP status the user sees (429 for rate limits, 400 for
+//! config problems), so the class decides whether an operator, the user, or nobody can fix it.
+
+/// The `ConnectorErrorCodes` values this connector produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    General,
+    InvalidConfig,
+    InvalidRequestParameters,
+    InvalidResponse,
+    TemplateNotFound,
+    RateLimitExceeded,
+    /// Falls back to `rate_limit_exceeded` in the JS shim when the host kit predates it (5.1.0).
+    UsageLimitExceeded,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::General => "general",
+            Self::InvalidConfig => "invalid_config",
+            Self::InvalidRequestParameters => "invalid_request_parameters",
+            Self::InvalidResponse => "invalid_response",
+            Self::TemplateNotFound => "template_not_found",
+            Self::RateLimitExceeded => "rate_limit_exceeded",
+            Self::UsageLimitExceeded => "usage_limit_exceeded",
+        }
+    }
+}
+
+/// The classes of the reference's error table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TencentErrorClass {
+    /// Wrong SecretId/SecretKey, SmsSdkAppId, IP allow-list, region.
+    Credentials,
+    /// Sign name, template or template parameters not approved or not matching.
+    SignOrTemplate,
+    /// The destination number is malformed, blocked or unsupported.
+    Destination,
+    /// Tencent's per-number frequency control.
+    PerNumberRate,
+    /// Account-wide daily quota, balance or arrears.
+    AccountQuota,
+    /// API request rate; safe to retry because the request was refused, not delivered.
+    ApiRate,
+    /// The local clock is off; re-signing with the server's time can fix it.
+    ClockSkew,
+    /// Server-side trouble, or a code this connector does not know.
+    Transient,
+}
+
+impl TencentErrorClass {
+    pub fn error_code(self) -> ErrorCode {
+        match self {
+            Self::Credentials | Self::SignOrTemplate => ErrorCode::InvalidConfig,
+            Self::Destination => ErrorCode::InvalidRequestParameters,
+            Self::PerNumberRate | Self::ApiRate => ErrorCode::RateLimitExceeded,
+            Self::AccountQuota => ErrorCode::UsageLimitExceeded,
+            Self::ClockSkew | Self::Transient => ErrorCode::General,
+        }
+    }
+}
+
+/// Classifies a Tencent `Error.Code` or `SendStatusSet[].Code`.
+pub fn classify_tencent_code(code: &str) -> TencentErrorClass {
+    use TencentErrorClass::*;
+    match code {
+        "AuthFailure.SignatureExpire" | "InternalError.RequestTimeException" => ClockSkew,
+        "UnauthorizedOperation.ServiceSuspendDueToArrears"
+        | "UnauthorizedOperation.SerivceSuspendDueToArrears"
+        | "FailedOperation.InsufficientBalanceInSmsPackage"
+        | "LimitExceeded.AppDailyLimit"
+        | "LimitExceeded.AppMainlandChinaDailyLimit"
+        | "LimitExceeded.AppGlobalDailyLimit"
+        | "LimitExceeded.AppCountryOrRegionDailyLimit"
+        | "LimitExceeded.DailyLimit" => AccountQuota,
+        "UnauthorizedOperation.IndividualUserMarketingSmsPermissionDeny"
+        | "FailedOperation.SignatureIncorrectOrUnapproved"
+        | "FailedOperation.TemplateIncorrectOrUnapproved"
+        | "FailedOperation.TemplateUnapprovedOrNotExist"
+        | "FailedOperation.TemplateParamSetNotMatchApprovedTemplate"
+        | "FailedOperation.ContainSensitiveWord"
+        | "FailedOperation.MarketingSendTimeConstraint"
+        | "InvalidParameterValue.TemplateParameterFormatError"
+        | "InvalidParameterValue.TemplateParameterLengthLimit"
+        | "InvalidParameterValue.ProhibitedUseUrlInTemplateParameter"
+        | "InvalidParameterValue.ContentLengthLimit"
+        | "UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone"
+        | "UnsupportedOperation.GlobalTemplateToChineseMainlandPhone" => SignOrTemplate,
+        "InvalidParameterValue.IncorrectPhoneNumber"
+        | "FailedOperation.PhoneNumberParseFail"
+        | "FailedOperation.PhoneNumberInBlacklist"
+        | "UnsupportedOperation.UnsupportedRegion"
+        | "UnsupportedOperation.UnsuportedRegion"
+        | "UnsupportedOperation.ContainDomesticAndInternationalPhoneNumber"
+        | "LimitExceeded.AppCountryOrRegionInBlacklist" => Destination,
+        "LimitExceeded.GlobalSmsSendingRateLimit" => PerNumberRate,
+        "InvalidParameterValue.SdkAppIdNotExist"
+        | "AuthFailure.SecretIdNotFound"
+        | "AuthFailure.InvalidSecretId"
+        | "AuthFailure.SignatureFailure"
+        | "AuthFailure.TokenFailure"
+        | "AuthFailure.MFAFailure"
+        | "AuthFailure.UnauthorizedOperation"
+        | "UnsupportedRegion"
+        | "IpInBlacklist"
+        | "IpNotInWhitelist" => Credentials,
+        _ if code.starts_with("LimitExceeded.PhoneNumber")
+            || code == "LimitExceeded.DeliveryFrequencyLimit" =>
+        {
+            PerNumberRate
+        }
+        _ if code == "RequestLimitExceeded" || code.starts_with("RequestLimitExceeded.") => ApiRate,
+        _ if code == "UnauthorizedOperation" || code.starts_with("UnauthorizedOperation.") => {
+            Credentials
+        }
+        _ => Transient,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_table_examples_map_to_their_codes() {
+        let cases = [
+            ("AuthFailure.SecretIdNotFound", ErrorCode::InvalidConfig),
+            ("AuthFailure.SignatureFailure", ErrorCode::InvalidConfig),
+            ("UnauthorizedOperation.SmsSdkAppIdVerifyFail", ErrorCode::InvalidConfig),
+            ("FailedOperation.SignatureIncorrectOrUnapproved", ErrorCode::InvalidConfig),
+            ("FailedOperation.TemplateIncorrectOrUnapproved", ErrorCode::InvalidConfig),
+            ("FailedOperation.TemplateParamSetNotMatchApprovedTemplate", ErrorCode::InvalidConfig),
+            ("InvalidParameterValue.IncorrectPhoneNumber", ErrorCode::InvalidRequestParameters),
+            ("FailedOperation.PhoneNumberParseFail", ErrorCode::InvalidRequestParameters),
+            ("FailedOperation.PhoneNumberInBlacklist", ErrorCode::InvalidRequestParameters),
+            ("UnsupportedOperation.UnsupportedRegion", ErrorCode::InvalidRequestParameters),
+            ("LimitExceeded.PhoneNumberDailyLimit", ErrorCode::RateLimitExceeded),
+            ("LimitExceeded.PhoneNumberThirtySecondLimit", ErrorCode::RateLimitExceeded),
+            ("LimitExceeded.PhoneNumberOneHourLimit", ErrorCode::RateLimitExceeded),
+            ("LimitExceeded.DeliveryFrequencyLimit", ErrorCode::RateLimitExceeded),
+            ("LimitExceeded.AppDailyLimit", ErrorCode::UsageLimitExceeded),
+            ("FailedOperation.InsufficientBalanceInSmsPackage", ErrorCode::UsageLimitExceeded),
+            ("UnauthorizedOperation.ServiceSuspendDueToArrears", ErrorCode::UsageLimitExceeded),
+            ("RequestLimitExceeded", ErrorCode::RateLimitExceeded),
+            ("RequestLimitExceeded.UinLimitExceeded", ErrorCode::RateLimitExceeded),
+            ("AuthFailure.SignatureExpire", ErrorCode::General),
+            ("InternalError.RequestTimeException", ErrorCode::General),
+            ("InternalError.Timeout", ErrorCode::General),
+            ("SomethingNew.NobodyKnows", ErrorCode::General),
+        ];
+        for (code, expected) in cases {
+            assert_eq!(classify_tencent_code(code).error_code(), expected, "{code}");
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! The SendSms client: one pooled HTTPS client per process, timeouts, safe retries and
+//! clock-skew recovery.
+//!
+//! SendSms is not idempotent (no ClientToken), so a request is retried only when it cannot
+//! have been delivered: the connection was never established, or Tencent refused it with
+//! `RequestLimitExceeded*`. A timeout or a reset after the body went out is final, because
+//! retrying it could send the user two codes.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use crate::classify::{classify_tencent_code, ErrorCode, TencentErrorClass};
+use crate::clock::{parse_http_date, Clock, SystemClock};
+use crate::failure::ConnectorFailure;
+use crate::request::SendSmsRequest;
+use crate::response::{parse_send_sms_response, SendResult, TencentReply, MAX_RESPONSE_BYTES};
+
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+pub const MAX_RETRIES: u32 = 2;
+const BACKOFF_BASE: Duration = Duration::from_millis(100);
+
+/// How the client is built; `Default` is what production uses.
+pub struct ClientOptions {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub max_retries: u32,
+    pub clock: Arc<dyn Clock>,
+    /// Extra trusted root certificates (PEM), for tests against a local HTTPS server.
+    pub extra_root_certificates_pem: Vec<Vec<u8>>,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: CONNECT_TIMEOUT,
+            request_timeout: REQUEST_TIMEOUT,
+            max_retries: MAX_RETRIES,
+            clock: Arc::new(SystemClock),
+            extra_root_certificates_pem: Vec::new(),
+        }
+    }
+}
+
+pub struct SmsClient {
+    http: reqwest::Client,
+    clock: Arc<dyn Clock>,
+    max_retries: u32,
+    /// Seconds to add to the local clock, learned from Tencent's `Date` header.
+    clock_offset: AtomicI64,
+}
+
+impl SmsClient {
+    pub fn new(options: ClientOptions) -> Result<Self, ConnectorFailure> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.request_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::none());
+        if !options.extra_root_certificates_pem.is_empty() {
+            let mut certs = Vec::new();
+            for pem in &options.extra_root_certificates_pem {
+                certs.push(reqwest::Certificate::from_pem(pem).map_err(|_| {
+                    ConnectorFailure::new(ErrorCode::General, "an extra root certificate is not valid PEM")
+                })?);
+            }
+            builder = builder.tls_certs_merge(certs);
+        }
+        let http = builder.build().map_err(|e| {
+            ConnectorFailure::new(ErrorCode::General, format!("cannot build the HTTP client: {}", root_cause(&e)))
+        })?;
+        Ok(Self {
+            http,
+            clock: options.clock,
+            max_retries: options.max_retries,
+            clock_offset: AtomicI64::new(0),
+        })
+    }
+
+    /// The process-wide client, created on first use.
+    pub fn shared() -> Result<&'static SmsClient, ConnectorFailure> {
+        static SHARED: OnceLock<SmsClient> = OnceLock::new();
+        if let Some(client) = SHARED.get() {
+            return Ok(client);
+        }
+        let client = SmsClient::new(ClientOptions::default())?;
+        Ok(SHARED.get_or_init(|| client))
+    }
+
+    /// The clock correction currently applied, in seconds.
+    pub fn clock_offset(&self) -> i64 {
+        self.clock_offset.load(Ordering::Relaxed)
+    }
+
+    fn now(&self) -> i64 {
+        self.clock.now_unix() + self.clock_offset()
+    }
+
+    /// Sends `request`, retrying only what is safe to retry.
+    pub async fn send(&self, request: &SendSmsRequest) -> Result<SendResult, ConnectorFailure> {
+        let mut retries = 0;
+        let mut clock_corrected = false;
+        loop {
+            let answer = match self.post(request).await {
+                Ok(answer) => answer,
+                Err(error) if error.is_connect() && retries < self.max_retries => {
+                    backoff(retries).await;
+                    retries += 1;
+                    continue;
+                }
+                Err(error) => return Err(network_failure(&error, &request.host)),
+            };
+            let reply = answer.reply?;
+            let (code, message, request_id) = match reply {
+                TencentReply::Sent(result) => return Ok(result),
+                TencentReply::Refused { code, message, request_id } => (code, message, request_id),
+            };
+            match classify_tencent_code(&code) {
+                TencentErrorClass::ApiRate if retries < self.max_retries => {
+                    backoff(retries).await;
+                    retries += 1;
+                }
+                TencentErrorClass::ClockSkew
+                    if code == "AuthFailure.SignatureExpire" && !clock_corrected && answer.server_time.is_some() =>
+                {
+                    let server_time = answer.server_time.unwrap_or_default();
+                    let local = self.clock.now_unix();
+                    self.clock_offset.store(server_time - local, Ordering::Relaxed);
+                    clock_corrected = true;
+                }
+                _ => return Err(ConnectorFailure::from_tencent(&code, &message, request_id.as_deref())),
+            }
+        }
+    }
+
+    async fn post(&self, request: &SendSmsRequest) -> Result<Answer, reqwest::Error> {
+        let mut builder = self.http.post(&request.url).body(request.body.clone());
+        for (name, value) in request.headers(self.now()) {
+            builder = builder.header(name, value);
+        }
+        let mut response = builder.send().await?;
+        let status = response.status();
+        let server_time = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_http_date);
+        if status != reqwest::StatusCode::OK {
+            return Ok(Answer {
+                server_time,
+                reply: Err(ConnectorFailure::new(
+                    ErrorCode::General,
+                    format!("Tencent SMS answered HTTP {status}"),
+                )),
+            });
+        }
+        if response.content_length().is_some_and(|len| len > MAX_RESPONSE_BYTES as u64) {
+            return Ok(Answer {
+                server_time,
+                reply: Err(oversize()),
+            });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Ok(Answer {
+                    server_time,
+                    reply: Err(oversize()),
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer {
+            server_time,
+            reply: parse_send_sms_response(&body),
+        })
+    }
+}
+
+/// One HTTP exchange that completed: the server's clock and what it said.
+struct Answer {
+    server_time: Option<i64>,
+    reply: Result<TencentReply, ConnectorFailure>,
+}
+
+fn oversize() -> ConnectorFailure {
+    ConnectorFailure::new(
+        ErrorCode::InvalidResponse,
+        "Tencent SMS returned a malformed response: the body is larger than 1 MiB",
+    )
+}
+
+/// Jittered exponential backoff: 100 ms, 200 ms, … each ±50 %.
+async fn backoff(retry: u32) {
+    let base = BACKOFF_BASE.as_millis() as u64 * (1 << retry.min(6));
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u32(retry);
+    let jitter = hasher.finish() % (base + 1);
+    tokio::time::sleep(Duration::from_millis(base / 2 + jitter)).await;
+}
+
+/// The innermost cause, which names the real problem (refused, DNS, certificate…).
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+fn network_failure(error: &reqwest::Error, host: &str) -> ConnectorFailure {
+    let cause = root_cause(error);
+    let description = if error.is_timeout() {
+        format!(
+            "Tencent SMS at {host} did not answer in time ({cause}); the message may or may not have been sent, so it was not retried"
+        )
+    } else if error.is_connect() {
+        format!("could not connect to Tencent SMS at {host}: {cause}")
+    } else {
+        format!("the request to Tencent SMS at {host} failed: {cause}")
+    };
+    ConnectorFailure::new(ErrorCode::General, description)
+}

@@ -1,0 +1,359 @@
+//! The connector config and its validation.
+//!
+//! Logto shows the guard's `ZodError` to the admin, so validation reports **every** problem at
+//! once in zod's issue shape (`code`, `path`, `message`, `expected`/`received`), and the JS shim
+//! wraps the issues in the host's `ZodError`. Every config the official connector's guard
+//! accepts and that could ever have worked against Tencent is accepted here.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::endpoint::Endpoint;
+use crate::secret::SecretKey;
+use crate::template::{Template, REQUIRED_USAGE_TYPES, TEMPLATE_CODE_PLACEHOLDER};
+
+/// Longest string accepted for any single field: far above any real value, far below abuse.
+const MAX_FIELD_CHARS: usize = 512;
+const MAX_TEMPLATES: usize = 100;
+
+/// A validated connector config.
+#[derive(Debug, Clone)]
+pub struct ConnectorConfig {
+    pub access_key_id: String,
+    pub access_key_secret: SecretKey,
+    pub sign_name: String,
+    pub sdk_app_id: String,
+    pub region: String,
+    pub templates: Vec<Template>,
+    pub endpoint: Endpoint,
+    pub sender_id: Option<String>,
+}
+
+/// One validation problem, serialized exactly like a zod issue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConfigIssue {
+    pub code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validation: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<usize>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inclusive: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exact: Option<bool>,
+    pub path: Vec<Value>,
+    pub message: String,
+}
+
+impl ConfigIssue {
+    fn base(code: &'static str, path: &[Value], message: String) -> Self {
+        Self {
+            code,
+            expected: None,
+            received: None,
+            validation: None,
+            minimum: None,
+            maximum: None,
+            kind: None,
+            inclusive: None,
+            exact: None,
+            path: path.to_vec(),
+            message,
+        }
+    }
+
+    fn invalid_type(path: &[Value], expected: &'static str, value: Option<&Value>) -> Self {
+        let received = zod_type_name(value);
+        let message = if received == "undefined" {
+            "Required".to_owned()
+        } else {
+            format!("Expected {expected}, received {received}")
+        };
+        Self {
+            expected: Some(expected),
+            received: Some(received),
+            ..Self::base("invalid_type", path, message)
+        }
+    }
+
+    fn too_small(path: &[Value], kind: &'static str, minimum: usize) -> Self {
+        let message = match kind {
+            "string" => format!("String must contain at least {minimum} character(s)"),
+            _ => format!("Array must contain at least {minimum} element(s)"),
+        };
+        Self {
+            minimum: Some(minimum),
+            kind: Some(kind),
+            inclusive: Some(true),
+            exact: Some(false),
+            ..Self::base("too_small", path, message)
+        }
+    }
+
+    fn too_big(path: &[Value], kind: &'static str, maximum: usize) -> Self {
+        let message = match kind {
+            "string" => format!("String must contain at most {maximum} character(s)"),
+            _ => format!("Array must contain at most {maximum} element(s)"),
+        };
+        Self {
+            maximum: Some(maximum),
+            kind: Some(kind),
+            inclusive: Some(true),
+            exact: Some(false),
+            ..Self::base("too_big", path, message)
+        }
+    }
+
+    fn regex(path: &[Value], message: String) -> Self {
+        Self {
+            validation: Some("regex"),
+            ..Self::base("invalid_string", path, message)
+        }
+    }
+
+    fn custom(path: &[Value], message: String) -> Self {
+        Self::base("custom", path, message)
+    }
+
+    /// `Error in key path "a.b": message`, the way Logto prints zod issues.
+    pub fn describe(&self) -> String {
+        let path: Vec<String> = self
+            .path
+            .iter()
+            .map(|p| match p {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        if path.is_empty() {
+            self.message.clone()
+        } else {
+            format!("{}: {}", path.join("."), self.message)
+        }
+    }
+}
+
+/// zod's name for a parsed value type (`ZodParsedType`).
+fn zod_type_name(value: Option<&Value>) -> &'static str {
+    match value {
+        None => "undefined",
+        Some(Value::Null) => "null",
+        Some(Value::Bool(_)) => "boolean",
+        Some(Value::Number(_)) => "number",
+        Some(Value::String(_)) => "string",
+        Some(Value::Array(_)) => "array",
+        Some(Value::Object(_)) => "object",
+    }
+}
+
+fn key(name: &str) -> Value {
+    Value::String(name.to_owned())
+}
+
+/// Collects issues while reading fields, so every problem is reported together.
+struct Reader<'a> {
+    issues: &'a mut Vec<ConfigIssue>,
+}
+
+impl Reader<'_> {
+    /// A required string of 1..=MAX_FIELD_CHARS characters.
+    fn required_string(&mut self, object: &Map<String, Value>, path: &[Value], name: &str) -> Option<String> {
+        let path = [path, &[key(name)]].concat();
+        match object.get(name) {
+            Some(Value::String(s)) => self.check_length(&path, s).then(|| s.clone()),
+            other => {
+                self.issues.push(ConfigIssue::invalid_type(&path, "string", other));
+                None
+            }
+        }
+    }
+
+    /// An optional string: absent, `null` and `""` all mean "not set" (Logto's form drops
+    /// empty fields, and older saved configs may hold `null`).
+    fn optional_string(&mut self, object: &Map<String, Value>, path: &[Value], name: &str) -> Option<String> {
+        let path = [path, &[key(name)]].concat();
+        match object.get(name) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.is_empty() => None,
+            Some(Value::String(s)) => self.check_length(&path, s).then(|| s.clone()),
+            other => {
+                self.issues.push(ConfigIssue::invalid_type(&path, "string", other));
+                None
+            }
+        }
+    }
+
+    fn check_length(&mut self, path: &[Value], s: &str) -> bool {
+        if s.is_empty() {
+            self.issues.push(ConfigIssue::too_small(path, "string", 1));
+            return false;
+        }
+        if s.chars().count() > MAX_FIELD_CHARS {
+            self.issues.push(ConfigIssue::too_big(path, "string", MAX_FIELD_CHARS));
+            return false;
+        }
+        true
+    }
+
+    fn digits_only(&mut self, path: &[Value], name: &str, value: Option<String>) -> Option<String> {
+        let value = value?;
+        if value.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(value);
+        }
+        let path = [path, &[key(name)]].concat();
+        self.issues
+            .push(ConfigIssue::regex(&path, format!("{name} must contain digits only")));
+        None
+    }
+}
+
+/// `^[a-z]{2,}-[a-z0-9-]+$`, e.g. `ap-guangzhou`.
+fn is_valid_region(region: &str) -> bool {
+    let Some((area, rest)) = region.split_once('-') else {
+        return false;
+    };
+    area.len() >= 2
+        && area.bytes().all(|b| b.is_ascii_lowercase())
+        && !rest.is_empty()
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Validates a raw config as stored by Logto.
+pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue>> {
+    let mut issues = Vec::new();
+    let Value::Object(object) = input else {
+        return Err(vec![ConfigIssue::invalid_type(&[], "object", Some(input))]);
+    };
+    let mut reader = Reader { issues: &mut issues };
+    let access_key_id = reader.required_string(object, &[], "accessKeyId");
+    let access_key_secret = reader.required_string(object, &[], "accessKeySecret");
+    let sign_name = reader.required_string(object, &[], "signName");
+    let sdk_app_id = reader.required_string(object, &[], "sdkAppId");
+    let sdk_app_id = reader.digits_only(&[], "sdkAppId", sdk_app_id);
+    let region = reader.required_string(object, &[], "region");
+    let region = region.filter(|r| {
+        let ok = is_valid_region(r);
+        if !ok {
+            reader.issues.push(ConfigIssue::regex(
+                &[key("region")],
+                "region must look like `ap-guangzhou` (lowercase, e.g. ap-guangzhou, ap-singapore)".into(),
+            ));
+        }
+        ok
+    });
+    let templates = read_templates(&mut reader, object.get("templates"));
+    let endpoint = reader
+        .optional_string(object, &[], "endpoint")
+        .map(|raw| Endpoint::parse(&raw))
+        .transpose()
+        .unwrap_or_else(|message| {
+            reader.issues.push(ConfigIssue::custom(&[key("endpoint")], message));
+            None
+        });
+    let sender_id = reader.optional_string(object, &[], "senderId");
+
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    let (Some(access_key_id), Some(secret), Some(sign_name), Some(sdk_app_id), Some(region), Some(templates)) =
+        (access_key_id, access_key_secret, sign_name, sdk_app_id, region, templates)
+    else {
+        unreachable!("every missing field pushed an issue");
+    };
+    Ok(ConnectorConfig {
+        access_key_id,
+        access_key_secret: SecretKey::new(secret),
+        sign_name,
+        sdk_app_id,
+        region,
+        templates,
+        endpoint: endpoint.unwrap_or_default(),
+        sender_id,
+    })
+}
+
+fn read_templates(reader: &mut Reader<'_>, value: Option<&Value>) -> Option<Vec<Template>> {
+    let path = [key("templates")];
+    let Some(Value::Array(items)) = value else {
+        reader
+            .issues
+            .push(ConfigIssue::invalid_type(&path, "array", value));
+        return None;
+    };
+    if items.len() > MAX_TEMPLATES {
+        reader
+            .issues
+            .push(ConfigIssue::too_big(&path, "array", MAX_TEMPLATES));
+        return None;
+    }
+    let before = reader.issues.len();
+    let mut templates = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let item_path = [key("templates"), Value::from(index)];
+        let Value::Object(object) = item else {
+            reader
+                .issues
+                .push(ConfigIssue::invalid_type(&item_path, "object", Some(item)));
+            continue;
+        };
+        let usage_type = reader.required_string(object, &item_path, "usageType");
+        let template_code = reader.required_string(object, &item_path, "templateCode");
+        // The admin console pre-fills unused rows with this placeholder; the official connector
+        // accepts it, so it is kept and treated as "no template for this usage type".
+        let template_code = match template_code {
+            Some(code) if code == TEMPLATE_CODE_PLACEHOLDER => Some(code),
+            other => reader.digits_only(&item_path, "templateCode", other),
+        };
+        let international = match object.get("international") {
+            None | Some(Value::Null) => Some(false),
+            Some(Value::Bool(b)) => Some(*b),
+            other => {
+                let path = [&item_path[..], &[key("international")]].concat();
+                reader
+                    .issues
+                    .push(ConfigIssue::invalid_type(&path, "boolean", other));
+                None
+            }
+        };
+        let sign_name = reader.optional_string(object, &item_path, "signName");
+        if let (Some(usage_type), Some(template_code), Some(international)) =
+            (usage_type, template_code, international)
+        {
+            templates.push(Template {
+                usage_type,
+                template_code,
+                international,
+                sign_name,
+            });
+        }
+    }
+    let missing: Vec<&str> = REQUIRED_USAGE_TYPES
+        .iter()
+        .copied()
+        .filter(|required| {
+            !items
+                .iter()
+                .any(|item| item.get("usageType").and_then(Value::as_str) == Some(*required))
+        })
+        .collect();
+    if !missing.is_empty() {
+        reader.issues.push(ConfigIssue::custom(
+            &path,
+            format!(
+                "Template with UsageType ({}) should be provided!",
+                missing.join(", ")
+            ),
+        ));
+    }
+    (reader.issues.len() == before).then_some(templates)
+}

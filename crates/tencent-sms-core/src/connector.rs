@@ -1,0 +1,31 @@
+//! `sendMessage` steps 2–10: validate, pick the template, build, sign, send, classify.
+
+use serde_json::Value;
+
+use crate::client::SmsClient;
+use crate::classify::ErrorCode;
+use crate::config::{validate_config, ConnectorConfig};
+use crate::failure::ConnectorFailure;
+use crate::message::{parse_message_data, MessageData};
+use crate::phone::normalize_e164;
+use crate::request::SendSmsRequest;
+use crate::response::SendResult;
+use crate::template::select_template;
+
+/// Builds the request for one message, or says why nothing may be sent.
+pub fn prepare_send(config: &ConnectorConfig, data: &MessageData) -> Result<SendSmsRequest, ConnectorFailure> {
+    let to = normalize_e164(&data.to).map_err(|e| {
+        ConnectorFailure::new(ErrorCode::InvalidRequestParameters, format!("invalid phone number: {e}"))
+    })?;
+    let template = select_template(&config.templates, &data.usage_type, !to.is_mainland_china())
+        .ok_or_else(|| ConnectorFailure::template_not_found(&data.usage_type))?;
+    Ok(SendSmsRequest::new(config, template, &to, &data.template_params))
+}
+
+/// The whole send: raw config and data in, Tencent's result or a classified failure out.
+pub async fn send_message(client: &SmsClient, config: &Value, data: &Value) -> Result<SendResult, ConnectorFailure> {
+    let config = validate_config(config).map_err(ConnectorFailure::invalid_config)?;
+    let data = parse_message_data(data)?;
+    let request = prepare_send(&config, &data)?;
+    client.send(&request).await
+}

@@ -1,0 +1,197 @@
+//! Where SendSms requests go.
+//!
+//! The endpoint is operator input that decides where the credentials are sent, so it is parsed
+//! strictly: a bare host or an `https://host[:port]` URL, and plain `http://` only to loopback
+//! (the emulator). No userinfo, path, query or fragment.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+pub const DEFAULT_HOST: &str = "sms.tencentcloudapi.com";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The URL the request is posted to, always ending in `/`.
+    pub url: String,
+    /// The Host header as sent, which is also the `host` that is signed (port only if not default).
+    pub host_header: String,
+}
+
+impl Default for Endpoint {
+    fn default() -> Self {
+        Self::https(DEFAULT_HOST, None)
+    }
+}
+
+impl Endpoint {
+    fn https(host: &str, port: Option<u16>) -> Self {
+        Self::build("https", host, port.filter(|p| *p != 443))
+    }
+
+    fn build(scheme: &str, host: &str, port: Option<u16>) -> Self {
+        let host_header = match port {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        Self {
+            url: format!("{scheme}://{host_header}/"),
+            host_header,
+        }
+    }
+
+    /// Parses the `endpoint` config value; the error says what to fix.
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let (scheme, rest) = match input.split_once("://") {
+            Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
+            None => (String::new(), input),
+        };
+        if !scheme.is_empty() && scheme != "https" && scheme != "http" {
+            return Err(format!(
+                "endpoint scheme `{scheme}` is not supported; use https://"
+            ));
+        }
+        let authority = rest.strip_suffix('/').unwrap_or(rest);
+        if authority.contains(['/', '?', '#']) {
+            return Err("endpoint must be a host or https://host[:port], without path, query or fragment".into());
+        }
+        if authority.contains('@') {
+            return Err("endpoint must not contain credentials (user@host)".into());
+        }
+        let (host, port) = split_host_port(authority)?;
+        let host = host.to_ascii_lowercase();
+        validate_host(&host)?;
+        if scheme == "http" {
+            if !is_loopback(&host) {
+                return Err(
+                    "plain http:// is only allowed to a loopback host (localhost, 127.0.0.0/8, [::1]); use https://"
+                        .into(),
+                );
+            }
+            return Ok(Self::build("http", &host, port.filter(|p| *p != 80)));
+        }
+        Ok(Self::https(&host, port))
+    }
+}
+
+fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), String> {
+    let bad_port = || "endpoint port must be a number from 1 to 65535".to_string();
+    if let Some(rest) = authority.strip_prefix('[') {
+        let (inside, after) = rest
+            .split_once(']')
+            .ok_or("endpoint has an unclosed IPv6 bracket")?;
+        let host = &authority[..inside.len() + 2];
+        return match after {
+            "" => Ok((host, None)),
+            _ => {
+                let port = after.strip_prefix(':').ok_or_else(bad_port)?;
+                Ok((host, Some(parse_port(port).ok_or_else(bad_port)?)))
+            }
+        };
+    }
+    match authority.rsplit_once(':') {
+        Some((host, port)) => Ok((host, Some(parse_port(port).ok_or_else(bad_port)?))),
+        None => Ok((authority, None)),
+    }
+}
+
+fn parse_port(port: &str) -> Option<u16> {
+    if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) || port.len() > 5 {
+        return None;
+    }
+    port.parse().ok().filter(|p| *p != 0)
+}
+
+fn validate_host(host: &str) -> Result<(), String> {
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return inner
+            .parse::<Ipv6Addr>()
+            .map(|_| ())
+            .map_err(|_| "endpoint has an invalid IPv6 address".to_string());
+    }
+    let valid_label = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    if host.is_empty() || host.len() > 253 || !host.split('.').all(valid_label) {
+        return Err(format!("endpoint host `{}` is not a valid host name", truncate(host)));
+    }
+    Ok(())
+}
+
+fn truncate(text: &str) -> String {
+    text.chars().take(64).collect()
+}
+
+/// Loopback hosts: `localhost`, `127.0.0.0/8` and `[::1]`.
+pub fn is_loopback(host: &str) -> bool {
+    if host == "localhost" {
+        return true;
+    }
+    if let Ok(ip) = host.parse::<Ipv4Addr>() {
+        return ip.is_loopback();
+    }
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .and_then(|h| h.parse::<Ipv6Addr>().ok())
+        .is_some_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_the_tencent_host() {
+        let e = Endpoint::default();
+        assert_eq!(e.url, "https://sms.tencentcloudapi.com/");
+        assert_eq!(e.host_header, "sms.tencentcloudapi.com");
+    }
+
+    #[test]
+    fn accepts_a_bare_host_and_https_urls() {
+        let e = Endpoint::parse("sms.intl.tencentcloudapi.com").unwrap();
+        assert_eq!(e.url, "https://sms.intl.tencentcloudapi.com/");
+        let e = Endpoint::parse("https://sms.example.com:8443/").unwrap();
+        assert_eq!(e.url, "https://sms.example.com:8443/");
+        assert_eq!(e.host_header, "sms.example.com:8443");
+        let e = Endpoint::parse("https://SMS.Example.com:443").unwrap();
+        assert_eq!(e.host_header, "sms.example.com");
+    }
+
+    #[test]
+    fn http_only_to_loopback() {
+        assert_eq!(
+            Endpoint::parse("http://127.0.0.1:9000").unwrap().host_header,
+            "127.0.0.1:9000"
+        );
+        assert!(Endpoint::parse("http://localhost:1").is_ok());
+        assert!(Endpoint::parse("http://[::1]:8080").is_ok());
+        assert!(Endpoint::parse("http://127.1.2.3").is_ok());
+        assert!(Endpoint::parse("http://sms.tencentcloudapi.com").is_err());
+        assert!(Endpoint::parse("http://10.0.0.1:80").is_err());
+        assert!(Endpoint::parse("http://localhost.evil.com").is_err());
+    }
+
+    #[test]
+    fn rejects_userinfo_path_query_and_bad_ports() {
+        for bad in [
+            "https://user:pw@sms.tencentcloudapi.com",
+            "https://sms.tencentcloudapi.com/path",
+            "https://sms.tencentcloudapi.com?x=1",
+            "https://sms.tencentcloudapi.com#f",
+            "https://sms.tencentcloudapi.com:0",
+            "https://sms.tencentcloudapi.com:99999",
+            "https://sms.tencentcloudapi.com:",
+            "ftp://sms.tencentcloudapi.com",
+            "sms tencent",
+            "",
+            "https://-bad.com",
+        ] {
+            assert!(Endpoint::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+}

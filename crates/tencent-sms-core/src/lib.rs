@@ -1,0 +1,28 @@
+//! The pure Rust core of `connector-tencent-sms-rs`, testable without Node.
+//!
+//! One module per concern: [`tc3`] signs, [`config`] validates, [`template`] picks the
+//! template, [`phone`] normalizes numbers, [`request`] builds SendSms, [`client`] sends it,
+//! [`response`] reads the answer and [`classify`] maps Tencent codes to Logto's.
+
+pub mod classify;
+pub mod client;
+pub mod clock;
+pub mod config;
+pub mod connector;
+pub mod endpoint;
+pub mod failure;
+pub mod message;
+pub mod metadata;
+pub mod phone;
+pub mod request;
+pub mod response;
+pub mod secret;
+pub mod tc3;
+pub mod template;
+
+pub use classify::{classify_tencent_code, ErrorCode, TencentErrorClass};
+pub use client::{ClientOptions, SmsClient};
+pub use config::{validate_config, ConfigIssue, ConnectorConfig};
+pub use connector::{prepare_send, send_message};
+pub use failure::ConnectorFailure;
+pub use response::SendResult;

@@ -1,0 +1,31 @@
+//! The connector metadata Logto reads: identical to the official connector's in every field
+//! Logto uses (same id, so saved connector rows keep working), plus form items for the new
+//! optional fields. Kept as a data file so the diff against the official one is easy to read.
+
+use serde_json::Value;
+
+pub const CONNECTOR_ID: &str = "tencent-short-message-service";
+pub const METADATA_JSON: &str = include_str!("metadata.json");
+
+pub fn metadata() -> Value {
+    serde_json::from_str(METADATA_JSON).expect("metadata.json is valid JSON")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_official_id_and_marks_the_secret_confidential() {
+        let m = metadata();
+        assert_eq!(m["id"], CONNECTOR_ID);
+        assert_eq!(m["target"], "tencent-sms");
+        let secret = m["formItems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["key"] == "accessKeySecret")
+            .unwrap();
+        assert_eq!(secret["isConfidential"], true);
+    }
+}
