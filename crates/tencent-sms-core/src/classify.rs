@@ -129,23 +129,68 @@ mod tests {
         let cases = [
             ("AuthFailure.SecretIdNotFound", ErrorCode::InvalidConfig),
             ("AuthFailure.SignatureFailure", ErrorCode::InvalidConfig),
-            ("UnauthorizedOperation.SmsSdkAppIdVerifyFail", ErrorCode::InvalidConfig),
-            ("FailedOperation.SignatureIncorrectOrUnapproved", ErrorCode::InvalidConfig),
-            ("FailedOperation.TemplateIncorrectOrUnapproved", ErrorCode::InvalidConfig),
-            ("FailedOperation.TemplateParamSetNotMatchApprovedTemplate", ErrorCode::InvalidConfig),
-            ("InvalidParameterValue.IncorrectPhoneNumber", ErrorCode::InvalidRequestParameters),
-            ("FailedOperation.PhoneNumberParseFail", ErrorCode::InvalidRequestParameters),
-            ("FailedOperation.PhoneNumberInBlacklist", ErrorCode::InvalidRequestParameters),
-            ("UnsupportedOperation.UnsupportedRegion", ErrorCode::InvalidRequestParameters),
-            ("LimitExceeded.PhoneNumberDailyLimit", ErrorCode::RateLimitExceeded),
-            ("LimitExceeded.PhoneNumberThirtySecondLimit", ErrorCode::RateLimitExceeded),
-            ("LimitExceeded.PhoneNumberOneHourLimit", ErrorCode::RateLimitExceeded),
-            ("LimitExceeded.DeliveryFrequencyLimit", ErrorCode::RateLimitExceeded),
+            (
+                "UnauthorizedOperation.SmsSdkAppIdVerifyFail",
+                ErrorCode::InvalidConfig,
+            ),
+            (
+                "FailedOperation.SignatureIncorrectOrUnapproved",
+                ErrorCode::InvalidConfig,
+            ),
+            (
+                "FailedOperation.TemplateIncorrectOrUnapproved",
+                ErrorCode::InvalidConfig,
+            ),
+            (
+                "FailedOperation.TemplateParamSetNotMatchApprovedTemplate",
+                ErrorCode::InvalidConfig,
+            ),
+            (
+                "InvalidParameterValue.IncorrectPhoneNumber",
+                ErrorCode::InvalidRequestParameters,
+            ),
+            (
+                "FailedOperation.PhoneNumberParseFail",
+                ErrorCode::InvalidRequestParameters,
+            ),
+            (
+                "FailedOperation.PhoneNumberInBlacklist",
+                ErrorCode::InvalidRequestParameters,
+            ),
+            (
+                "UnsupportedOperation.UnsupportedRegion",
+                ErrorCode::InvalidRequestParameters,
+            ),
+            (
+                "LimitExceeded.PhoneNumberDailyLimit",
+                ErrorCode::RateLimitExceeded,
+            ),
+            (
+                "LimitExceeded.PhoneNumberThirtySecondLimit",
+                ErrorCode::RateLimitExceeded,
+            ),
+            (
+                "LimitExceeded.PhoneNumberOneHourLimit",
+                ErrorCode::RateLimitExceeded,
+            ),
+            (
+                "LimitExceeded.DeliveryFrequencyLimit",
+                ErrorCode::RateLimitExceeded,
+            ),
             ("LimitExceeded.AppDailyLimit", ErrorCode::UsageLimitExceeded),
-            ("FailedOperation.InsufficientBalanceInSmsPackage", ErrorCode::UsageLimitExceeded),
-            ("UnauthorizedOperation.ServiceSuspendDueToArrears", ErrorCode::UsageLimitExceeded),
+            (
+                "FailedOperation.InsufficientBalanceInSmsPackage",
+                ErrorCode::UsageLimitExceeded,
+            ),
+            (
+                "UnauthorizedOperation.ServiceSuspendDueToArrears",
+                ErrorCode::UsageLimitExceeded,
+            ),
             ("RequestLimitExceeded", ErrorCode::RateLimitExceeded),
-            ("RequestLimitExceeded.UinLimitExceeded", ErrorCode::RateLimitExceeded),
+            (
+                "RequestLimitExceeded.UinLimitExceeded",
+                ErrorCode::RateLimitExceeded,
+            ),
             ("AuthFailure.SignatureExpire", ErrorCode::General),
             ("InternalError.RequestTimeException", ErrorCode::General),
             ("InternalError.Timeout", ErrorCode::General),

@@ -64,13 +64,19 @@ impl SmsClient {
             let mut certs = Vec::new();
             for pem in &options.extra_root_certificates_pem {
                 certs.push(reqwest::Certificate::from_pem(pem).map_err(|_| {
-                    ConnectorFailure::new(ErrorCode::General, "an extra root certificate is not valid PEM")
+                    ConnectorFailure::new(
+                        ErrorCode::General,
+                        "an extra root certificate is not valid PEM",
+                    )
                 })?);
             }
             builder = builder.tls_certs_merge(certs);
         }
         let http = builder.build().map_err(|e| {
-            ConnectorFailure::new(ErrorCode::General, format!("cannot build the HTTP client: {}", root_cause(&e)))
+            ConnectorFailure::new(
+                ErrorCode::General,
+                format!("cannot build the HTTP client: {}", root_cause(&e)),
+            )
         })?;
         Ok(Self {
             http,
@@ -116,7 +122,11 @@ impl SmsClient {
             let reply = answer.reply?;
             let (code, message, request_id) = match reply {
                 TencentReply::Sent(result) => return Ok(result),
-                TencentReply::Refused { code, message, request_id } => (code, message, request_id),
+                TencentReply::Refused {
+                    code,
+                    message,
+                    request_id,
+                } => (code, message, request_id),
             };
             match classify_tencent_code(&code) {
                 TencentErrorClass::ApiRate if retries < self.max_retries => {
@@ -124,14 +134,23 @@ impl SmsClient {
                     retries += 1;
                 }
                 TencentErrorClass::ClockSkew
-                    if code == "AuthFailure.SignatureExpire" && !clock_corrected && answer.server_time.is_some() =>
+                    if code == "AuthFailure.SignatureExpire"
+                        && !clock_corrected
+                        && answer.server_time.is_some() =>
                 {
                     let server_time = answer.server_time.unwrap_or_default();
                     let local = self.clock.now_unix();
-                    self.clock_offset.store(server_time - local, Ordering::Relaxed);
+                    self.clock_offset
+                        .store(server_time - local, Ordering::Relaxed);
                     clock_corrected = true;
                 }
-                _ => return Err(ConnectorFailure::from_tencent(&code, &message, request_id.as_deref())),
+                _ => {
+                    return Err(ConnectorFailure::from_tencent(
+                        &code,
+                        &message,
+                        request_id.as_deref(),
+                    ))
+                }
             }
         }
     }
@@ -157,7 +176,10 @@ impl SmsClient {
                 )),
             });
         }
-        if response.content_length().is_some_and(|len| len > MAX_RESPONSE_BYTES as u64) {
+        if response
+            .content_length()
+            .is_some_and(|len| len > MAX_RESPONSE_BYTES as u64)
+        {
             return Ok(Answer {
                 server_time,
                 reply: Err(oversize()),

@@ -165,12 +165,18 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     /// A required string of 1..=MAX_FIELD_CHARS characters.
-    fn required_string(&mut self, object: &Map<String, Value>, path: &[Value], name: &str) -> Option<String> {
+    fn required_string(
+        &mut self,
+        object: &Map<String, Value>,
+        path: &[Value],
+        name: &str,
+    ) -> Option<String> {
         let path = [path, &[key(name)]].concat();
         match object.get(name) {
             Some(Value::String(s)) => self.check_length(&path, s).then(|| s.clone()),
             other => {
-                self.issues.push(ConfigIssue::invalid_type(&path, "string", other));
+                self.issues
+                    .push(ConfigIssue::invalid_type(&path, "string", other));
                 None
             }
         }
@@ -178,14 +184,20 @@ impl Reader<'_> {
 
     /// An optional string: absent, `null` and `""` all mean "not set" (Logto's form drops
     /// empty fields, and older saved configs may hold `null`).
-    fn optional_string(&mut self, object: &Map<String, Value>, path: &[Value], name: &str) -> Option<String> {
+    fn optional_string(
+        &mut self,
+        object: &Map<String, Value>,
+        path: &[Value],
+        name: &str,
+    ) -> Option<String> {
         let path = [path, &[key(name)]].concat();
         match object.get(name) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if s.is_empty() => None,
             Some(Value::String(s)) => self.check_length(&path, s).then(|| s.clone()),
             other => {
-                self.issues.push(ConfigIssue::invalid_type(&path, "string", other));
+                self.issues
+                    .push(ConfigIssue::invalid_type(&path, "string", other));
                 None
             }
         }
@@ -197,7 +209,8 @@ impl Reader<'_> {
             return false;
         }
         if s.chars().count() > MAX_FIELD_CHARS {
-            self.issues.push(ConfigIssue::too_big(path, "string", MAX_FIELD_CHARS));
+            self.issues
+                .push(ConfigIssue::too_big(path, "string", MAX_FIELD_CHARS));
             return false;
         }
         true
@@ -209,8 +222,10 @@ impl Reader<'_> {
             return Some(value);
         }
         let path = [path, &[key(name)]].concat();
-        self.issues
-            .push(ConfigIssue::regex(&path, format!("{name} must contain digits only")));
+        self.issues.push(ConfigIssue::regex(
+            &path,
+            format!("{name} must contain digits only"),
+        ));
         None
     }
 }
@@ -234,7 +249,9 @@ pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue
     let Value::Object(object) = input else {
         return Err(vec![ConfigIssue::invalid_type(&[], "object", Some(input))]);
     };
-    let mut reader = Reader { issues: &mut issues };
+    let mut reader = Reader {
+        issues: &mut issues,
+    };
     let access_key_id = reader.required_string(object, &[], "accessKeyId");
     let access_key_secret = reader.required_string(object, &[], "accessKeySecret");
     let sign_name = reader.required_string(object, &[], "signName");
@@ -246,7 +263,8 @@ pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue
         if !ok {
             reader.issues.push(ConfigIssue::regex(
                 &[key("region")],
-                "region must look like `ap-guangzhou` (lowercase, e.g. ap-guangzhou, ap-singapore)".into(),
+                "region must look like `ap-guangzhou` (lowercase, e.g. ap-guangzhou, ap-singapore)"
+                    .into(),
             ));
         }
         ok
@@ -257,7 +275,9 @@ pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue
         .map(|raw| Endpoint::parse(&raw))
         .transpose()
         .unwrap_or_else(|message| {
-            reader.issues.push(ConfigIssue::custom(&[key("endpoint")], message));
+            reader
+                .issues
+                .push(ConfigIssue::custom(&[key("endpoint")], message));
             None
         });
     let sender_id = reader.optional_string(object, &[], "senderId");
@@ -265,8 +285,21 @@ pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue
     if !issues.is_empty() {
         return Err(issues);
     }
-    let (Some(access_key_id), Some(secret), Some(sign_name), Some(sdk_app_id), Some(region), Some(templates)) =
-        (access_key_id, access_key_secret, sign_name, sdk_app_id, region, templates)
+    let (
+        Some(access_key_id),
+        Some(secret),
+        Some(sign_name),
+        Some(sdk_app_id),
+        Some(region),
+        Some(templates),
+    ) = (
+        access_key_id,
+        access_key_secret,
+        sign_name,
+        sdk_app_id,
+        region,
+        templates,
+    )
     else {
         unreachable!("every missing field pushed an issue");
     };

@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use crate::client::SmsClient;
 use crate::classify::ErrorCode;
+use crate::client::SmsClient;
 use crate::config::{validate_config, ConnectorConfig};
 use crate::failure::ConnectorFailure;
 use crate::message::{parse_message_data, MessageData};
@@ -13,17 +13,32 @@ use crate::response::SendResult;
 use crate::template::select_template;
 
 /// Builds the request for one message, or says why nothing may be sent.
-pub fn prepare_send(config: &ConnectorConfig, data: &MessageData) -> Result<SendSmsRequest, ConnectorFailure> {
+pub fn prepare_send(
+    config: &ConnectorConfig,
+    data: &MessageData,
+) -> Result<SendSmsRequest, ConnectorFailure> {
     let to = normalize_e164(&data.to).map_err(|e| {
-        ConnectorFailure::new(ErrorCode::InvalidRequestParameters, format!("invalid phone number: {e}"))
+        ConnectorFailure::new(
+            ErrorCode::InvalidRequestParameters,
+            format!("invalid phone number: {e}"),
+        )
     })?;
     let template = select_template(&config.templates, &data.usage_type, !to.is_mainland_china())
         .ok_or_else(|| ConnectorFailure::template_not_found(&data.usage_type))?;
-    Ok(SendSmsRequest::new(config, template, &to, &data.template_params))
+    Ok(SendSmsRequest::new(
+        config,
+        template,
+        &to,
+        &data.template_params,
+    ))
 }
 
 /// The whole send: raw config and data in, Tencent's result or a classified failure out.
-pub async fn send_message(client: &SmsClient, config: &Value, data: &Value) -> Result<SendResult, ConnectorFailure> {
+pub async fn send_message(
+    client: &SmsClient,
+    config: &Value,
+    data: &Value,
+) -> Result<SendResult, ConnectorFailure> {
     let config = validate_config(config).map_err(ConnectorFailure::invalid_config)?;
     let data = parse_message_data(data)?;
     let request = prepare_send(&config, &data)?;

@@ -51,7 +51,10 @@ impl Endpoint {
         }
         let authority = rest.strip_suffix('/').unwrap_or(rest);
         if authority.contains(['/', '?', '#']) {
-            return Err("endpoint must be a host or https://host[:port], without path, query or fragment".into());
+            return Err(
+                "endpoint must be a host or https://host[:port], without path, query or fragment"
+                    .into(),
+            );
         }
         if authority.contains('@') {
             return Err("endpoint must not contain credentials (user@host)".into());
@@ -117,7 +120,10 @@ fn validate_host(host: &str) -> Result<(), String> {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-')
     };
     if host.is_empty() || host.len() > 253 || !host.split('.').all(valid_label) {
-        return Err(format!("endpoint host `{}` is not a valid host name", truncate(host)));
+        return Err(format!(
+            "endpoint host `{}` is not a valid host name",
+            truncate(host)
+        ));
     }
     Ok(())
 }
@@ -165,7 +171,9 @@ mod tests {
     #[test]
     fn http_only_to_loopback() {
         assert_eq!(
-            Endpoint::parse("http://127.0.0.1:9000").unwrap().host_header,
+            Endpoint::parse("http://127.0.0.1:9000")
+                .unwrap()
+                .host_header,
             "127.0.0.1:9000"
         );
         assert!(Endpoint::parse("http://localhost:1").is_ok());

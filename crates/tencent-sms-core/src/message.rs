@@ -28,15 +28,23 @@ fn bad_request(description: &str) -> ConnectorFailure {
 /// Reads `{ to, type, payload }` as Logto passes it.
 pub fn parse_message_data(data: &Value) -> Result<MessageData, ConnectorFailure> {
     if !data.is_object() {
-        return Err(bad_request("sendMessage data must be an object { to, type, payload }"));
+        return Err(bad_request(
+            "sendMessage data must be an object { to, type, payload }",
+        ));
     }
     let to = match data.get("to") {
-        Some(Value::String(to)) if !to.trim().is_empty() && to.chars().count() <= MAX_TO_CHARS => to,
+        Some(Value::String(to)) if !to.trim().is_empty() && to.chars().count() <= MAX_TO_CHARS => {
+            to
+        }
         _ => return Err(bad_request("`to` must be a non-empty phone number string")),
     };
     let usage_type = match data.get("type") {
         Some(Value::String(t)) if !t.is_empty() && t.chars().count() <= MAX_TYPE_CHARS => t,
-        _ => return Err(bad_request("`type` must be a template type string such as SignIn")),
+        _ => {
+            return Err(bad_request(
+                "`type` must be a template type string such as SignIn",
+            ))
+        }
     };
     let payload = match data.get("payload") {
         Some(Value::Object(payload)) => payload,
@@ -63,9 +71,15 @@ mod tests {
     fn only_the_code_becomes_a_parameter() {
         let data = json!({ "to": "8613711112222", "type": "SignIn",
             "payload": { "code": "123456", "locale": "en", "uiLocales": "fr-CA fr" } });
-        assert_eq!(parse_message_data(&data).unwrap().template_params, vec!["123456"]);
+        assert_eq!(
+            parse_message_data(&data).unwrap().template_params,
+            vec!["123456"]
+        );
         let data = json!({ "to": "8613711112222", "type": "SignIn", "payload": {} });
-        assert!(parse_message_data(&data).unwrap().template_params.is_empty());
+        assert!(parse_message_data(&data)
+            .unwrap()
+            .template_params
+            .is_empty());
     }
 
     #[test]

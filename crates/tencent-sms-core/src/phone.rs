@@ -75,24 +75,48 @@ mod tests {
 
     #[test]
     fn adds_the_plus_logto_leaves_out() {
-        assert_eq!(normalize_e164("8613711112222").unwrap().as_str(), "+8613711112222");
-        assert_eq!(normalize_e164("16502530000").unwrap().as_str(), "+16502530000");
+        assert_eq!(
+            normalize_e164("8613711112222").unwrap().as_str(),
+            "+8613711112222"
+        );
+        assert_eq!(
+            normalize_e164("16502530000").unwrap().as_str(),
+            "+16502530000"
+        );
     }
 
     #[test]
     fn strips_punctuation_and_00() {
-        assert_eq!(normalize_e164("+1 (650) 253-0000").unwrap().as_str(), "+16502530000");
-        assert_eq!(normalize_e164("0086 137 1111 2222").unwrap().as_str(), "+8613711112222");
+        assert_eq!(
+            normalize_e164("+1 (650) 253-0000").unwrap().as_str(),
+            "+16502530000"
+        );
+        assert_eq!(
+            normalize_e164("0086 137 1111 2222").unwrap().as_str(),
+            "+8613711112222"
+        );
     }
 
     #[test]
     fn refuses_letters_and_bad_lengths() {
         assert_eq!(normalize_e164(""), Err(PhoneError::Empty));
         assert_eq!(normalize_e164(" - "), Err(PhoneError::Empty));
-        assert_eq!(normalize_e164("86137abc2222"), Err(PhoneError::InvalidCharacter));
-        assert_eq!(normalize_e164("++8613711112222"), Err(PhoneError::InvalidCharacter));
-        assert_eq!(normalize_e164("123456"), Err(PhoneError::WrongLength { digits: 6 }));
-        assert_eq!(normalize_e164("1234567890123456"), Err(PhoneError::WrongLength { digits: 16 }));
+        assert_eq!(
+            normalize_e164("86137abc2222"),
+            Err(PhoneError::InvalidCharacter)
+        );
+        assert_eq!(
+            normalize_e164("++8613711112222"),
+            Err(PhoneError::InvalidCharacter)
+        );
+        assert_eq!(
+            normalize_e164("123456"),
+            Err(PhoneError::WrongLength { digits: 6 })
+        );
+        assert_eq!(
+            normalize_e164("1234567890123456"),
+            Err(PhoneError::WrongLength { digits: 16 })
+        );
         assert!(normalize_e164("1234567").is_ok());
     }
 

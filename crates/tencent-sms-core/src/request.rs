@@ -46,7 +46,12 @@ pub struct SendSmsRequest {
 impl SendSmsRequest {
     /// `SignName` is the template's own, else the global one, and is left out for international
     /// templates without their own; `SenderId` goes on international sends only.
-    pub fn new(config: &ConnectorConfig, template: &Template, to: &E164, params: &[String]) -> Self {
+    pub fn new(
+        config: &ConnectorConfig,
+        template: &Template,
+        to: &E164,
+        params: &[String],
+    ) -> Self {
         let international = !to.is_mainland_china();
         let sign_name = template
             .sign_name

@@ -50,14 +50,16 @@ pub fn parse_send_sms_response(body: &[u8]) -> Result<TencentReply, ConnectorFai
     if body.len() > MAX_RESPONSE_BYTES {
         return Err(malformed("the body is larger than 1 MiB"));
     }
-    let root: Value = serde_json::from_slice(body).map_err(|_| malformed("the body is not JSON"))?;
+    let root: Value =
+        serde_json::from_slice(body).map_err(|_| malformed("the body is not JSON"))?;
     let response = root
         .get("Response")
         .filter(|r| r.is_object())
         .ok_or_else(|| malformed("no `Response` object"))?;
     let request_id = string_field(response, "RequestId");
     if let Some(error) = response.get("Error") {
-        let code = string_field(error, "Code").ok_or_else(|| malformed("`Response.Error` has no `Code`"))?;
+        let code = string_field(error, "Code")
+            .ok_or_else(|| malformed("`Response.Error` has no `Code`"))?;
         return Ok(TencentReply::Refused {
             code,
             message: string_field(error, "Message").unwrap_or_default(),
@@ -71,7 +73,8 @@ pub fn parse_send_sms_response(body: &[u8]) -> Result<TencentReply, ConnectorFai
         .first()
         .filter(|s| s.is_object())
         .ok_or_else(|| malformed("`SendStatusSet` is empty"))?;
-    let code = string_field(status, "Code").ok_or_else(|| malformed("`SendStatusSet[0]` has no `Code`"))?;
+    let code = string_field(status, "Code")
+        .ok_or_else(|| malformed("`SendStatusSet[0]` has no `Code`"))?;
     if !code.eq_ignore_ascii_case("ok") {
         return Ok(TencentReply::Refused {
             code,
@@ -139,9 +142,17 @@ mod tests {
             b"{\"Response\":{\"Error\":{}}}",
         ] {
             let err = parse_send_sms_response(body).unwrap_err();
-            assert_eq!(err.code, ErrorCode::InvalidResponse, "{}", String::from_utf8_lossy(body));
+            assert_eq!(
+                err.code,
+                ErrorCode::InvalidResponse,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
         }
         let oversize = vec![b' '; MAX_RESPONSE_BYTES + 1];
-        assert_eq!(parse_send_sms_response(&oversize).unwrap_err().code, ErrorCode::InvalidResponse);
+        assert_eq!(
+            parse_send_sms_response(&oversize).unwrap_err().code,
+            ErrorCode::InvalidResponse
+        );
     }
 }

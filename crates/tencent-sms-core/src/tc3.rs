@@ -44,7 +44,12 @@ impl CanonicalRequest {
     pub fn new(headers: &[SignedHeader<'_>], body: &[u8]) -> Self {
         let mut lines: Vec<(String, String)> = headers
             .iter()
-            .map(|h| (h.name.trim().to_ascii_lowercase(), h.value.trim().to_lowercase()))
+            .map(|h| {
+                (
+                    h.name.trim().to_ascii_lowercase(),
+                    h.value.trim().to_lowercase(),
+                )
+            })
             .collect();
         lines.sort_by(|a, b| a.0.cmp(&b.0));
         let mut canonical_headers = String::new();
@@ -144,7 +149,11 @@ pub fn sign(secret_key: &str, input: &SigningInput<'_>) -> Signature {
     let hashed_canonical_request = sha256_hex(canonical_request.to_string().as_bytes());
     let date = utc_date(input.timestamp);
     let credential_scope = credential_scope(&date, input.service);
-    let to_sign = string_to_sign(input.timestamp, &credential_scope, &hashed_canonical_request);
+    let to_sign = string_to_sign(
+        input.timestamp,
+        &credential_scope,
+        &hashed_canonical_request,
+    );
     let key = signing_key(secret_key, &date, input.service);
     let signature = calculate_signature(&key, &to_sign);
     Signature {
@@ -159,8 +168,7 @@ pub fn sign(secret_key: &str, input: &SigningInput<'_>) -> Signature {
 /// Constant-time comparison of two hex signatures, so a verifier leaks no timing.
 pub fn signatures_match(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0

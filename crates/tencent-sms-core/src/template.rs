@@ -63,28 +63,66 @@ mod tests {
     #[test]
     fn prefers_the_template_matching_the_destination() {
         let all = [t("SignIn", "1", false), t("SignIn", "2", true)];
-        assert_eq!(select_template(&all, "SignIn", false).unwrap().template_code, "1");
-        assert_eq!(select_template(&all, "SignIn", true).unwrap().template_code, "2");
+        assert_eq!(
+            select_template(&all, "SignIn", false)
+                .unwrap()
+                .template_code,
+            "1"
+        );
+        assert_eq!(
+            select_template(&all, "SignIn", true).unwrap().template_code,
+            "2"
+        );
     }
 
     #[test]
     fn falls_back_to_the_other_flag_like_the_official_connector() {
         let all = [t("SignIn", "1", false)];
-        assert_eq!(select_template(&all, "SignIn", true).unwrap().template_code, "1");
+        assert_eq!(
+            select_template(&all, "SignIn", true).unwrap().template_code,
+            "1"
+        );
     }
 
     #[test]
     fn falls_back_to_generic_for_unconfigured_types() {
-        let all = [t("SignIn", "1", false), t("Generic", "9", false), t("Generic", "8", true)];
-        assert_eq!(select_template(&all, "MfaVerification", false).unwrap().template_code, "9");
-        assert_eq!(select_template(&all, "BindMfa", true).unwrap().template_code, "8");
+        let all = [
+            t("SignIn", "1", false),
+            t("Generic", "9", false),
+            t("Generic", "8", true),
+        ];
+        assert_eq!(
+            select_template(&all, "MfaVerification", false)
+                .unwrap()
+                .template_code,
+            "9"
+        );
+        assert_eq!(
+            select_template(&all, "BindMfa", true)
+                .unwrap()
+                .template_code,
+            "8"
+        );
     }
 
     #[test]
     fn placeholder_rows_count_as_missing() {
-        let all = [t("BindMfa", TEMPLATE_CODE_PLACEHOLDER, false), t("Generic", "9", false)];
-        assert_eq!(select_template(&all, "BindMfa", false).unwrap().template_code, "9");
-        assert!(select_template(&[t("Generic", TEMPLATE_CODE_PLACEHOLDER, false)], "SignIn", false).is_none());
+        let all = [
+            t("BindMfa", TEMPLATE_CODE_PLACEHOLDER, false),
+            t("Generic", "9", false),
+        ];
+        assert_eq!(
+            select_template(&all, "BindMfa", false)
+                .unwrap()
+                .template_code,
+            "9"
+        );
+        assert!(select_template(
+            &[t("Generic", TEMPLATE_CODE_PLACEHOLDER, false)],
+            "SignIn",
+            false
+        )
+        .is_none());
     }
 
     #[test]

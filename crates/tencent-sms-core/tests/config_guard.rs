@@ -25,7 +25,10 @@ fn issues(config: Value) -> Vec<ConfigIssue> {
 }
 
 fn paths(issues: &[ConfigIssue]) -> Vec<String> {
-    issues.iter().map(|i| serde_json::to_string(&i.path).unwrap()).collect()
+    issues
+        .iter()
+        .map(|i| serde_json::to_string(&i.path).unwrap())
+        .collect()
 }
 
 #[test]
@@ -47,8 +50,20 @@ fn unknown_keys_are_ignored() {
 fn missing_fields_are_all_reported_with_zod_shape() {
     let found = issues(json!({ "accessKeyId": "x", "templates": [] }));
     let text = serde_json::to_value(&found).unwrap();
-    assert_eq!(text[0], json!({ "code": "invalid_type", "expected": "string", "received": "undefined", "path": ["accessKeySecret"], "message": "Required" }));
-    assert_eq!(paths(&found), ["[\"accessKeySecret\"]", "[\"signName\"]", "[\"sdkAppId\"]", "[\"region\"]", "[\"templates\"]"]);
+    assert_eq!(
+        text[0],
+        json!({ "code": "invalid_type", "expected": "string", "received": "undefined", "path": ["accessKeySecret"], "message": "Required" })
+    );
+    assert_eq!(
+        paths(&found),
+        [
+            "[\"accessKeySecret\"]",
+            "[\"signName\"]",
+            "[\"sdkAppId\"]",
+            "[\"region\"]",
+            "[\"templates\"]"
+        ]
+    );
     assert_eq!(
         found.last().unwrap().message,
         "Template with UsageType (Register, SignIn, ForgotPassword, Generic) should be provided!"
@@ -60,7 +75,10 @@ fn missing_fields_are_all_reported_with_zod_shape() {
 fn the_missing_template_message_names_only_the_missing_types() {
     let mut config = official_config();
     config["templates"] = json!([{ "usageType": "SignIn", "templateCode": "1" }, { "usageType": "Generic", "templateCode": "2" }]);
-    assert_eq!(issues(config)[0].message, "Template with UsageType (Register, ForgotPassword) should be provided!");
+    assert_eq!(
+        issues(config)[0].message,
+        "Template with UsageType (Register, ForgotPassword) should be provided!"
+    );
 }
 
 #[test]
@@ -80,7 +98,10 @@ fn required_strings_must_not_be_empty_or_huge() {
     config["signName"] = json!("");
     config["accessKeyId"] = json!("A".repeat(100_000));
     let found = issues(config);
-    assert_eq!(found.iter().map(|i| i.code).collect::<Vec<_>>(), ["too_big", "too_small"]);
+    assert_eq!(
+        found.iter().map(|i| i.code).collect::<Vec<_>>(),
+        ["too_big", "too_small"]
+    );
 }
 
 #[test]
@@ -89,18 +110,35 @@ fn sdk_app_id_and_template_codes_are_digits_only() {
     config["sdkAppId"] = json!("14000x");
     config["templates"][0]["templateCode"] = json!("SMS_1");
     let found = issues(config);
-    assert_eq!(paths(&found), ["[\"sdkAppId\"]", "[\"templates\",0,\"templateCode\"]"]);
+    assert_eq!(
+        paths(&found),
+        ["[\"sdkAppId\"]", "[\"templates\",0,\"templateCode\"]"]
+    );
     assert!(found.iter().all(|i| i.code == "invalid_string"));
 }
 
 #[test]
 fn region_must_look_like_a_tencent_region() {
-    for good in ["ap-guangzhou", "ap-singapore", "na-siliconvalley", "eu-frankfurt", "ap-hongkong-2"] {
+    for good in [
+        "ap-guangzhou",
+        "ap-singapore",
+        "na-siliconvalley",
+        "eu-frankfurt",
+        "ap-hongkong-2",
+    ] {
         let mut config = official_config();
         config["region"] = json!(good);
         assert!(validate_config(&config).is_ok(), "{good}");
     }
-    for bad in ["AP-GUANGZHOU", "guangzhou", "ap-", "a-b", "ap-guangzhou/x", "ap.guangzhou", "ap guangzhou"] {
+    for bad in [
+        "AP-GUANGZHOU",
+        "guangzhou",
+        "ap-",
+        "a-b",
+        "ap-guangzhou/x",
+        "ap.guangzhou",
+        "ap guangzhou",
+    ] {
         let mut config = official_config();
         config["region"] = json!(bad);
         assert_eq!(issues(config)[0].path, [json!("region")], "{bad}");
@@ -111,10 +149,21 @@ fn region_must_look_like_a_tencent_region() {
 fn endpoint_rules() {
     let mut config = official_config();
     config["endpoint"] = json!("https://sms.intl.tencentcloudapi.com");
-    assert_eq!(validate_config(&config).unwrap().endpoint.host_header, "sms.intl.tencentcloudapi.com");
+    assert_eq!(
+        validate_config(&config).unwrap().endpoint.host_header,
+        "sms.intl.tencentcloudapi.com"
+    );
     config["endpoint"] = json!("http://127.0.0.1:8080");
-    assert_eq!(validate_config(&config).unwrap().endpoint.url, "http://127.0.0.1:8080/");
-    for bad in ["http://sms.tencentcloudapi.com", "https://u:p@sms.tencentcloudapi.com", "https://h.com/path", "https://h.com?q"] {
+    assert_eq!(
+        validate_config(&config).unwrap().endpoint.url,
+        "http://127.0.0.1:8080/"
+    );
+    for bad in [
+        "http://sms.tencentcloudapi.com",
+        "https://u:p@sms.tencentcloudapi.com",
+        "https://h.com/path",
+        "https://h.com?q",
+    ] {
         config["endpoint"] = json!(bad);
         assert_eq!(issues(config.clone())[0].path, [json!("endpoint")], "{bad}");
     }
@@ -130,7 +179,10 @@ fn optional_fields_accept_absent_null_and_empty() {
     let parsed = validate_config(&config).unwrap();
     assert_eq!(parsed.sender_id, None);
     config["senderId"] = json!("LOGTO");
-    assert_eq!(validate_config(&config).unwrap().sender_id.as_deref(), Some("LOGTO"));
+    assert_eq!(
+        validate_config(&config).unwrap().sender_id.as_deref(),
+        Some("LOGTO")
+    );
 }
 
 #[test]
@@ -142,13 +194,23 @@ fn template_entries_are_checked_one_by_one() {
     let found = issues(config);
     assert_eq!(
         paths(&found),
-        ["[\"templates\",1]", "[\"templates\",2,\"international\"]", "[\"templates\",3,\"signName\"]", "[\"templates\"]"]
+        [
+            "[\"templates\",1]",
+            "[\"templates\",2,\"international\"]",
+            "[\"templates\",3,\"signName\"]",
+            "[\"templates\"]"
+        ]
     );
 }
 
 #[test]
 fn non_objects_are_one_invalid_type_issue() {
-    for (input, received) in [(json!(null), "null"), (json!([]), "array"), (json!("x"), "string"), (json!(1), "number")] {
+    for (input, received) in [
+        (json!(null), "null"),
+        (json!([]), "array"),
+        (json!("x"), "string"),
+        (json!(1), "number"),
+    ] {
         let found = issues(input);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].expected, Some("object"));

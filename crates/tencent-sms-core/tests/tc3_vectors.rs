@@ -34,15 +34,29 @@ fn vectors() -> Vec<Vector> {
 
 fn sign(v: &Vector, content_type: &str) -> tc3::Signature {
     let mut headers = vec![
-        SignedHeader { name: "content-type", value: content_type },
-        SignedHeader { name: "host", value: &v.host },
+        SignedHeader {
+            name: "content-type",
+            value: content_type,
+        },
+        SignedHeader {
+            name: "host",
+            value: &v.host,
+        },
     ];
     if let Some(action) = &v.action_header {
-        headers.push(SignedHeader { name: "x-tc-action", value: action });
+        headers.push(SignedHeader {
+            name: "x-tc-action",
+            value: action,
+        });
     }
     tc3::sign(
         &v.secret_key,
-        &SigningInput { service: &v.service, timestamp: v.timestamp, headers, body: v.body.as_bytes() },
+        &SigningInput {
+            service: &v.service,
+            timestamp: v.timestamp,
+            headers,
+            body: v.body.as_bytes(),
+        },
     )
 }
 
@@ -53,7 +67,11 @@ fn every_vector_reproduces() {
     for v in &all {
         let s = sign(v, &v.content_type);
         assert_eq!(s.date, v.date, "{}: date", v.name);
-        assert_eq!(s.canonical_request.signed_headers, v.signed_headers, "{}", v.name);
+        assert_eq!(
+            s.canonical_request.signed_headers, v.signed_headers,
+            "{}",
+            v.name
+        );
         assert_eq!(
             s.hashed_canonical_request, v.hashed_canonical_request,
             "{}: canonical request was\n{}",
@@ -68,8 +86,13 @@ fn every_vector_reproduces() {
 fn scope_date_is_the_utc_date_not_beijing_time() {
     // 1551113065 is 2019-02-25 16:44:25 UTC, already 2019-02-26 in UTC+8.
     assert_eq!(tc3::utc_date(1551113065), "2019-02-25");
-    let v = vectors().into_iter().find(|v| v.name == "sms-charset").unwrap();
-    assert!(sign(&v, &v.content_type).credential_scope.starts_with("2019-02-25/sms/"));
+    let v = vectors()
+        .into_iter()
+        .find(|v| v.name == "sms-charset")
+        .unwrap();
+    assert!(sign(&v, &v.content_type)
+        .credential_scope
+        .starts_with("2019-02-25/sms/"));
 }
 
 #[test]
@@ -78,7 +101,10 @@ fn content_type_is_part_of_the_signature() {
     let with = all.iter().find(|v| v.name == "sms-charset").unwrap();
     let without = all.iter().find(|v| v.name == "sms-no-charset").unwrap();
     assert_eq!(with.body, without.body);
-    assert_eq!(sign(with, &without.content_type).signature, without.signature);
+    assert_eq!(
+        sign(with, &without.content_type).signature,
+        without.signature
+    );
     assert_ne!(sign(with, &with.content_type).signature, without.signature);
 }
 
@@ -93,5 +119,8 @@ fn authorization_headers_parse_back() {
         assert_eq!(parsed.signature, v.signature);
     }
     assert!(tc3::parse_authorization("Basic abc").is_none());
-    assert!(tc3::parse_authorization("TC3-HMAC-SHA256 Credential=a/b/c/d, SignedHeaders=host, Signature=00").is_none());
+    assert!(tc3::parse_authorization(
+        "TC3-HMAC-SHA256 Credential=a/b/c/d, SignedHeaders=host, Signature=00"
+    )
+    .is_none());
 }

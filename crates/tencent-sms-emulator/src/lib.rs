@@ -1,1 +1,21 @@
+//! A local emulator of Tencent Cloud SMS `SendSms` (API 3.0, 2021-01-11).
+//!
+//! It verifies TC3-HMAC-SHA256 exactly as Tencent does (with the connector's own signer),
+//! applies Tencent's SendSms rules with Tencent's error codes, keeps an inbox of rendered
+//! messages, and injects faults on demand. It is the server the connector's tests, demo and
+//! benchmark talk to, and a tool for anyone's end-to-end tests of Logto.
 
+pub mod api;
+pub mod api_error;
+pub mod faults;
+pub mod inbox;
+pub mod numbers;
+pub mod options;
+pub mod server;
+pub mod state;
+pub mod verify;
+
+pub use faults::{Fault, FaultSpec};
+pub use inbox::DeliveredMessage;
+pub use options::{Credential, EmulatedApp, EmulatedTemplate, EmulatorOptions};
+pub use server::RunningEmulator;

@@ -1,1 +1,93 @@
-fn main() {}
+//! `tencent-sms-emulator [--host H] [--port N] [--config FILE]`: runs the emulator until
+//! Ctrl-C or SIGTERM. The inbox is at `GET /_emulator/messages`.
+
+use std::process::ExitCode;
+
+use tencent_sms_emulator::{EmulatorOptions, RunningEmulator};
+
+const USAGE: &str =
+    "usage: tencent-sms-emulator [--host 127.0.0.1] [--port 0] [--config emulator.json]
+
+Emulates Tencent Cloud SMS SendSms (API 2021-01-11) for local end-to-end tests.
+  --host H        address to listen on (default 127.0.0.1)
+  --port N        port to listen on; 0 picks a free one (default 0)
+  --config FILE   JSON options: credentials, apps, frequencyLimitSeconds, maxClockSkewSeconds
+                  (see the README); without it the documented demo defaults are used
+Endpoints: POST / (the API), GET|DELETE /_emulator/messages, POST /_emulator/faults,
+           GET /_emulator/stats, GET /_emulator/health";
+
+fn parse_args(args: &[String]) -> Result<EmulatorOptions, String> {
+    let mut options = EmulatorOptions::default();
+    let mut host = None;
+    let mut port = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let mut value = |name: &str| iter.next().cloned().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--host" => host = Some(value("--host")?),
+            "--port" => {
+                port = Some(
+                    value("--port")?
+                        .parse::<u16>()
+                        .map_err(|_| "--port must be 0-65535".to_string())?,
+                )
+            }
+            "--config" => {
+                let path = value("--config")?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {path}: {e}"))?;
+                options = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+            }
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    if let Some(host) = host {
+        options.host = host;
+    }
+    if let Some(port) = port {
+        options.port = port;
+    }
+    Ok(options)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let options = match parse_args(&args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("tencent-sms-emulator: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut emulator = match RunningEmulator::start(options).await {
+        Ok(emulator) => emulator,
+        Err(e) => {
+            eprintln!("tencent-sms-emulator: cannot listen: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    println!("Tencent SMS emulator listening on {}", emulator.url());
+    let terminate = async {
+        #[cfg(unix)]
+        {
+            if let Ok(mut term) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            {
+                term.recv().await;
+                return;
+            }
+        }
+        std::future::pending::<()>().await
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
+    emulator.close().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,80 @@
+//! What the emulator "delivered": the rendered text a phone would show, so a demo or a test
+//! can read the code that was sent.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveredMessage {
+    pub phone_number: String,
+    pub sdk_app_id: String,
+    pub sign_name: Option<String>,
+    pub template_id: String,
+    pub params: Vec<String>,
+    pub content: String,
+    pub request_id: String,
+    pub serial_no: String,
+    /// RFC 3339, UTC.
+    pub received_at: String,
+}
+
+/// Fills `{1}`, `{2}`… with the parameters; Tencent shows the sign name in 【】 first.
+pub fn render(template: &str, params: &[String], sign_name: Option<&str>) -> String {
+    let mut text = String::new();
+    if let Some(sign) = sign_name {
+        text.push('【');
+        text.push_str(sign);
+        text.push('】');
+    }
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        text.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after
+            .find('}')
+            .map(|close| (close, after[..close].parse::<usize>()))
+        {
+            Some((close, Ok(n))) if n >= 1 && n <= params.len() => {
+                text.push_str(&params[n - 1]);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                text.push('{');
+                rest = after;
+            }
+        }
+    }
+    text.push_str(rest);
+    text
+}
+
+/// The number of parameters a template takes: its highest `{n}`.
+pub fn placeholder_count(template: &str) -> usize {
+    let mut highest = 0;
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if let Some(close) = rest.find('}') {
+            if let Ok(n) = rest[..close].parse::<usize>() {
+                highest = highest.max(n);
+            }
+        }
+    }
+    highest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_placeholders_and_the_sign() {
+        let params = vec!["123456".to_owned(), "5".to_owned()];
+        assert_eq!(
+            render("Code {1}, valid {2} min. {x}", &params, Some("Logto")),
+            "【Logto】Code 123456, valid 5 min. {x}"
+        );
+        assert_eq!(placeholder_count("Code {1}, valid {2} min."), 2);
+        assert_eq!(placeholder_count("no params"), 0);
+    }
+}

@@ -1,0 +1,317 @@
+//! The HTTP side: routing, fault injection, and a stream that can end in a TCP reset.
+
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::api::handle_api;
+use crate::faults::{Fault, FaultSpec};
+use crate::options::EmulatorOptions;
+use crate::state::EmulatorState;
+
+/// Requests above this are refused: Tencent's own limit for a v3 POST is 10 MB.
+const MAX_REQUEST_BYTES: usize = 10 * 1024 * 1024;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A TCP stream that, when told to, closes with RST instead of FIN.
+struct ResettableStream {
+    inner: TcpStream,
+    reset: Arc<AtomicBool>,
+}
+
+impl Drop for ResettableStream {
+    fn drop(&mut self) {
+        if self.reset.load(Ordering::Relaxed) {
+            // SO_LINGER 0 makes close() send RST: the client sees "connection reset".
+            let _ = socket_set_zero_linger(&self.inner);
+        }
+    }
+}
+
+#[allow(deprecated)]
+fn socket_set_zero_linger(stream: &TcpStream) -> io::Result<()> {
+    stream.set_linger(Some(Duration::ZERO))
+}
+
+impl AsyncRead for ResettableStream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ResettableStream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// A running emulator. Dropping it without [`RunningEmulator::close`] also stops it.
+pub struct RunningEmulator {
+    pub state: Arc<EmulatorState>,
+    pub local_addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    accept_loop: Option<JoinHandle<()>>,
+}
+
+impl RunningEmulator {
+    /// Binds and starts serving on the current tokio runtime.
+    pub async fn start(options: EmulatorOptions) -> io::Result<Self> {
+        let listener = TcpListener::bind((options.host.as_str(), options.port)).await?;
+        let local_addr = listener.local_addr()?;
+        let state = Arc::new(EmulatorState::new(options));
+        let (shutdown, watcher) = watch::channel(false);
+        let accept_loop = tokio::spawn(accept_loop(listener, state.clone(), watcher));
+        Ok(Self {
+            state,
+            local_addr,
+            shutdown,
+            accept_loop: Some(accept_loop),
+        })
+    }
+
+    /// `http://127.0.0.1:<port>`: usable as the connector's `endpoint`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.local_addr)
+    }
+
+    /// Stops accepting, drops open connections and frees the port.
+    pub async fn close(&mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.accept_loop.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    state: Arc<EmulatorState>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                connections.spawn(serve_connection(stream, state.clone(), shutdown.clone()));
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    connections.shutdown().await;
+}
+
+async fn serve_connection(
+    stream: TcpStream,
+    state: Arc<EmulatorState>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let reset = Arc::new(AtomicBool::new(false));
+    let io = TokioIo::new(ResettableStream {
+        inner: stream,
+        reset: reset.clone(),
+    });
+    let service = service_fn(move |request| route(state.clone(), reset.clone(), request));
+    let connection = http1::Builder::new().serve_connection(io, service);
+    tokio::select! {
+        _ = connection => {}
+        _ = shutdown.changed() => {}
+    }
+}
+
+fn http_date() -> String {
+    chrono::Utc::now()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
+}
+
+fn respond(
+    status: StatusCode,
+    content_type: &str,
+    body: impl Into<Bytes>,
+) -> Response<Full<Bytes>> {
+    Response::builder()
+        .status(status)
+        .header("content-type", content_type)
+        .header("date", http_date())
+        .body(Full::new(body.into()))
+        .expect("static response parts are valid")
+}
+
+fn json_response(value: &Value) -> Response<Full<Bytes>> {
+    respond(
+        StatusCode::OK,
+        "application/json",
+        serde_json::to_vec(value).expect("JSON serializes"),
+    )
+}
+
+async fn read_body(body: Incoming) -> Result<Bytes, BoxError> {
+    Ok(Limited::new(body, MAX_REQUEST_BYTES)
+        .collect()
+        .await?
+        .to_bytes())
+}
+
+async fn route(
+    state: Arc<EmulatorState>,
+    reset: Arc<AtomicBool>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, BoxError> {
+    let path = request.uri().path().to_owned();
+    match (request.method(), path.as_str()) {
+        (&Method::POST, "/") => api(state, reset, request).await,
+        (&Method::GET, "/_emulator/messages") => Ok(json_response(&json!(state.messages()))),
+        (&Method::DELETE, "/_emulator/messages") => {
+            state.clear();
+            Ok(json_response(&json!({ "cleared": true })))
+        }
+        (&Method::POST, "/_emulator/faults") => {
+            let body = read_body(request.into_body()).await?;
+            match serde_json::from_slice::<FaultSpec>(&body) {
+                Ok(spec) => {
+                    state.inject(spec);
+                    Ok(json_response(&json!({ "injected": true })))
+                }
+                Err(e) => Ok(respond(
+                    StatusCode::BAD_REQUEST,
+                    "text/plain",
+                    format!("invalid fault: {e}\n"),
+                )),
+            }
+        }
+        (&Method::GET, "/_emulator/stats") => Ok(json_response(
+            &json!({ "apiRequests": state.api_requests() }),
+        )),
+        (&Method::GET, "/_emulator/health") => Ok(json_response(&json!({ "ok": true }))),
+        _ => Ok(respond(StatusCode::NOT_FOUND, "text/plain", "not found\n")),
+    }
+}
+
+async fn api(
+    state: Arc<EmulatorState>,
+    reset: Arc<AtomicBool>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, BoxError> {
+    let fault = state.next_api_request();
+    if let Some(Fault::ResetBeforeBody) = fault {
+        reset.store(true, Ordering::Relaxed);
+        return Err("injected reset before body".into());
+    }
+    let (parts, body) = request.into_parts();
+    let body = match read_body(body).await {
+        Ok(body) => body,
+        Err(_) => {
+            return Ok(json_response(&json!({ "Response": { "Error": {
+                "Code": "RequestSizeLimitExceeded", "Message": "The request body is larger than 10 MB." },
+                "RequestId": state.request_id() } })))
+        }
+    };
+    let normal = || {
+        json_response(&handle_api(
+            &state,
+            &parts.headers,
+            &body,
+            chrono::Utc::now().timestamp(),
+        ))
+    };
+    let Some(fault) = fault else {
+        return Ok(normal());
+    };
+    Ok(match fault {
+        Fault::ResetBeforeBody | Fault::ResetAfterBody => {
+            reset.store(true, Ordering::Relaxed);
+            return Err("injected reset after body".into());
+        }
+        Fault::Delay { ms } => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            normal()
+        }
+        Fault::HttpStatus { status } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            respond(status, "text/plain", format!("{status}\n"))
+        }
+        Fault::HtmlPage { status } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            respond(status, "text/html", format!("<html><head><title>{status}</title></head><body><h1>{status}</h1><hr>nginx</body></html>\n"))
+        }
+        Fault::TruncatedJson => respond(
+            StatusCode::OK,
+            "application/json",
+            "{\"Response\":{\"SendStatusSet\":[{\"SerialNo\":\"2433:1\",\"Pho",
+        ),
+        Fault::InvalidJson => respond(StatusCode::OK, "application/json", "this is not JSON"),
+        Fault::Oversize { bytes } => {
+            let padding = "x".repeat(bytes);
+            respond(
+                StatusCode::OK,
+                "application/json",
+                format!(
+                    "{{\"Response\":{{\"Padding\":\"{padding}\",\"RequestId\":\"oversize\"}}}}"
+                ),
+            )
+        }
+        Fault::TencentError { code, message } => json_response(&json!({ "Response": {
+            "Error": { "Code": code, "Message": message.unwrap_or_else(|| format!("injected {code}")) },
+            "RequestId": state.request_id() } })),
+        Fault::SendStatusCode { code, message } => {
+            let numbers: Vec<String> = serde_json::from_slice::<Value>(&body)
+                .ok()
+                .and_then(|v| v.get("PhoneNumberSet").cloned())
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default();
+            let message = message.unwrap_or_else(|| format!("injected {code}"));
+            let statuses: Vec<Value> = numbers
+                .iter()
+                .map(|n| {
+                    json!({ "SerialNo": "", "PhoneNumber": n, "Fee": 0,
+                "SessionContext": "", "Code": code, "Message": message, "IsoCode": "" })
+                })
+                .collect();
+            json_response(
+                &json!({ "Response": { "SendStatusSet": statuses, "RequestId": state.request_id() } }),
+            )
+        }
+    })
+}

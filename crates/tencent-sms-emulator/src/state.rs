@@ -1,0 +1,122 @@
+//! The emulator's memory: inbox, pending faults, per-number send times, counters.
+
+use std::collections::hash_map::RandomState;
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use crate::faults::{Fault, FaultSpec};
+use crate::inbox::DeliveredMessage;
+use crate::options::EmulatorOptions;
+
+#[derive(Default)]
+struct Inner {
+    inbox: Vec<DeliveredMessage>,
+    faults: VecDeque<Fault>,
+    last_sent: HashMap<String, Instant>,
+}
+
+pub struct EmulatorState {
+    pub options: EmulatorOptions,
+    inner: Mutex<Inner>,
+    api_requests: AtomicU64,
+    ids: AtomicU64,
+    random: RandomState,
+}
+
+impl EmulatorState {
+    pub fn new(options: EmulatorOptions) -> Self {
+        Self {
+            options,
+            inner: Mutex::default(),
+            api_requests: AtomicU64::new(0),
+            ids: AtomicU64::new(0),
+            random: RandomState::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave the inbox half-written; keep serving.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Counts an API request and hands out the fault queued for it, if any.
+    pub fn next_api_request(&self) -> Option<Fault> {
+        self.api_requests.fetch_add(1, Ordering::Relaxed);
+        self.lock().faults.pop_front()
+    }
+
+    pub fn api_requests(&self) -> u64 {
+        self.api_requests.load(Ordering::Relaxed)
+    }
+
+    pub fn inject(&self, spec: FaultSpec) {
+        let mut inner = self.lock();
+        for _ in 0..spec.count {
+            inner.faults.push_back(spec.fault.clone());
+        }
+    }
+
+    pub fn messages(&self) -> Vec<DeliveredMessage> {
+        self.lock().inbox.clone()
+    }
+
+    /// Empties the inbox, the fault queue and the frequency-limit memory.
+    pub fn clear(&self) {
+        let mut inner = self.lock();
+        inner.inbox.clear();
+        inner.faults.clear();
+        inner.last_sent.clear();
+    }
+
+    /// Records a send to `number` unless the frequency limit forbids it.
+    pub fn admit_send(&self, number: &str) -> bool {
+        let limit = self.options.frequency_limit_seconds;
+        let mut inner = self.lock();
+        let now = Instant::now();
+        if limit > 0 {
+            if let Some(last) = inner.last_sent.get(number) {
+                if now.duration_since(*last).as_secs() < limit {
+                    return false;
+                }
+            }
+        }
+        inner.last_sent.insert(number.to_owned(), now);
+        true
+    }
+
+    pub fn deliver(&self, message: DeliveredMessage) {
+        self.lock().inbox.push(message);
+    }
+
+    fn random_u64(&self) -> u64 {
+        let mut hasher = self.random.build_hasher();
+        hasher.write_u64(self.ids.fetch_add(1, Ordering::Relaxed));
+        hasher.finish()
+    }
+
+    /// A fresh UUID-shaped RequestId, as Tencent returns.
+    pub fn request_id(&self) -> String {
+        let (a, b) = (self.random_u64(), self.random_u64());
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            0x8000 | (b >> 48) & 0x3fff,
+            b & 0xffff_ffff_ffff
+        )
+    }
+
+    /// A SerialNo in Tencent's `<node>:<digits>` shape.
+    pub fn serial_no(&self) -> String {
+        format!(
+            "2433:{:020}",
+            self.random_u64() % 100_000_000_000_000_000_000u128 as u64
+        )
+    }
+}
