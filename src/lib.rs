@@ -1,1 +1,128 @@
-//! placeholder
+//! The Node binding: converts and delegates, nothing else.
+//!
+//! Values cross the boundary as JSON text: `JSON.stringify` in V8 and serde in Rust are both
+//! faster than walking a JS object through napi calls, and any input JSON can represent is
+//! handled by the same validation the Rust tests cover. The JS shim (`lib/index.js`) turns
+//! the `{ ok: false, error }` outcomes into the host's `ConnectorError`.
+
+#![deny(clippy::all)]
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::{json, Value};
+use tencent_sms_core::{metadata, validate_config as validate, SmsClient};
+use tencent_sms_emulator::{EmulatorOptions, FaultSpec, RunningEmulator};
+
+fn invalid_arg(message: impl Into<String>) -> Error {
+    Error::new(Status::InvalidArg, message.into())
+}
+
+/// The connector metadata, as JSON text.
+#[napi]
+pub fn metadata_json() -> String {
+    metadata::METADATA_JSON.to_owned()
+}
+
+/// Validates a config given as JSON text: `{"success":true}` or `{"success":false,"issues":[…]}`.
+#[napi]
+pub fn validate_config(config_json: String) -> String {
+    let outcome = match serde_json::from_str::<Value>(&config_json) {
+        Err(_) => {
+            json!({ "success": false, "issues": [{ "code": "custom", "path": [], "message": "The config must be JSON data" }] })
+        }
+        Ok(config) => match validate(&config) {
+            Ok(_) => json!({ "success": true }),
+            Err(issues) => json!({ "success": false, "issues": issues }),
+        },
+    };
+    outcome.to_string()
+}
+
+/// Sends one message: `{"ok":true,"result":{…}}` or `{"ok":false,"error":{"code","data"}}`.
+#[napi]
+pub async fn send_message(config_json: String, data_json: String) -> String {
+    let outcome = async {
+        let config: Value = serde_json::from_str(&config_json).unwrap_or(Value::Null);
+        let data: Value = serde_json::from_str(&data_json).unwrap_or(Value::Null);
+        let client = SmsClient::shared()?;
+        tencent_sms_core::send_message(client, &config, &data).await
+    }
+    .await;
+    match outcome {
+        Ok(result) => json!({ "ok": true, "result": result }),
+        Err(failure) => json!({ "ok": false, "error": failure.to_json() }),
+    }
+    .to_string()
+}
+
+/// The emulator's defaults (the demo's credentials, app, sign name and templates) as JSON.
+#[napi]
+pub fn emulator_defaults_json() -> String {
+    serde_json::to_string(&EmulatorOptions::default()).expect("options serialize")
+}
+
+/// A running emulator, owned by `lib/emulator.js`.
+#[napi]
+pub struct NativeEmulator {
+    running: Arc<tokio::sync::Mutex<RunningEmulator>>,
+    state: Arc<tencent_sms_emulator::state::EmulatorState>,
+    url: String,
+}
+
+/// Starts an emulator with options given as JSON text.
+#[napi]
+pub async fn start_emulator(options_json: String) -> Result<NativeEmulator> {
+    let options: EmulatorOptions = serde_json::from_str(&options_json)
+        .map_err(|e| invalid_arg(format!("invalid emulator options: {e}")))?;
+    let running = RunningEmulator::start(options)
+        .await
+        .map_err(|e| Error::from_reason(format!("the emulator cannot listen: {e}")))?;
+    Ok(NativeEmulator {
+        url: running.url(),
+        state: running.state.clone(),
+        running: Arc::new(tokio::sync::Mutex::new(running)),
+    })
+}
+
+#[napi]
+impl NativeEmulator {
+    #[napi(getter)]
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// The inbox as JSON text.
+    #[napi]
+    pub fn messages_json(&self) -> String {
+        serde_json::to_string(&self.state.messages()).expect("messages serialize")
+    }
+
+    /// Empties the inbox, pending faults and the frequency-limit memory.
+    #[napi]
+    pub fn clear(&self) {
+        self.state.clear();
+    }
+
+    /// Queues a fault (`{"kind": …, "count": N}` as JSON text) for the next N API requests.
+    #[napi]
+    pub fn inject_fault(&self, spec_json: String) -> Result<()> {
+        let spec: FaultSpec = serde_json::from_str(&spec_json)
+            .map_err(|e| invalid_arg(format!("invalid fault: {e}")))?;
+        self.state.inject(spec);
+        Ok(())
+    }
+
+    /// How many API requests arrived (faulted ones included).
+    #[napi]
+    pub fn api_requests(&self) -> f64 {
+        self.state.api_requests() as f64
+    }
+
+    /// Stops the server and frees the port.
+    #[napi]
+    pub async fn close(&self) {
+        self.running.lock().await.close().await;
+    }
+}

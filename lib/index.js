@@ -1,0 +1,113 @@
+// The entry Logto imports (`lib/index.js`, default export `createConnector`).
+//
+// This file only adapts: it reads the config through `getConfig`, hands JSON text to the Rust
+// core, and turns the core's outcomes into the host's `ConnectorError`, because Logto checks
+// `instanceof ConnectorError` against its own copy of @logto/connector-kit. Signing,
+// validation, the request, the response and error classification all happen in Rust.
+
+import { createRequire } from 'node:module';
+
+import { ConnectorError, ConnectorErrorCodes, ConnectorType } from '@logto/connector-kit';
+
+const native = createRequire(import.meta.url)('./native.cjs');
+
+// The host's zod, when it resolves, so Logto prints a readable `details` for config errors.
+const { ZodError } = await import('zod').catch(() => ({ ZodError: undefined }));
+
+export const metadata = JSON.parse(native.metadataJson());
+
+const knownCodes = new Set(Object.values(ConnectorErrorCodes));
+
+/** `usage_limit_exceeded` arrived in connector-kit 5.1.1; older hosts get `rate_limit_exceeded`. */
+const hostCode = (code) => {
+  if (knownCodes.has(code)) {
+    return code;
+  }
+  return code === 'usage_limit_exceeded'
+    ? ConnectorErrorCodes.RateLimitExceeded
+    : ConnectorErrorCodes.General;
+};
+
+const toZodError = (issues) =>
+  typeof ZodError === 'function' ? new ZodError(issues) : { name: 'ZodError', issues };
+
+/** JSON text for the core; `undefined` when the value cannot be JSON (BigInt, cycles). */
+const toJson = (value) => {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return undefined;
+  }
+};
+
+const validate = (input) => {
+  const json = toJson(input);
+  if (json === undefined) {
+    return { success: false, issues: [{ code: 'custom', path: [], message: 'The config must be JSON data' }] };
+  }
+  return JSON.parse(native.validateConfig(json));
+};
+
+/** zod-compatible guard; validation itself runs in Rust. Unknown keys are kept. */
+export const configGuard = Object.freeze({
+  safeParse(input) {
+    const result = validate(input);
+    return result.success
+      ? { success: true, data: input }
+      : { success: false, error: toZodError(result.issues) };
+  },
+  parse(input) {
+    const result = configGuard.safeParse(input);
+    if (!result.success) {
+      throw result.error;
+    }
+    return result.data;
+  },
+});
+
+const toConnectorError = ({ code, data }) =>
+  code === 'invalid_config' && Array.isArray(data?.issues)
+    ? new ConnectorError(ConnectorErrorCodes.InvalidConfig, toZodError(data.issues))
+    : new ConnectorError(hostCode(code), data);
+
+const describe = (error) => String(error?.message ?? error).slice(0, 200);
+
+const createSendMessage = (getConfig) => async (data, inputConfig) => {
+  // An error from getConfig propagates unchanged, as Logto expects.
+  const config = inputConfig ?? (await getConfig(metadata.id));
+  const configJson = toJson(config);
+  if (configJson === undefined) {
+    throw new ConnectorError(ConnectorErrorCodes.InvalidConfig, toZodError(validate(config).issues));
+  }
+  const dataJson = toJson(data);
+  if (dataJson === undefined) {
+    throw new ConnectorError(ConnectorErrorCodes.InvalidRequestParameters, {
+      errorDescription: 'sendMessage data must be JSON data { to, type, payload }',
+    });
+  }
+  let outcome;
+  try {
+    outcome = JSON.parse(await native.sendMessage(configJson, dataJson));
+  } catch (error) {
+    throw new ConnectorError(ConnectorErrorCodes.General, {
+      errorDescription: `connector-tencent-sms-rs internal error: ${describe(error)}`,
+    });
+  }
+  if (outcome.ok) {
+    return outcome.result;
+  }
+  throw toConnectorError(outcome.error);
+};
+
+/**
+ * Logto calls this for every connector row on many requests: it stays cheap, never calls
+ * `getConfig` and does no I/O. The result is a plain object because Logto spreads it.
+ */
+const createConnector = async ({ getConfig } = {}) => ({
+  metadata,
+  type: ConnectorType.Sms,
+  configGuard,
+  sendMessage: createSendMessage(getConfig),
+});
+
+export default createConnector;
