@@ -61,7 +61,7 @@ impl ConnectorFailure {
         let mut description = format!("{code}: {message}");
         if class == TencentErrorClass::ClockSkew {
             description.push_str(
-                " (the server clock differs from Tencent's by more than 5 minutes; fix the clock, e.g. enable NTP)",
+                " (this server's clock is too far from Tencent's; fix the clock, e.g. enable NTP)",
             );
         }
         Self {

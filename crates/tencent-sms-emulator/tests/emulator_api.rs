@@ -166,7 +166,8 @@ async fn a_valid_request_is_delivered_and_rendered() {
 async fn signature_rules_use_tencent_codes() {
     let emu = emulator().await;
     let url = emu.url();
-    let cases: Vec<(&str, Box<dyn Fn(&mut Call)>)> = vec![
+    type Change = Box<dyn Fn(&mut Call)>;
+    let cases: Vec<(&str, Change)> = vec![
         (
             "AuthFailure.SecretIdNotFound",
             Box::new(|c| c.secret_id = "AKIDunknown".into()),

@@ -1,0 +1,85 @@
+// The emulator's JS API (`connector-tencent-sms-rs/emulator`).
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+
+import { emulatorDefaults, startEmulator } from '../lib/emulator.js';
+import { connectorFor, signIn } from './helpers.mjs';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+test('defaults are the documented demo values', () => {
+  assert.deepEqual(emulatorDefaults.credentials, [{ secretId: 'AKIDLogtoEmulatorDemo', secretKey: 'logto-emulator-demo-secret' }]);
+  assert.equal(emulatorDefaults.apps[0].sdkAppId, '1400000000');
+  assert.deepEqual(emulatorDefaults.apps[0].signNames, ['Logto']);
+  assert.equal(emulatorDefaults.frequencyLimitSeconds, 30);
+});
+
+test('url, inbox, clear and the frequency limit', async () => {
+  const emu = await startEmulator();
+  try {
+    assert.match(emu.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const { connector } = await connectorFor(emu);
+    await connector.sendMessage(signIn('8613711112222', { code: '135790' }));
+    const [message] = await emu.messages();
+    assert.equal(message.content, '【Logto】Your verification code is 135790. It is valid for 10 minutes.');
+    await assert.rejects(connector.sendMessage(signIn()), (e) => e.code === 'rate_limit_exceeded');
+    emu.clear();
+    assert.deepEqual(await emu.messages(), []);
+    await connector.sendMessage(signIn());
+    assert.equal((await emu.messages()).length, 1);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('custom apps and templates; invalid options and faults are refused', async () => {
+  const emu = await startEmulator({
+    frequencyLimitSeconds: 0,
+    credentials: [{ secretId: 'AKIDmine', secretKey: 'mine' }],
+    apps: [{ sdkAppId: '1400123456', signNames: ['Acme'], templates: [{ templateId: '42', content: 'Acme code {1}, valid {2} minutes', international: false }] }],
+  });
+  try {
+    const { connector } = await connectorFor(emu);
+    await assert.rejects(connector.sendMessage(signIn()), (e) => e.data.tencentCode === 'FailedOperation.TemplateParamSetNotMatchApprovedTemplate');
+    assert.throws(() => emu.injectFault({ kind: 'noSuchFault' }), /invalid fault/);
+  } finally {
+    await emu.close();
+  }
+  await assert.rejects(startEmulator({ frequencyLimitSeconds: 'soon' }), /invalid emulator options/);
+});
+
+test('close() frees the port', async () => {
+  const emu = await startEmulator();
+  const { port } = emu;
+  await emu.close();
+  await emu.close();
+  const server = net.createServer();
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  server.close();
+});
+
+test('an open emulator keeps Node alive until close(); unref() lets it exit', () => {
+  const script = `
+    import { startEmulator } from ${JSON.stringify(path.join(root, 'lib/emulator.js'))};
+    const emu = await startEmulator();
+    setTimeout(() => { console.log('still-alive'); emu.close(); }, 300);
+  `;
+  assert.match(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000 }), /still-alive/);
+  const unref = `
+    import { startEmulator } from ${JSON.stringify(path.join(root, 'lib/emulator.js'))};
+    const emu = await startEmulator();
+    emu.unref();
+    console.log('exiting');
+  `;
+  const started = Date.now();
+  execFileSync(process.execPath, ['--input-type=module', '-e', unref], { encoding: 'utf8', timeout: 10_000 });
+  assert.ok(Date.now() - started < 5_000);
+});

@@ -1,0 +1,37 @@
+// Shared by the JS test files: an emulator with the frequency limit off, and checks that a
+// failure is a proper ConnectorError that leaks no secret.
+
+import assert from 'node:assert/strict';
+
+import { ConnectorError } from '@logto/connector-kit';
+
+import createConnector from '../lib/index.js';
+import { startEmulator } from '../lib/emulator.js';
+
+export const SECRET_MARKER = 'logto-emulator-demo-secret';
+
+export const startTestEmulator = (options = {}) => startEmulator({ frequencyLimitSeconds: 0, ...options });
+
+export const connectorFor = async (emulator, overrides = {}) => {
+  const config = { ...emulator.connectorConfig(), ...overrides };
+  const connector = await createConnector({ getConfig: async () => config });
+  return { connector, config };
+};
+
+export const signIn = (to = '8613711112222', payload = { code: '123456' }) => ({ to, type: 'SignIn', payload });
+
+/** Awaits `promise`, expects a ConnectorError with `code`, and checks nothing secret leaked. */
+export const rejectsWith = async (promise, code, secret = SECRET_MARKER) => {
+  let caught;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught, `expected a ConnectorError(${code}), but the send succeeded`);
+  assert.ok(caught instanceof ConnectorError, `expected ConnectorError, got ${caught?.constructor?.name}: ${caught?.message}`);
+  assert.equal(caught.code, code, `${caught.message}`);
+  const visible = `${caught.message}\n${JSON.stringify(caught.data)}\n${String(caught.stack)}`;
+  assert.ok(!visible.includes(secret), `the secret leaked: ${visible}`);
+  return caught;
+};

@@ -1,0 +1,161 @@
+//! The core's SendSms client against the emulator: retry safety (counted on the server) and
+//! clock-skew recovery with an injectable clock.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use tencent_sms_core::clock::OffsetClock;
+use tencent_sms_core::{send_message, ClientOptions, ErrorCode, SmsClient};
+use tencent_sms_emulator::options::*;
+use tencent_sms_emulator::{EmulatorOptions, FaultSpec, RunningEmulator};
+
+async fn emulator() -> RunningEmulator {
+    RunningEmulator::start(EmulatorOptions {
+        frequency_limit_seconds: 0,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn config(url: &str) -> Value {
+    let templates: Vec<Value> = ["SignIn", "Register", "ForgotPassword", "Generic"]
+        .iter()
+        .map(|t| json!({ "usageType": t, "templateCode": DEMO_MAINLAND_TEMPLATE_ID }))
+        .collect();
+    json!({ "accessKeyId": DEMO_SECRET_ID, "accessKeySecret": DEMO_SECRET_KEY, "signName": DEMO_SIGN_NAME,
+            "sdkAppId": DEMO_SDK_APP_ID, "region": "ap-guangzhou", "endpoint": url, "templates": templates })
+}
+
+fn sign_in() -> Value {
+    json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" } })
+}
+
+fn fault(value: Value) -> FaultSpec {
+    serde_json::from_value(value).unwrap()
+}
+
+#[tokio::test]
+async fn a_wrong_clock_is_corrected_from_the_date_header_and_remembered() {
+    let emu = emulator().await;
+    let clock = Arc::new(OffsetClock::new(600));
+    let client = SmsClient::new(ClientOptions {
+        clock: clock.clone(),
+        ..Default::default()
+    })
+    .unwrap();
+    let result = send_message(&client, &config(&emu.url()), &sign_in())
+        .await
+        .unwrap();
+    assert_eq!(result.phone_number, "+8613711112222");
+    assert_eq!(
+        emu.state.api_requests(),
+        2,
+        "one SignatureExpire, one corrected retry"
+    );
+    assert!(
+        (-601..=-599).contains(&client.clock_offset()),
+        "offset {}",
+        client.clock_offset()
+    );
+    send_message(&client, &config(&emu.url()), &sign_in())
+        .await
+        .unwrap();
+    assert_eq!(
+        emu.state.api_requests(),
+        3,
+        "later sends are right the first time"
+    );
+}
+
+#[tokio::test]
+async fn signature_expire_is_retried_once_only() {
+    let emu = emulator().await;
+    let client = SmsClient::new(ClientOptions {
+        clock: Arc::new(OffsetClock::new(-900)),
+        ..Default::default()
+    })
+    .unwrap();
+    emu.state.inject(fault(
+        json!({ "kind": "tencentError", "code": "AuthFailure.SignatureExpire", "count": 5 }),
+    ));
+    let failure = send_message(&client, &config(&emu.url()), &sign_in())
+        .await
+        .unwrap_err();
+    assert_eq!(failure.code, ErrorCode::General);
+    assert_eq!(failure.tencent_code(), Some("AuthFailure.SignatureExpire"));
+    assert_eq!(emu.state.api_requests(), 2);
+}
+
+#[tokio::test]
+async fn request_limit_is_retried_at_most_twice() {
+    let emu = emulator().await;
+    let client = SmsClient::new(ClientOptions::default()).unwrap();
+    emu.state.inject(fault(
+        json!({ "kind": "tencentError", "code": "RequestLimitExceeded", "count": 2 }),
+    ));
+    send_message(&client, &config(&emu.url()), &sign_in())
+        .await
+        .unwrap();
+    assert_eq!(emu.state.api_requests(), 3);
+    emu.state.inject(fault(json!({ "kind": "tencentError", "code": "RequestLimitExceeded.IPLimitExceeded", "count": 3 })));
+    let failure = send_message(&client, &config(&emu.url()), &sign_in())
+        .await
+        .unwrap_err();
+    assert_eq!(failure.code, ErrorCode::RateLimitExceeded);
+    assert_eq!(emu.state.api_requests(), 6);
+}
+
+#[tokio::test]
+async fn nothing_is_retried_once_the_body_may_have_been_delivered() {
+    let emu = emulator().await;
+    let client = SmsClient::new(ClientOptions {
+        request_timeout: std::time::Duration::from_millis(300),
+        ..Default::default()
+    })
+    .unwrap();
+    for kind in [
+        json!({ "kind": "resetBeforeBody" }),
+        json!({ "kind": "resetAfterBody" }),
+        json!({ "kind": "delay", "ms": 1000 }),
+        json!({ "kind": "httpStatus", "status": 503 }),
+        json!({ "kind": "tencentError", "code": "InternalError.Timeout" }),
+    ] {
+        let before = emu.state.api_requests();
+        emu.state.inject(fault(kind.clone()));
+        let failure = send_message(&client, &config(&emu.url()), &sign_in())
+            .await
+            .unwrap_err();
+        assert_eq!(failure.code, ErrorCode::General, "{kind}");
+        assert_eq!(
+            emu.state.api_requests() - before,
+            1,
+            "{kind} must not be retried"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_twice_then_general() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let client = SmsClient::new(ClientOptions::default()).unwrap();
+    let started = std::time::Instant::now();
+    let failure = send_message(
+        &client,
+        &config(&format!("http://127.0.0.1:{port}")),
+        &sign_in(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(failure.code, ErrorCode::General);
+    assert!(
+        failure.to_string().contains("could not connect"),
+        "{failure}"
+    );
+    assert!(
+        started.elapsed().as_millis() >= 100,
+        "two backoffs happened"
+    );
+}

@@ -1,0 +1,62 @@
+// Types of `connector-tencent-sms-rs/emulator` (lib/emulator.js).
+
+import type { TencentSmsConfig } from './index.js';
+
+export type EmulatorCredential = { secretId: string; secretKey: string };
+export type EmulatorTemplate = { templateId: string; content: string; international?: boolean };
+export type EmulatorApp = { sdkAppId: string; signNames?: string[]; templates?: EmulatorTemplate[] };
+
+export type EmulatorOptions = {
+  /** 0 (default) picks a free port; the emulator listens on 127.0.0.1. */
+  port?: number;
+  credentials?: EmulatorCredential[];
+  apps?: EmulatorApp[];
+  /** The same number gets at most one message per this many seconds (default 30; 0 = off). */
+  frequencyLimitSeconds?: number;
+  /** Allowed distance of X-TC-Timestamp from the emulator's clock (default 300). */
+  maxClockSkewSeconds?: number;
+};
+
+export type DeliveredMessage = {
+  phoneNumber: string;
+  sdkAppId: string;
+  signName: string | null;
+  templateId: string;
+  params: string[];
+  content: string;
+  requestId: string;
+  serialNo: string;
+  receivedAt: string;
+};
+
+export type EmulatorFault =
+  | { kind: 'httpStatus'; status: number }
+  | { kind: 'htmlPage'; status?: number }
+  | { kind: 'truncatedJson' }
+  | { kind: 'invalidJson' }
+  | { kind: 'oversize'; bytes?: number }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'resetBeforeBody' }
+  | { kind: 'resetAfterBody' }
+  | { kind: 'tencentError'; code: string; message?: string }
+  | { kind: 'sendStatusCode'; code: string; message?: string };
+
+export type RunningEmulator = {
+  /** `http://127.0.0.1:<port>`, usable as the connector's `endpoint`. */
+  url: string;
+  port: number;
+  options: Required<EmulatorOptions> & { host: string };
+  connectorConfig(): TencentSmsConfig;
+  messages(): Promise<DeliveredMessage[]>;
+  clear(): void;
+  /** Applies the fault to the next `count` (default 1) API requests. */
+  injectFault(fault: EmulatorFault & { count?: number }): void;
+  apiRequests(): number;
+  /** Lets Node exit while the emulator is open. */
+  unref(): void;
+  close(): Promise<void>;
+};
+
+export declare const emulatorDefaults: Required<EmulatorOptions> & { host: string };
+export declare function emulatorConnectorConfig(url: string, options?: EmulatorOptions): TencentSmsConfig;
+export declare function startEmulator(options?: EmulatorOptions): Promise<RunningEmulator>;

@@ -1,0 +1,75 @@
+// Types of `connector-tencent-sms-rs` (lib/index.js), the module Logto imports.
+
+import type { ConnectorMetadata, CreateConnector, SmsConnector } from '@logto/connector-kit';
+
+/** One Tencent template for one Logto message type. */
+export type TencentSmsTemplate = {
+  /** A Logto TemplateType: SignIn, Register, ForgotPassword, Generic, MfaVerification, … */
+  usageType: string;
+  /** The Tencent template id, digits only (`<template-code>` means "not configured"). */
+  templateCode: string;
+  /** An international template, used for numbers outside mainland China. */
+  international?: boolean;
+  /** Overrides the global sign name for this template. */
+  signName?: string;
+};
+
+/** The connector config, as saved by Logto's admin console. */
+export type TencentSmsConfig = {
+  /** Tencent Cloud SecretId. */
+  accessKeyId: string;
+  /** Tencent Cloud SecretKey. */
+  accessKeySecret: string;
+  signName: string;
+  /** Digits only. */
+  sdkAppId: string;
+  /** e.g. `ap-guangzhou`. */
+  region: string;
+  /** Must include Register, SignIn, ForgotPassword and Generic. */
+  templates: TencentSmsTemplate[];
+  /** A host or `https://host[:port]`; `http://` for loopback only. Default `sms.tencentcloudapi.com`. */
+  endpoint?: string;
+  /** Sent with international messages only. */
+  senderId?: string;
+};
+
+/** What `sendMessage` resolves with. */
+export type TencentSmsSendResult = {
+  requestId: string;
+  serialNo: string;
+  phoneNumber: string;
+  fee: number;
+  isoCode: string;
+};
+
+/** A zod issue (`code`, `path`, `message`, …). */
+export type ConfigIssue = {
+  code: string;
+  path: Array<string | number>;
+  message: string;
+  expected?: string;
+  received?: string;
+  [key: string]: unknown;
+};
+
+/** A zod-compatible guard; `error` is the host's `ZodError` when `zod` resolves. */
+export type TencentSmsConfigGuard = {
+  safeParse(input: unknown):
+    | { success: true; data: TencentSmsConfig }
+    | { success: false; error: { name: 'ZodError'; issues: ConfigIssue[] } };
+  parse(input: unknown): TencentSmsConfig;
+};
+
+export declare const metadata: ConnectorMetadata;
+export declare const configGuard: TencentSmsConfigGuard;
+
+export type TencentSmsConnector = Omit<SmsConnector, 'configGuard' | 'sendMessage'> & {
+  configGuard: TencentSmsConfigGuard;
+  sendMessage: (
+    data: { to: string; type: string; payload: { code?: string } & Record<string, unknown>; ip?: string },
+    config?: unknown,
+  ) => Promise<TencentSmsSendResult>;
+};
+
+declare const createConnector: (options: Parameters<CreateConnector<SmsConnector>>[0]) => Promise<TencentSmsConnector>;
+export default createConnector;
