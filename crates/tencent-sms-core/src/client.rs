@@ -22,6 +22,11 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 pub const MAX_RETRIES: u32 = 2;
 const BACKOFF_BASE: Duration = Duration::from_millis(100);
+/// Requests in flight at once; more callers wait for a slot, so sockets stay bounded however
+/// many sends Logto starts together.
+pub const MAX_IN_FLIGHT: usize = 256;
+/// Idle keep-alive connections kept for reuse after a burst.
+const MAX_IDLE_CONNECTIONS: usize = 64;
 
 /// How the client is built; `Default` is what production uses.
 pub struct ClientOptions {
@@ -51,6 +56,7 @@ pub struct SmsClient {
     max_retries: u32,
     /// Seconds to add to the local clock, learned from Tencent's `Date` header.
     clock_offset: AtomicI64,
+    in_flight: tokio::sync::Semaphore,
 }
 
 impl SmsClient {
@@ -59,6 +65,7 @@ impl SmsClient {
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
+            .pool_max_idle_per_host(MAX_IDLE_CONNECTIONS)
             .redirect(reqwest::redirect::Policy::none());
         if !options.extra_root_certificates_pem.is_empty() {
             let mut certs = Vec::new();
@@ -83,6 +90,7 @@ impl SmsClient {
             clock: options.clock,
             max_retries: options.max_retries,
             clock_offset: AtomicI64::new(0),
+            in_flight: tokio::sync::Semaphore::new(MAX_IN_FLIGHT),
         })
     }
 
@@ -107,6 +115,9 @@ impl SmsClient {
 
     /// Sends `request`, retrying only what is safe to retry.
     pub async fn send(&self, request: &SendSmsRequest) -> Result<SendResult, ConnectorFailure> {
+        let _slot = self.in_flight.acquire().await.map_err(|_| {
+            ConnectorFailure::new(ErrorCode::General, "the SMS client is shutting down")
+        })?;
         let mut retries = 0;
         let mut clock_corrected = false;
         loop {

@@ -11,6 +11,8 @@ pub mod config;
 pub mod connector;
 pub mod endpoint;
 pub mod failure;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod message;
 pub mod metadata;
 pub mod phone;

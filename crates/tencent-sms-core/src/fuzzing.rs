@@ -1,0 +1,49 @@
+//! The properties the fuzz targets check, kept here so `cargo fuzz` and the corpus regression
+//! test (`tests/fuzz_corpus.rs`) run exactly the same code. Each panics on a violation.
+
+use crate::config::validate_config;
+use crate::phone::normalize_e164;
+use crate::response::{parse_send_sms_response, TencentReply};
+
+/// Any bytes: validation never panics, and a valid config never shows its secret in `Debug`.
+pub fn check_config_validator(data: &[u8]) {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return;
+    };
+    match validate_config(&value) {
+        Ok(config) => {
+            let secret = config.access_key_secret.expose();
+            assert!(!secret.is_empty());
+            if secret.len() >= 12 {
+                assert!(
+                    !format!("{config:?}").contains(secret),
+                    "Debug output shows the secret"
+                );
+            }
+        }
+        Err(issues) => assert!(!issues.is_empty(), "a refusal names at least one issue"),
+    }
+}
+
+/// Any bytes: parsing never panics; a success always came from an `Ok` status.
+pub fn check_response_parser(data: &[u8]) {
+    if let Ok(TencentReply::Sent(result)) = parse_send_sms_response(data) {
+        assert!(data.len() <= crate::response::MAX_RESPONSE_BYTES);
+        let _ = result.request_id;
+    }
+}
+
+/// Any text: normalization never panics and only yields `+` followed by 7–15 digits.
+pub fn check_phone_normalizer(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(number) = normalize_e164(text) {
+        let digits = number
+            .as_str()
+            .strip_prefix('+')
+            .expect("E.164 starts with +");
+        assert!((7..=15).contains(&digits.len()));
+        assert!(digits.bytes().all(|b| b.is_ascii_digit()));
+    }
+}

@@ -1,0 +1,77 @@
+//! TLS certificates are verified: a self-signed loopback HTTPS server is refused, and accepted
+//! only when its root is trusted through `ClientOptions::extra_root_certificates_pem`.
+
+mod common;
+
+use std::sync::Arc;
+
+use tencent_sms_core::{send_message, ClientOptions, ErrorCode, SmsClient};
+use tokio::net::TcpListener;
+
+async fn self_signed_server() -> (u16, String, common::Seen) {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    let pem = cert.pem();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let server_config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap(),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server_config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = common::Seen::default();
+    let recorded = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, seen) = (acceptor.clone(), recorded.clone());
+            tokio::spawn(async move {
+                if let Ok(tls) = acceptor.accept(tcp).await {
+                    common::answer_one(tls, seen).await;
+                }
+            });
+        }
+    });
+    (port, pem, seen)
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_refused_and_a_trusted_one_accepted() {
+    let (port, pem, seen) = self_signed_server().await;
+    let config = common::config(&format!("https://localhost:{port}"));
+
+    let default_client = SmsClient::new(ClientOptions {
+        max_retries: 0,
+        ..Default::default()
+    })
+    .unwrap();
+    let failure = send_message(&default_client, &config, &common::sign_in())
+        .await
+        .unwrap_err();
+    assert_eq!(failure.code, ErrorCode::General);
+    assert!(
+        failure.to_string().to_lowercase().contains("certificate"),
+        "{failure}"
+    );
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "no request crossed an unverified connection"
+    );
+
+    let trusting = SmsClient::new(ClientOptions {
+        extra_root_certificates_pem: vec![pem.into_bytes()],
+        ..Default::default()
+    })
+    .unwrap();
+    let result = send_message(&trusting, &config, &common::sign_in())
+        .await
+        .unwrap();
+    assert_eq!(result.iso_code, "CN");
+    assert_eq!(seen.lock().unwrap().as_slice(), ["POST / HTTP/1.1"]);
+}

@@ -1,0 +1,80 @@
+//! The `tencent-sms-emulator` binary: `--help`, `--port`, `--config`, the HTTP inbox and a
+//! clean stop on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Value};
+use tencent_sms_core::{send_message, ClientOptions, SmsClient};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tencent-sms-emulator");
+
+#[test]
+fn help_and_bad_arguments() {
+    let help = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(help.status.success());
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--config FILE"));
+    let bad = Command::new(BIN).arg("--nope").output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown argument"));
+    let bad_config = Command::new(BIN)
+        .args(["--config", "/nonexistent/emulator.json"])
+        .output()
+        .unwrap();
+    assert_eq!(bad_config.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn serves_a_configured_app_and_its_inbox() {
+    let dir = std::env::temp_dir().join(format!("emulator-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config_path = dir.join("emulator.json");
+    std::fs::write(
+        &config_path,
+        json!({
+            "credentials": [{ "secretId": "AKIDbin", "secretKey": "bin-secret" }],
+            "apps": [{ "sdkAppId": "1400777777", "signNames": ["Bin"],
+                       "templates": [{ "templateId": "55", "content": "Bin code {1}", "international": false }] }],
+            "frequencyLimitSeconds": 0
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let mut child = Command::new(BIN)
+        .args(["--port", "0", "--config", config_path.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+
+    let templates: Vec<Value> = ["SignIn", "Register", "ForgotPassword", "Generic"]
+        .iter()
+        .map(|t| json!({ "usageType": t, "templateCode": "55" }))
+        .collect();
+    let config = json!({ "accessKeyId": "AKIDbin", "accessKeySecret": "bin-secret", "signName": "Bin",
+        "sdkAppId": "1400777777", "region": "ap-guangzhou", "endpoint": url, "templates": templates });
+    let client = SmsClient::new(ClientOptions::default()).unwrap();
+    let data = json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "4242" } });
+    send_message(&client, &config, &data).await.unwrap();
+
+    let inbox: Value = reqwest::get(format!("{url}/_emulator/messages"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inbox[0]["content"], "【Bin】Bin code 4242");
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "stops cleanly on SIGTERM: {status}");
+    std::fs::remove_dir_all(&dir).ok();
+}
