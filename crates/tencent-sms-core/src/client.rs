@@ -22,11 +22,13 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 pub const MAX_RETRIES: u32 = 2;
 const BACKOFF_BASE: Duration = Duration::from_millis(100);
-/// Requests in flight at once; more callers wait for a slot, so sockets stay bounded however
-/// many sends Logto starts together.
-pub const MAX_IN_FLIGHT: usize = 256;
+/// Requests in flight at once; more callers wait for a slot. The connection pool opens a
+/// socket for every request that finds no idle one, so this cap is what bounds sockets (to
+/// about this many) however many sends Logto starts together. 64 in flight is far beyond
+/// human sign-in rates even at Tencent's round-trip times.
+pub const MAX_IN_FLIGHT: usize = 64;
 /// Idle keep-alive connections kept for reuse after a burst.
-const MAX_IDLE_CONNECTIONS: usize = 64;
+const MAX_IDLE_CONNECTIONS: usize = MAX_IN_FLIGHT;
 
 /// How the client is built; `Default` is what production uses.
 pub struct ClientOptions {

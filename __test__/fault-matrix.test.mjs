@@ -1,0 +1,106 @@
+// SPEC §9 / issue 4: every emulator fault × sendMessage → a ConnectorError with the §6 code,
+// within the timeout bound, with no unhandled rejection and no secret in sight. The README's
+// fault table mirrors `matrix` below.
+
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, test } from 'node:test';
+
+import { connectorFor, rejectsWith, signIn, startTestEmulator } from './helpers.mjs';
+
+const REQUEST_TIMEOUT_MS = 10_000;
+const unhandled = [];
+const onUnhandled = (reason) => unhandled.push(reason);
+let emulator;
+
+before(async () => {
+  process.on('unhandledRejection', onUnhandled);
+  emulator = await startTestEmulator();
+});
+
+after(async () => {
+  await emulator.close();
+  process.off('unhandledRejection', onUnhandled);
+  assert.deepEqual(unhandled, [], 'no unhandled rejection');
+});
+
+const closedPort = async () => {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+};
+
+export const matrix = [
+  { name: 'HTTP 500', fault: { kind: 'httpStatus', status: 500 }, code: 'general', requests: 1, description: /HTTP 500/ },
+  { name: 'HTTP 503', fault: { kind: 'httpStatus', status: 503 }, code: 'general', requests: 1 },
+  { name: 'HTML error page (502)', fault: { kind: 'htmlPage' }, code: 'general', requests: 1 },
+  { name: 'truncated JSON', fault: { kind: 'truncatedJson' }, code: 'invalid_response', requests: 1 },
+  { name: 'invalid JSON', fault: { kind: 'invalidJson' }, code: 'invalid_response', requests: 1 },
+  { name: 'oversize body (2 MiB)', fault: { kind: 'oversize' }, code: 'invalid_response', requests: 1 },
+  { name: 'slow response past the timeout', fault: { kind: 'delay', ms: 11_000 }, code: 'general', requests: 1, description: /did not answer in time/ },
+  { name: 'reset before the body', fault: { kind: 'resetBeforeBody' }, code: 'general', requests: 1 },
+  { name: 'reset after the body', fault: { kind: 'resetAfterBody' }, code: 'general', requests: 1 },
+  { name: 'Tencent InternalError', fault: { kind: 'tencentError', code: 'InternalError.SendAndRecvFail' }, code: 'general', requests: 1 },
+  { name: 'closed port', endpoint: async () => `http://127.0.0.1:${await closedPort()}`, code: 'general', requests: 0, description: /could not connect/ },
+  { name: 'DNS failure of an unknown host', endpoint: async () => 'https://sms.unknown-host.invalid', code: 'general', requests: 0, description: /could not connect/ },
+];
+
+for (const { name, fault, endpoint, code, requests, description = /./ } of matrix) {
+  test(`${name} → ${code}`, async () => {
+    const overrides = endpoint ? { endpoint: await endpoint() } : {};
+    const { connector } = await connectorFor(emulator, overrides);
+    if (fault) {
+      emulator.injectFault(fault);
+    }
+    const before = emulator.apiRequests();
+    const started = Date.now();
+    const error = await rejectsWith(connector.sendMessage(signIn()), code);
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed < REQUEST_TIMEOUT_MS + 2_000, `${name} took ${elapsed} ms`);
+    assert.match(error.data.errorDescription, description);
+    assert.equal(emulator.apiRequests() - before, requests, 'no retry after the body may have been delivered');
+    emulator.clear();
+  });
+}
+
+test('configs of every wrong shape are invalid_config and nothing is sent', async () => {
+  const valid = emulator.connectorConfig();
+  const cases = [
+    null, [], 42, 'config', true, {},
+    { ...valid, accessKeyId: undefined },
+    { ...valid, accessKeySecret: 'x'.repeat(1_000_000) },
+    { ...valid, signName: ['Logto'] },
+    { ...valid, sdkAppId: '14000000ab' },
+    { ...valid, sdkAppId: 1400000000 },
+    { ...valid, sdkAppId: '１４００' },
+    { ...valid, region: 'ap/guangzhou' },
+    { ...valid, region: 'ap.guangzhou' },
+    { ...valid, region: '' },
+    { ...valid, templates: {} },
+    { ...valid, templates: [{ usageType: 'SignIn' }] },
+    { ...valid, templates: valid.templates.map((t) => ({ ...t, templateCode: 'SMS_123' })) },
+    { ...valid, endpoint: 'https://user:pass@sms.tencentcloudapi.com' },
+    { ...valid, endpoint: 'https://sms.tencentcloudapi.com/v2' },
+    { ...valid, endpoint: 'https://sms.tencentcloudapi.com?x=1' },
+    { ...valid, endpoint: 'http://sms.tencentcloudapi.com' },
+    { ...valid, endpoint: 'http://10.0.0.1:8080' },
+    { ...valid, endpoint: 'ftp://127.0.0.1' },
+    { ...valid, endpoint: '💥.example.com' },
+    { ...valid, senderId: 42 },
+  ];
+  const before = emulator.apiRequests();
+  for (const config of cases) {
+    const { connector } = await connectorFor(emulator);
+    await rejectsWith(connector.sendMessage(signIn(), config ?? { toString: () => 'null' }), 'invalid_config');
+  }
+  const { connector } = await connectorFor(emulator);
+  await rejectsWith(connector.sendMessage(signIn(), [valid]), 'invalid_config');
+  assert.equal(emulator.apiRequests(), before, 'nothing was sent');
+});
+
+test('unicode and extra keys in a valid config are fine', async () => {
+  const { connector } = await connectorFor(emulator, { unexpected: { nested: ['😀'] }, signName: 'Logto' });
+  await connector.sendMessage(signIn('8613711119999'));
+});

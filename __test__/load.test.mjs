@@ -1,0 +1,43 @@
+// Thousands of concurrent sends complete with bounded memory and file descriptors, and Node
+// exits promptly after the last one (nothing the addon holds keeps the process alive).
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+
+import { SECRET_MARKER } from './helpers.mjs';
+
+const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'load-child.mjs');
+
+const run = (total, concurrency) =>
+  new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--expose-gc', child, String(total), String(concurrency)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (chunk) => (stdout += chunk));
+    proc.stderr.on('data', (chunk) => (stderr += chunk));
+    const killer = setTimeout(() => proc.kill('SIGKILL'), 120_000);
+    proc.on('error', reject);
+    proc.on('exit', (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal, stdout, stderr, exitedAt: Date.now() });
+    });
+  });
+
+test('10 000 sends at concurrency 1 000 after warm-up: all settle, RSS stays flat, fds come back, Node exits promptly', { skip: !existsSync('/proc/self/fd') && 'needs /proc' }, async () => {
+  const { code, signal, stdout, stderr, exitedAt } = await run(10_000, 1_000);
+  assert.equal(signal, null, `killed: ${stderr}`);
+  assert.equal(code, 0, stderr);
+  const report = JSON.parse(stdout.trim().split('\n').at(-1));
+  assert.equal(report.ok, 10_000, `${report.failed} sends failed`);
+  assert.equal(report.delivered, 10_000);
+  const rssGrowthMb = (report.end.rss - report.start.rss) / 1024 / 1024;
+  assert.ok(rssGrowthMb < 20, `RSS grew by ${rssGrowthMb.toFixed(1)} MB`);
+  assert.ok(report.end.fds - report.start.fds < 40, `fds ${report.start.fds} → ${report.end.fds}`);
+  assert.ok(exitedAt - report.doneAt < 2_000, `exited ${exitedAt - report.doneAt} ms after the last send`);
+  assert.ok(!`${stdout}${stderr}`.includes(SECRET_MARKER), 'nothing printed the secret');
+  assert.equal(stderr, '', 'the addon logs nothing');
+});
