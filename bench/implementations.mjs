@@ -1,0 +1,46 @@
+// How the benchmark loads each implementation and points it at the emulator.
+
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+export const DEMO = {
+  accessKeyId: 'AKIDLogtoEmulatorDemo',
+  accessKeySecret: 'logto-emulator-demo-secret',
+  signName: 'Logto',
+  sdkAppId: '1400000000',
+  region: 'ap-guangzhou',
+  templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, templateCode: '1000001' })),
+};
+
+export const MESSAGE = { to: '8613711112222', type: 'SignIn', payload: { code: '123456' } };
+
+/** Our connector, with the emulator as its endpoint. */
+const loadOurs = async (emulatorUrl) => {
+  const { default: createConnector } = await import(pathToFileURL(path.join(root, 'lib/index.js')).href);
+  const config = { ...DEMO, endpoint: emulatorUrl };
+  return createConnector({ getConfig: async () => config });
+};
+
+/**
+ * The official connector always posts to https://sms.tencentcloudapi.com. Its `got.post` (the
+ * same module instance it imports) is wrapped so the URL becomes the emulator's while the signed
+ * Host header stays, so the emulator verifies its real signature.
+ */
+const loadOfficial = async (emulatorUrl) => {
+  const entry = fileURLToPath(import.meta.resolve('@logto/connector-tencent-sms'));
+  const gotPath = createRequire(entry).resolve('got');
+  const { got } = await import(pathToFileURL(gotPath).href);
+  const post = got.post.bind(got);
+  got.post = (_url, options) => post(`${emulatorUrl}/`, options);
+  const { default: createConnector } = await import(pathToFileURL(entry).href);
+  return createConnector({ getConfig: async () => DEMO });
+};
+
+export const implementations = { official: loadOfficial, ours: loadOurs };
+
+/** The file `import` time is measured on. */
+export const entryOf = (name) =>
+  name === 'ours' ? path.join(root, 'lib/index.js') : fileURLToPath(import.meta.resolve('@logto/connector-tencent-sms'));
