@@ -25,7 +25,10 @@ async fn main() {
     let config = validate_config(&json!({ "accessKeyId": "AKIDLogtoEmulatorDemo", "accessKeySecret": "logto-emulator-demo-secret",
         "signName": "Logto", "sdkAppId": "1400000000", "region": "ap-guangzhou", "endpoint": url, "templates": templates }))
     .expect("valid config");
-    let data = parse_message_data(&json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" } })).unwrap();
+    let data = parse_message_data(
+        &json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" } }),
+    )
+    .unwrap();
     let request = prepare_send(&config, &data).unwrap();
     // Signed once: the same bytes are sent every time, so the client does no work per request.
     let headers = request.headers(SystemClock.now_unix());
@@ -33,18 +36,36 @@ async fn main() {
     for (name, value) in headers {
         header_map.insert(name, value.parse().unwrap());
     }
-    let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().unwrap();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()
+        .unwrap();
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..concurrency {
-        let (client, next, headers, url, body) = (client.clone(), next.clone(), header_map.clone(), request.url.clone(), request.body.clone());
+        let (client, next, headers, url, body) = (
+            client.clone(),
+            next.clone(),
+            header_map.clone(),
+            request.url.clone(),
+            request.body.clone(),
+        );
         workers.push(tokio::spawn(async move {
             let mut ok = 0usize;
             while next.fetch_add(1, Ordering::Relaxed) < count {
-                let response = client.post(&url).headers(headers.clone()).body(body.clone()).send().await;
+                let response = client
+                    .post(&url)
+                    .headers(headers.clone())
+                    .body(body.clone())
+                    .send()
+                    .await;
                 if let Ok(response) = response {
-                    if response.bytes().await.is_ok_and(|b| b.windows(9).any(|w| w == b"\"Code\":\"O")) {
+                    if response
+                        .bytes()
+                        .await
+                        .is_ok_and(|b| b.windows(9).any(|w| w == b"\"Code\":\"O"))
+                    {
                         ok += 1;
                     }
                 }
@@ -57,5 +78,8 @@ async fn main() {
         ok += worker.await.unwrap();
     }
     let seconds = started.elapsed().as_secs_f64();
-    println!("{}", json!({ "concurrency": concurrency, "count": count, "ok": ok, "seconds": seconds, "sendsPerSecond": count as f64 / seconds }));
+    println!(
+        "{}",
+        json!({ "concurrency": concurrency, "count": count, "ok": ok, "seconds": seconds, "sendsPerSecond": count as f64 / seconds })
+    );
 }

@@ -11,7 +11,10 @@ use tencent_sms_core::message::parse_message_data;
 use tencent_sms_core::prepare_send;
 
 fn main() {
-    let iterations: u32 = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(200_000);
+    let iterations: u32 = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(200_000);
     let templates: Vec<_> = ["SignIn", "Register", "ForgotPassword", "Generic"]
         .iter()
         .map(|t| json!({ "usageType": t, "templateCode": "1110" }))
@@ -19,7 +22,10 @@ fn main() {
     let config = validate_config(&json!({ "accessKeyId": "AKIDEXAMPLE", "accessKeySecret": "SECRETEXAMPLE",
         "signName": "腾讯云", "sdkAppId": "1400006666", "region": "ap-guangzhou", "templates": templates }))
     .expect("valid config");
-    let data = parse_message_data(&json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" } })).unwrap();
+    let data = parse_message_data(
+        &json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" } }),
+    )
+    .unwrap();
     let request = prepare_send(&config, &data).unwrap();
 
     let started = Instant::now();
@@ -33,5 +39,8 @@ fn main() {
         black_box(prepare_send(&config, &data).unwrap().headers(1_700_000_000));
     }
     let build_and_sign_ns = started.elapsed().as_nanos() as f64 / f64::from(iterations);
-    println!("{}", json!({ "iterations": iterations, "signNs": sign_ns, "buildAndSignNs": build_and_sign_ns }));
+    println!(
+        "{}",
+        json!({ "iterations": iterations, "signNs": sign_ns, "buildAndSignNs": build_and_sign_ns })
+    );
 }

@@ -5,6 +5,7 @@ use serde_json::Value;
 use crate::classify::ErrorCode;
 use crate::client::SmsClient;
 use crate::config::{validate_config, ConnectorConfig};
+use crate::config_cache::ConfigCache;
 use crate::failure::ConnectorFailure;
 use crate::message::{parse_message_data, MessageData};
 use crate::phone::normalize_e164;
@@ -41,6 +42,20 @@ pub async fn send_message(
 ) -> Result<SendResult, ConnectorFailure> {
     let config = validate_config(config).map_err(ConnectorFailure::invalid_config)?;
     let data = parse_message_data(data)?;
+    let request = prepare_send(&config, &data)?;
+    client.send(&request).await
+}
+
+/// The whole send from JSON text, as the Node binding passes it, with validated configs cached.
+pub async fn send_message_json(
+    client: &SmsClient,
+    configs: &ConfigCache,
+    config_json: &str,
+    data_json: &str,
+) -> Result<SendResult, ConnectorFailure> {
+    let config = configs.get_or_validate(config_json)?;
+    let data: Value = serde_json::from_str(data_json).unwrap_or(Value::Null);
+    let data = parse_message_data(&data)?;
     let request = prepare_send(&config, &data)?;
     client.send(&request).await
 }
