@@ -63,7 +63,9 @@ export type TencentSmsConfigGuard = {
 export declare const metadata: ConnectorMetadata;
 export declare const configGuard: TencentSmsConfigGuard;
 
-export type TencentSmsConnector = Omit<SmsConnector, 'configGuard' | 'sendMessage'> & {
+export type TencentSmsConnector = Omit<SmsConnector, 'configGuard' | 'sendMessage' | 'getUsage'> & {
+  /** Billed messages since `startFrom` (default: the last 30 days; at most one year back). */
+  getUsage: (startFrom?: Date) => Promise<number>;
   configGuard: TencentSmsConfigGuard;
   sendMessage: (
     data: { to: string; type: string; payload: { code?: string } & Record<string, unknown>; ip?: string },

@@ -20,7 +20,7 @@ describe('the connector object', () => {
   test('createConnector returns own enumerable metadata, type, configGuard and sendMessage', async () => {
     let calls = 0;
     const connector = await createConnector({ getConfig: () => { calls += 1; throw new Error('no'); } });
-    assert.deepEqual(Object.keys(connector).sort(), ['configGuard', 'metadata', 'sendMessage', 'type']);
+    assert.deepEqual(Object.keys(connector).sort(), ['configGuard', 'getUsage', 'metadata', 'sendMessage', 'type']);
     const spread = { sendMessage: 'stub', ...connector };
     assert.equal(typeof spread.sendMessage, 'function');
     assert.equal(connector.type, 'Sms');
@@ -337,5 +337,29 @@ describe('transport failures are ConnectorErrors', () => {
     const { connector } = await connectorFor(emulator);
     emulator.injectFault({ kind: 'invalidJson' });
     await assert.rejects(connector.sendMessage(signIn()), (e) => e instanceof ConnectorError && e.code === ConnectorErrorCodes.InvalidResponse);
+  });
+});
+
+describe('getUsage', () => {
+  test('returns the billed messages since startFrom, from the emulator’s SendStatusStatistics', async () => {
+    const emu = await startTestEmulator();
+    try {
+      const { connector } = await connectorFor(emu);
+      assert.equal(await connector.getUsage(new Date(Date.now() - 3_600_000)), 0);
+      await connector.sendMessage(signIn());
+      await connector.sendMessage(signIn('16502530000'));
+      assert.equal(await connector.getUsage(new Date(Date.now() - 3_600_000)), 2);
+      assert.equal(await connector.getUsage(), 2, 'without startFrom: the last 30 days');
+      await rejectsWith(connector.getUsage(new Date('nope')), 'invalid_request_parameters');
+    } finally {
+      await emu.close();
+    }
+  });
+
+  test('errors are ConnectorErrors: a bad config, a refusal', async () => {
+    const { connector } = await connectorFor(emulator, { sdkAppId: 'x' });
+    await rejectsWith(connector.getUsage(), 'invalid_config');
+    const wrongApp = await connectorFor(emulator, { sdkAppId: '1499999999' });
+    await rejectsWith(wrongApp.connector.getUsage(), 'invalid_config');
   });
 });

@@ -99,6 +99,30 @@ const createSendMessage = (getConfig) => async (data, inputConfig) => {
   throw toConnectorError(outcome.error);
 };
 
+const createGetUsage = (getConfig) => async (startFrom) => {
+  const config = await getConfig(metadata.id);
+  const configJson = toJson(config);
+  if (configJson === undefined) {
+    throw new ConnectorError(ConnectorErrorCodes.InvalidConfig, toZodError(validate(config).issues));
+  }
+  const seconds = startFrom === undefined || startFrom === null ? undefined : new Date(startFrom).getTime() / 1_000;
+  if (seconds !== undefined && !Number.isFinite(seconds)) {
+    throw new ConnectorError(ConnectorErrorCodes.InvalidRequestParameters, { errorDescription: 'startFrom must be a valid Date' });
+  }
+  let outcome;
+  try {
+    outcome = JSON.parse(await native.getUsage(configJson, seconds));
+  } catch (error) {
+    throw new ConnectorError(ConnectorErrorCodes.General, {
+      errorDescription: `connector-tencent-sms-rs internal error: ${describe(error)}`,
+    });
+  }
+  if (outcome.ok) {
+    return outcome.result;
+  }
+  throw toConnectorError(outcome.error);
+};
+
 /**
  * Logto calls this for every connector row on many requests: it stays cheap, never calls
  * `getConfig` and does no I/O. The result is a plain object because Logto spreads it.
@@ -108,6 +132,7 @@ const createConnector = async ({ getConfig } = {}) => ({
   type: ConnectorType.Sms,
   configGuard,
   sendMessage: createSendMessage(getConfig),
+  getUsage: createGetUsage(getConfig),
 });
 
 export default createConnector;

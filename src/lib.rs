@@ -12,7 +12,9 @@ use std::sync::{Arc, OnceLock};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::{json, Value};
-use tencent_sms_core::{metadata, validate_config as validate, ConfigCache, SmsClient};
+use tencent_sms_core::{
+    metadata, validate_config as validate, ConfigCache, ConnectorFailure, SmsClient,
+};
 use tencent_sms_emulator::{EmulatorOptions, FaultSpec, RunningEmulator};
 
 /// One worker thread: per send the Rust side does a few microseconds of work between two
@@ -54,21 +56,48 @@ pub fn validate_config(config_json: String) -> String {
     outcome.to_string()
 }
 
-/// Sends one message: `{"ok":true,"result":{…}}` or `{"ok":false,"error":{"code","data"}}`.
-#[napi]
-pub async fn send_message(config_json: String, data_json: String) -> String {
+fn configs() -> &'static ConfigCache {
     static CONFIGS: OnceLock<ConfigCache> = OnceLock::new();
-    let outcome = async {
-        let client = SmsClient::shared()?;
-        let configs = CONFIGS.get_or_init(ConfigCache::default);
-        tencent_sms_core::send_message_json(client, configs, &config_json, &data_json).await
-    }
-    .await;
+    CONFIGS.get_or_init(ConfigCache::default)
+}
+
+fn outcome_json<T: serde::Serialize>(outcome: std::result::Result<T, ConnectorFailure>) -> String {
     match outcome {
         Ok(result) => json!({ "ok": true, "result": result }),
         Err(failure) => json!({ "ok": false, "error": failure.to_json() }),
     }
     .to_string()
+}
+
+/// Sends one message: `{"ok":true,"result":{…}}` or `{"ok":false,"error":{"code","data"}}`.
+#[napi]
+pub async fn send_message(config_json: String, data_json: String) -> String {
+    let outcome = async {
+        let client = SmsClient::shared()?;
+        tencent_sms_core::send_message_json(client, configs(), &config_json, &data_json).await
+    }
+    .await;
+    outcome_json(outcome)
+}
+
+/// Billed messages since `start_from_seconds` (Unix), from Tencent's SendStatusStatistics.
+#[napi]
+pub async fn get_usage(config_json: String, start_from_seconds: Option<f64>) -> String {
+    let outcome = async {
+        let client = SmsClient::shared()?;
+        let now = chrono_now();
+        let start = start_from_seconds
+            .filter(|s| s.is_finite())
+            .map(|s| s as i64);
+        tencent_sms_core::get_usage(client, configs(), &config_json, start, now).await
+    }
+    .await;
+    outcome_json(outcome)
+}
+
+fn chrono_now() -> i64 {
+    use tencent_sms_core::clock::{Clock, SystemClock};
+    SystemClock.now_unix()
 }
 
 /// The emulator's defaults (the demo's credentials, app, sign name and templates) as JSON.

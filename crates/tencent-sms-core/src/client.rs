@@ -15,8 +15,10 @@ use std::time::Duration;
 use crate::classify::{classify_tencent_code, ErrorCode, TencentErrorClass};
 use crate::clock::{parse_http_date, Clock, SystemClock};
 use crate::failure::ConnectorFailure;
-use crate::request::SendSmsRequest;
-use crate::response::{parse_send_sms_response, SendResult, TencentReply, MAX_RESPONSE_BYTES};
+use crate::request::TencentRequest;
+use crate::response::{
+    parse_send_sms_response, parse_usage_response, SendResult, TencentReply, MAX_RESPONSE_BYTES,
+};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -115,8 +117,22 @@ impl SmsClient {
         self.clock.now_unix() + self.clock_offset()
     }
 
-    /// Sends `request`, retrying only what is safe to retry.
-    pub async fn send(&self, request: &SendSmsRequest) -> Result<SendResult, ConnectorFailure> {
+    /// Sends a SendSms `request`, retrying only what is safe to retry.
+    pub async fn send(&self, request: &TencentRequest) -> Result<SendResult, ConnectorFailure> {
+        self.execute(request, parse_send_sms_response).await
+    }
+
+    /// Sends a SendStatusStatistics `request`: the billed message count.
+    pub async fn fetch_usage(&self, request: &TencentRequest) -> Result<u64, ConnectorFailure> {
+        self.execute(request, parse_usage_response).await
+    }
+
+    /// Any API call: the same timeouts, safe retries and clock correction for every action.
+    async fn execute<T>(
+        &self,
+        request: &TencentRequest,
+        parse: fn(&[u8]) -> Result<TencentReply<T>, ConnectorFailure>,
+    ) -> Result<T, ConnectorFailure> {
         let _slot = self.in_flight.acquire().await.map_err(|_| {
             ConnectorFailure::new(ErrorCode::General, "the SMS client is shutting down")
         })?;
@@ -132,7 +148,7 @@ impl SmsClient {
                 }
                 Err(error) => return Err(network_failure(&error, &request.host)),
             };
-            let reply = answer.reply?;
+            let reply = parse(&answer.body?)?;
             let (code, message, request_id) = match reply {
                 TencentReply::Sent(result) => return Ok(result),
                 TencentReply::Refused {
@@ -168,7 +184,7 @@ impl SmsClient {
         }
     }
 
-    async fn post(&self, request: &SendSmsRequest) -> Result<Answer, reqwest::Error> {
+    async fn post(&self, request: &TencentRequest) -> Result<Answer, reqwest::Error> {
         let mut builder = self.http.post(&request.url).body(request.body.clone());
         for (name, value) in request.headers(self.now()) {
             builder = builder.header(name, value);
@@ -183,7 +199,7 @@ impl SmsClient {
         if status != reqwest::StatusCode::OK {
             return Ok(Answer {
                 server_time,
-                reply: Err(ConnectorFailure::new(
+                body: Err(ConnectorFailure::new(
                     ErrorCode::General,
                     format!("Tencent SMS answered HTTP {status}"),
                 )),
@@ -195,7 +211,7 @@ impl SmsClient {
         {
             return Ok(Answer {
                 server_time,
-                reply: Err(oversize()),
+                body: Err(oversize()),
             });
         }
         let mut body = Vec::new();
@@ -203,22 +219,22 @@ impl SmsClient {
             if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
                 return Ok(Answer {
                     server_time,
-                    reply: Err(oversize()),
+                    body: Err(oversize()),
                 });
             }
             body.extend_from_slice(&chunk);
         }
         Ok(Answer {
             server_time,
-            reply: parse_send_sms_response(&body),
+            body: Ok(body),
         })
     }
 }
 
-/// One HTTP exchange that completed: the server's clock and what it said.
+/// One HTTP exchange that completed: the server's clock and the body of a 200.
 struct Answer {
     server_time: Option<i64>,
-    reply: Result<TencentReply, ConnectorFailure>,
+    body: Result<Vec<u8>, ConnectorFailure>,
 }
 
 fn oversize() -> ConnectorFailure {

@@ -9,7 +9,7 @@ use crate::config_cache::ConfigCache;
 use crate::failure::ConnectorFailure;
 use crate::message::{parse_message_data, MessageData};
 use crate::phone::normalize_e164;
-use crate::request::SendSmsRequest;
+use crate::request::TencentRequest;
 use crate::response::SendResult;
 use crate::template::select_template;
 
@@ -17,7 +17,7 @@ use crate::template::select_template;
 pub fn prepare_send(
     config: &ConnectorConfig,
     data: &MessageData,
-) -> Result<SendSmsRequest, ConnectorFailure> {
+) -> Result<TencentRequest, ConnectorFailure> {
     let to = normalize_e164(&data.to).map_err(|e| {
         ConnectorFailure::new(
             ErrorCode::InvalidRequestParameters,
@@ -26,7 +26,7 @@ pub fn prepare_send(
     })?;
     let template = select_template(&config.templates, &data.usage_type, !to.is_mainland_china())
         .ok_or_else(|| ConnectorFailure::template_not_found(&data.usage_type))?;
-    Ok(SendSmsRequest::new(
+    Ok(TencentRequest::send_sms(
         config,
         template,
         &to,

@@ -22,6 +22,7 @@ pub mod response;
 pub mod secret;
 pub mod tc3;
 pub mod template;
+pub mod usage;
 
 pub use classify::{classify_tencent_code, ErrorCode, TencentErrorClass};
 pub use client::{ClientOptions, SmsClient};
@@ -30,3 +31,4 @@ pub use config_cache::ConfigCache;
 pub use connector::{prepare_send, send_message, send_message_json};
 pub use failure::ConnectorFailure;
 pub use response::SendResult;
+pub use usage::get_usage;

@@ -1,6 +1,6 @@
-//! The SendSms request: body, headers and signature.
+//! Tencent Cloud API requests (SendSms, SendStatusStatistics): body, headers and signature.
 //!
-//! The body is serialized once per send; only the timestamp-dependent headers are rebuilt
+//! The body is serialized once per call; only the timestamp-dependent headers are rebuilt
 //! when a retry or a clock correction re-signs it.
 
 use bytes::Bytes;
@@ -13,7 +13,8 @@ use crate::tc3::{self, SignedHeader, SigningInput};
 use crate::template::Template;
 
 pub const SERVICE: &str = "sms";
-pub const ACTION: &str = "SendSms";
+pub const SEND_SMS: &str = "SendSms";
+pub const SEND_STATUS_STATISTICS: &str = "SendStatusStatistics";
 pub const VERSION: &str = "2021-01-11";
 pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 pub const REQUEST_CLIENT: &str = concat!("connector-tencent-sms-rs/", env!("CARGO_PKG_VERSION"));
@@ -32,9 +33,21 @@ struct SendSmsBody<'a> {
     sender_id: Option<&'a str>,
 }
 
+/// The SendStatusStatistics body; `Limit` and `Offset` must be 0 (Tencent's rule).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SendStatusStatisticsBody<'a> {
+    begin_time: &'a str,
+    end_time: &'a str,
+    sms_sdk_app_id: &'a str,
+    limit: u32,
+    offset: u32,
+}
+
 /// A request ready to be signed and sent any number of times.
 #[derive(Debug, Clone)]
-pub struct SendSmsRequest {
+pub struct TencentRequest {
+    pub action: &'static str,
     pub url: String,
     pub host: String,
     pub region: String,
@@ -43,10 +56,10 @@ pub struct SendSmsRequest {
     pub body: Bytes,
 }
 
-impl SendSmsRequest {
+impl TencentRequest {
     /// `SignName` is the template's own, else the global one, and is left out for international
     /// templates without their own; `SenderId` goes on international sends only.
-    pub fn new(
+    pub fn send_sms(
         config: &ConnectorConfig,
         template: &Template,
         to: &E164,
@@ -65,13 +78,38 @@ impl SendSmsRequest {
             sign_name,
             sender_id: config.sender_id.as_deref().filter(|_| international),
         };
+        Self::new(
+            SEND_SMS,
+            config,
+            serde_json::to_vec(&body).expect("the body serializes"),
+        )
+    }
+
+    /// Billing statistics for the hours `begin`..=`end` (`yyyymmddhh`, Beijing time).
+    pub fn send_status_statistics(config: &ConnectorConfig, begin: &str, end: &str) -> Self {
+        let body = SendStatusStatisticsBody {
+            begin_time: begin,
+            end_time: end,
+            sms_sdk_app_id: &config.sdk_app_id,
+            limit: 0,
+            offset: 0,
+        };
+        Self::new(
+            SEND_STATUS_STATISTICS,
+            config,
+            serde_json::to_vec(&body).expect("the body serializes"),
+        )
+    }
+
+    fn new(action: &'static str, config: &ConnectorConfig, body: Vec<u8>) -> Self {
         Self {
+            action,
             url: config.endpoint.url.clone(),
             host: config.endpoint.host_header.clone(),
             region: config.region.clone(),
             secret_id: config.access_key_id.clone(),
             secret_key: config.access_key_secret.clone(),
-            body: Bytes::from(serde_json::to_vec(&body).expect("the body serializes")),
+            body: Bytes::from(body),
         }
     }
 
@@ -98,7 +136,7 @@ impl SendSmsRequest {
         vec![
             ("content-type", CONTENT_TYPE.to_owned()),
             ("host", self.host.clone()),
-            ("x-tc-action", ACTION.to_owned()),
+            ("x-tc-action", self.action.to_owned()),
             ("x-tc-version", VERSION.to_owned()),
             ("x-tc-timestamp", timestamp.to_string()),
             ("x-tc-region", self.region.clone()),

@@ -1,4 +1,4 @@
-//! Parsing Tencent's answer to SendSms.
+//! Parsing Tencent's answers to SendSms and SendStatusStatistics.
 //!
 //! A 200 can still be a failure twice over: `Response.Error` for the whole request, or a
 //! non-`Ok` code in `SendStatusSet` for the number. Anything else is a malformed response.
@@ -23,10 +23,10 @@ pub struct SendResult {
     pub iso_code: String,
 }
 
-/// A well-formed answer: sent, or refused with a Tencent code.
+/// A well-formed answer: done, or refused with a Tencent code.
 #[derive(Debug, Clone, PartialEq)]
-pub enum TencentReply {
-    Sent(SendResult),
+pub enum TencentReply<T> {
+    Sent(T),
     Refused {
         code: String,
         message: String,
@@ -45,27 +45,55 @@ fn string_field(object: &Value, name: &str) -> Option<String> {
     object.get(name).and_then(Value::as_str).map(str::to_owned)
 }
 
-/// Parses a SendSms response body.
-pub fn parse_send_sms_response(body: &[u8]) -> Result<TencentReply, ConnectorFailure> {
+/// The `Response` object, or the refusal in `Response.Error`.
+fn parse_envelope(
+    body: &[u8],
+) -> Result<Result<Value, TencentReply<std::convert::Infallible>>, ConnectorFailure> {
     if body.len() > MAX_RESPONSE_BYTES {
         return Err(malformed("the body is larger than 1 MiB"));
     }
-    let root: Value =
+    let mut root: Value =
         serde_json::from_slice(body).map_err(|_| malformed("the body is not JSON"))?;
     let response = root
-        .get("Response")
+        .get_mut("Response")
         .filter(|r| r.is_object())
+        .map(Value::take)
         .ok_or_else(|| malformed("no `Response` object"))?;
-    let request_id = string_field(response, "RequestId");
     if let Some(error) = response.get("Error") {
         let code = string_field(error, "Code")
             .ok_or_else(|| malformed("`Response.Error` has no `Code`"))?;
-        return Ok(TencentReply::Refused {
+        return Ok(Err(TencentReply::Refused {
             code,
             message: string_field(error, "Message").unwrap_or_default(),
-            request_id,
-        });
+            request_id: string_field(&response, "RequestId"),
+        }));
     }
+    Ok(Ok(response))
+}
+
+/// Re-types a refusal, which carries no `T`.
+fn refused<T>(reply: TencentReply<std::convert::Infallible>) -> TencentReply<T> {
+    match reply {
+        TencentReply::Refused {
+            code,
+            message,
+            request_id,
+        } => TencentReply::Refused {
+            code,
+            message,
+            request_id,
+        },
+        TencentReply::Sent(never) => match never {},
+    }
+}
+
+/// Parses a SendSms response body.
+pub fn parse_send_sms_response(body: &[u8]) -> Result<TencentReply<SendResult>, ConnectorFailure> {
+    let response = match parse_envelope(body)? {
+        Ok(response) => response,
+        Err(refusal) => return Ok(refused(refusal)),
+    };
+    let request_id = string_field(&response, "RequestId");
     let status = response
         .get("SendStatusSet")
         .and_then(Value::as_array)
@@ -89,6 +117,20 @@ pub fn parse_send_sms_response(body: &[u8]) -> Result<TencentReply, ConnectorFai
         fee: status.get("Fee").and_then(Value::as_u64).unwrap_or(0),
         iso_code: string_field(status, "IsoCode").unwrap_or_default(),
     }))
+}
+
+/// Parses a SendStatusStatistics response body: the billed message count (`FeeCount`).
+pub fn parse_usage_response(body: &[u8]) -> Result<TencentReply<u64>, ConnectorFailure> {
+    let response = match parse_envelope(body)? {
+        Ok(response) => response,
+        Err(refusal) => return Ok(refused(refusal)),
+    };
+    response
+        .get("SendStatusStatistics")
+        .and_then(|s| s.get("FeeCount"))
+        .and_then(Value::as_u64)
+        .map(TencentReply::Sent)
+        .ok_or_else(|| malformed("no `SendStatusStatistics.FeeCount`"))
 }
 
 #[cfg(test)]
@@ -127,6 +169,20 @@ mod tests {
                 request_id: Some("ed93".into())
             }
         );
+    }
+
+    #[test]
+    fn usage_is_the_fee_count() {
+        let body = br#"{"Response":{"SendStatusStatistics":{"FeeCount":120,"RequestCount":100,"RequestSuccessCount":100},"RequestId":"u"}}"#;
+        assert_eq!(parse_usage_response(body).unwrap(), TencentReply::Sent(120));
+        assert!(parse_usage_response(br#"{"Response":{"RequestId":"u"}}"#).is_err());
+        assert!(matches!(
+            parse_usage_response(
+                br#"{"Response":{"Error":{"Code":"InvalidParameterValue","Message":"m"}}}"#
+            )
+            .unwrap(),
+            TencentReply::Refused { .. }
+        ));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::api_error::ApiError;
 use crate::inbox::{placeholder_count, render, DeliveredMessage};
 use crate::numbers::{iso_code, parse_destination};
-use crate::state::EmulatorState;
+use crate::state::{EmulatorState, LedgerEntry};
 use crate::verify::verify_signature;
 
 pub const VERSION: &str = "2021-01-11";
@@ -41,7 +41,7 @@ fn dispatch(
             "The request is missing a required parameter `Action`.",
         )
     })?;
-    if action != "SendSms" {
+    if action != "SendSms" && action != "SendStatusStatistics" {
         return Err(ApiError::new(
             "InvalidAction",
             format!("The action `{action}` is not supported by this emulator."),
@@ -81,7 +81,69 @@ fn dispatch(
         now,
         state.options.max_clock_skew_seconds,
     )?;
-    send_sms(state, body, request_id)
+    let params: Value = serde_json::from_slice(body)
+        .ok()
+        .filter(Value::is_object)
+        .ok_or_else(|| {
+            ApiError::new(
+                "FailedOperation.JsonParseFail",
+                "The request body is not a JSON object.",
+            )
+        })?;
+    if action == "SendStatusStatistics" {
+        return send_status_statistics(state, &params);
+    }
+    send_sms(state, &params, request_id, now)
+}
+
+/// `yyyymmddhh` in Beijing time → Unix seconds at the start of that hour.
+fn beijing_hour_start(text: &str) -> Option<i64> {
+    if text.len() != 10 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let naive =
+        chrono::NaiveDateTime::parse_from_str(&format!("{text}0000"), "%Y%m%d%H%M%S").ok()?;
+    Some(naive.and_utc().timestamp() - 8 * 3600)
+}
+
+fn send_status_statistics(state: &EmulatorState, params: &Value) -> Result<Value, ApiError> {
+    let begin = string_param(params, "BeginTime")?.ok_or_else(|| missing("BeginTime"))?;
+    let end = string_param(params, "EndTime")?.ok_or_else(|| missing("EndTime"))?;
+    let sdk_app_id = string_param(params, "SmsSdkAppId")?.ok_or_else(|| missing("SmsSdkAppId"))?;
+    for name in ["Limit", "Offset"] {
+        if !params.get(name).is_some_and(Value::is_u64) {
+            return Err(missing(name));
+        }
+    }
+    let bad_time = |name: &str| {
+        ApiError::new(
+            "InvalidParameterValue",
+            format!("`{name}` must be yyyymmddhh."),
+        )
+    };
+    let from = beijing_hour_start(begin).ok_or_else(|| bad_time("BeginTime"))?;
+    let until = beijing_hour_start(end).ok_or_else(|| bad_time("EndTime"))? + 3600;
+    if until <= from {
+        return Err(ApiError::new(
+            "InvalidParameterValue",
+            "EndTime must not be before BeginTime.",
+        ));
+    }
+    if !state
+        .options
+        .apps
+        .iter()
+        .any(|app| app.sdk_app_id == sdk_app_id)
+    {
+        return Err(ApiError::new(
+            "UnauthorizedOperation.SmsSdkAppIdVerifyFail",
+            "The SmsSdkAppId does not belong to this account.",
+        ));
+    }
+    let (requested, succeeded, fee) = state.statistics(sdk_app_id, from, until);
+    Ok(
+        json!({ "SendStatusStatistics": { "FeeCount": fee, "RequestCount": requested, "RequestSuccessCount": succeeded } }),
+    )
 }
 
 fn is_region(region: &str) -> bool {
@@ -129,18 +191,14 @@ fn string_list(params: &Value, name: &str) -> Result<Option<Vec<String>>, ApiErr
     }
 }
 
-fn send_sms(state: &EmulatorState, body: &[u8], request_id: &str) -> Result<Value, ApiError> {
-    let params: Value = serde_json::from_slice(body)
-        .ok()
-        .filter(Value::is_object)
-        .ok_or_else(|| {
-            ApiError::new(
-                "FailedOperation.JsonParseFail",
-                "The request body is not a JSON object.",
-            )
-        })?;
+fn send_sms(
+    state: &EmulatorState,
+    params: &Value,
+    request_id: &str,
+    now: i64,
+) -> Result<Value, ApiError> {
     let numbers =
-        string_list(&params, "PhoneNumberSet")?.ok_or_else(|| missing("PhoneNumberSet"))?;
+        string_list(params, "PhoneNumberSet")?.ok_or_else(|| missing("PhoneNumberSet"))?;
     if numbers.is_empty() {
         return Err(ApiError::new(
             "MissingParameter.EmptyPhoneNumberSet",
@@ -153,14 +211,14 @@ fn send_sms(state: &EmulatorState, body: &[u8], request_id: &str) -> Result<Valu
             "At most 200 phone numbers per request.",
         ));
     }
-    let sdk_app_id = string_param(&params, "SmsSdkAppId")?.ok_or_else(|| missing("SmsSdkAppId"))?;
-    let template_id = string_param(&params, "TemplateId")?.ok_or_else(|| missing("TemplateId"))?;
-    let sign_name = string_param(&params, "SignName")?.filter(|s| !s.is_empty());
-    let template_params = string_list(&params, "TemplateParamSet")?.unwrap_or_default();
+    let sdk_app_id = string_param(params, "SmsSdkAppId")?.ok_or_else(|| missing("SmsSdkAppId"))?;
+    let template_id = string_param(params, "TemplateId")?.ok_or_else(|| missing("TemplateId"))?;
+    let sign_name = string_param(params, "SignName")?.filter(|s| !s.is_empty());
+    let template_params = string_list(params, "TemplateParamSet")?.unwrap_or_default();
     for optional in ["SenderId", "SessionContext", "ExtendCode"] {
-        string_param(&params, optional)?;
+        string_param(params, optional)?;
     }
-    let session_context = string_param(&params, "SessionContext")?.unwrap_or_default();
+    let session_context = string_param(params, "SessionContext")?.unwrap_or_default();
 
     let app = state
         .options
@@ -273,5 +331,19 @@ fn send_sms(state: &EmulatorState, body: &[u8], request_id: &str) -> Result<Valu
         statuses.push(json!({ "SerialNo": serial_no, "PhoneNumber": number.e164, "Fee": fee,
             "SessionContext": session_context, "Code": "Ok", "Message": "send success", "IsoCode": iso_code(&number.e164) }));
     }
+    let succeeded: Vec<u64> = statuses
+        .iter()
+        .filter(|s| s["Code"] == "Ok")
+        .filter_map(|s| s["Fee"].as_u64())
+        .collect();
+    state.record(
+        sdk_app_id,
+        LedgerEntry {
+            at: now,
+            requested: statuses.len() as u64,
+            succeeded: succeeded.len() as u64,
+            fee: succeeded.iter().sum(),
+        },
+    );
     Ok(json!({ "SendStatusSet": statuses }))
 }

@@ -11,9 +11,19 @@ use crate::faults::{Fault, FaultSpec};
 use crate::inbox::DeliveredMessage;
 use crate::options::EmulatorOptions;
 
+/// One SendSms request's billing, for SendStatusStatistics.
+#[derive(Debug, Clone, Copy)]
+pub struct LedgerEntry {
+    pub at: i64,
+    pub requested: u64,
+    pub succeeded: u64,
+    pub fee: u64,
+}
+
 #[derive(Default)]
 struct Inner {
     inbox: Vec<DeliveredMessage>,
+    ledger: HashMap<String, Vec<LedgerEntry>>,
     faults: VecDeque<Fault>,
     last_sent: HashMap<String, Instant>,
 }
@@ -65,10 +75,33 @@ impl EmulatorState {
         self.lock().inbox.clone()
     }
 
-    /// Empties the inbox, the fault queue and the frequency-limit memory.
+    /// Records a SendSms request's counts for the app.
+    pub fn record(&self, sdk_app_id: &str, entry: LedgerEntry) {
+        self.lock()
+            .ledger
+            .entry(sdk_app_id.to_owned())
+            .or_default()
+            .push(entry);
+    }
+
+    /// Sums `(requested, succeeded, fee)` for the app over `from..until` (Unix seconds).
+    pub fn statistics(&self, sdk_app_id: &str, from: i64, until: i64) -> (u64, u64, u64) {
+        self.lock()
+            .ledger
+            .get(sdk_app_id)
+            .into_iter()
+            .flatten()
+            .filter(|e| (from..until).contains(&e.at))
+            .fold((0, 0, 0), |(r, s, f), e| {
+                (r + e.requested, s + e.succeeded, f + e.fee)
+            })
+    }
+
+    /// Empties the inbox, the send statistics, the fault queue and the frequency-limit memory.
     pub fn clear(&self) {
         let mut inner = self.lock();
         inner.inbox.clear();
+        inner.ledger.clear();
         inner.faults.clear();
         inner.last_sent.clear();
     }

@@ -159,3 +159,44 @@ async fn a_refused_connection_is_retried_twice_then_general() {
         "two backoffs happened"
     );
 }
+
+#[tokio::test]
+async fn get_usage_reads_the_emulators_billing_counts() {
+    let emu = emulator().await;
+    let client = SmsClient::new(ClientOptions::default()).unwrap();
+    let configs = tencent_sms_core::ConfigCache::default();
+    let config = config(&emu.url()).to_string();
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(
+        tencent_sms_core::get_usage(&client, &configs, &config, None, now)
+            .await
+            .unwrap(),
+        0
+    );
+    for _ in 0..3 {
+        send_message(&client, &serde_json::from_str(&config).unwrap(), &sign_in())
+            .await
+            .unwrap();
+    }
+    emu.state.inject(fault(
+        json!({ "kind": "sendStatusCode", "code": "LimitExceeded.PhoneNumberDailyLimit" }),
+    ));
+    send_message(&client, &serde_json::from_str(&config).unwrap(), &sign_in())
+        .await
+        .unwrap_err();
+    let since_an_hour_ago =
+        tencent_sms_core::get_usage(&client, &configs, &config, Some(now - 3600), now)
+            .await
+            .unwrap();
+    assert_eq!(since_an_hour_ago, 3, "billed messages only");
+    let over_70_days =
+        tencent_sms_core::get_usage(&client, &configs, &config, Some(now - 70 * 86_400), now)
+            .await
+            .unwrap();
+    assert_eq!(over_70_days, 3, "summed over several 31-day windows");
+    let future =
+        tencent_sms_core::get_usage(&client, &configs, &config, Some(now + 7200), now + 7200)
+            .await
+            .unwrap();
+    assert_eq!(future, 0);
+}

@@ -614,3 +614,51 @@ async fn close_frees_the_port() {
     .await;
     assert!(again.is_ok(), "the port is free again");
 }
+
+#[tokio::test]
+async fn send_status_statistics_rules() {
+    let emu = emulator().await;
+    let statistics = |body: Value| {
+        let mut call = Call::new(body);
+        call.action = Some("SendStatusStatistics".into());
+        call
+    };
+    let valid = json!({ "BeginTime": "2024050100", "EndTime": "2024050123", "SmsSdkAppId": DEMO_SDK_APP_ID, "Limit": 0, "Offset": 0 });
+    let (_, _, answer) = statistics(valid.clone()).send(&emu.url()).await;
+    assert_eq!(
+        answer["Response"]["SendStatusStatistics"],
+        json!({ "FeeCount": 0, "RequestCount": 0, "RequestSuccessCount": 0 })
+    );
+    let cases = [
+        (
+            "InvalidParameterValue",
+            valid.clone().tap(|b| b["BeginTime"] = json!("2024-05-01")),
+        ),
+        (
+            "InvalidParameterValue",
+            valid.clone().tap(|b| b["EndTime"] = json!("2024043023")),
+        ),
+        (
+            "MissingParameter",
+            valid.clone().tap(|b| {
+                b.as_object_mut()
+                    .unwrap()
+                    .remove("Limit")
+                    .map(drop)
+                    .unwrap_or(())
+            }),
+        ),
+        (
+            "UnauthorizedOperation.SmsSdkAppIdVerifyFail",
+            valid
+                .clone()
+                .tap(|b| b["SmsSdkAppId"] = json!("1499999999")),
+        ),
+    ];
+    for (expected, body) in cases {
+        assert_eq!(
+            error_code(&statistics(body).send(&emu.url()).await.2),
+            expected
+        );
+    }
+}
