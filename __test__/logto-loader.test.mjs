@@ -3,45 +3,29 @@
 // loadConnectorFactories → spread as core does → a real send.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 
 import { ConnectorError } from '@logto/connector-kit';
 import { loadConnectorFactories } from '@logto/cli/lib/connector/index.js';
 
 import { startTestEmulator } from './helpers.mjs';
+import { installIntoLogtoCore } from './logto-core.mjs';
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const require = createRequire(import.meta.url);
-let workdir;
+let install;
 let emulator;
 let packagePath;
 
 before(async () => {
-  workdir = mkdtempSync(path.join(os.tmpdir(), 'logto-core-'));
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', workdir], { cwd: root, encoding: 'utf8' }).trim().split('\n').at(-1);
-  const connectors = path.join(workdir, 'core', 'connectors');
-  packagePath = path.join(connectors, 'connector-tencent-sms-rs');
-  mkdirSync(packagePath, { recursive: true });
-  execFileSync('tar', ['-xzf', path.join(workdir, tarball), '-C', packagePath, '--strip-components=1']);
-  // Logto's core/node_modules: the connector resolves these by walking up, as in Logto's image.
-  const hostModules = path.join(workdir, 'core', 'node_modules');
-  mkdirSync(path.join(hostModules, '@logto'), { recursive: true });
-  const kit = path.dirname(realpathSync(require.resolve('@logto/connector-kit/package.json')));
-  const zod = path.dirname(realpathSync(require.resolve('zod/package.json')));
-  symlinkSync(kit, path.join(hostModules, '@logto', 'connector-kit'));
-  symlinkSync(zod, path.join(hostModules, 'zod'));
+  install = installIntoLogtoCore();
+  ({ packagePath } = install);
   emulator = await startTestEmulator();
 });
 
 after(async () => {
   await emulator?.close();
-  rmSync(workdir, { recursive: true, force: true });
+  install?.cleanup();
 });
 
 test('the tarball carries the addon, the loader, logo.svg and README.md', () => {

@@ -1,0 +1,94 @@
+// The `tencent-sms` CLI: help, exit codes, real sends to the emulator, config checks, the
+// emulator command, and no secret ever printed.
+
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+
+import createConnector from '../lib/index.js';
+import { SECRET_MARKER, startTestEmulator } from './helpers.mjs';
+
+const cli = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), 'bin', 'tencent-sms.js');
+const run = (...args) => {
+  const { status, stdout, stderr } = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 20_000 });
+  assert.ok(!`${stdout}${stderr}`.includes(SECRET_MARKER), `the secret was printed: ${stdout}${stderr}`);
+  return { status, stdout, stderr };
+};
+
+let emulator;
+let dir;
+const file = (name, content) => {
+  const full = path.join(dir, name);
+  writeFileSync(full, typeof content === 'string' ? content : JSON.stringify(content));
+  return full;
+};
+
+before(async () => {
+  emulator = await startTestEmulator();
+  dir = mkdtempSync(path.join(os.tmpdir(), 'tencent-sms-cli-'));
+});
+after(async () => {
+  await emulator.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('--help everywhere, and exit 2 for bad usage', () => {
+  assert.equal(run('--help').status, 0);
+  for (const command of ['send', 'check-config', 'emulator']) {
+    const { status, stdout } = run(command, '--help');
+    assert.equal(status, 0, command);
+    assert.match(stdout, new RegExp(`usage: tencent-sms ${command}`));
+  }
+  assert.equal(run().status, 2);
+  assert.equal(run('nope').status, 2);
+  assert.equal(run('send', '--to', '8613711112222').status, 2);
+  assert.equal(run('send', '--config', path.join(dir, 'missing.json'), '--to', '1').status, 2);
+  assert.equal(run('check-config').status, 2);
+  assert.equal(run('emulator', '--port', 'x').status, 2);
+});
+
+test('send does a real send and prints the result', () => {
+  emulator.clear();
+  const config = file('config.json', emulator.connectorConfig());
+  const { status, stdout } = run('send', '--config', config, '--to', '8613711112222', '--type', 'SignIn', '--code', '424242');
+  assert.equal(status, 0);
+  assert.match(stdout, /sent code 424242 to \+8613711112222: RequestId [0-9a-f-]{36}/);
+  return emulator.messages().then(([message]) => assert.deepEqual(message.params, ['424242']));
+});
+
+test('a failed send prints the classified error without the secret, exit 1', () => {
+  const config = file('wrong.json', { ...emulator.connectorConfig(), accessKeySecret: `${SECRET_MARKER}-wrong` });
+  const { status, stderr } = run('send', '--config', config, '--to', '8613711112222');
+  assert.equal(status, 1);
+  assert.match(stderr, /^error: invalid_config: AuthFailure\.SignatureFailure: .*RequestId/);
+});
+
+test('check-config prints every issue; a broken JSON file is not echoed', () => {
+  assert.equal(run('check-config', file('valid.json', emulator.connectorConfig())).status, 0);
+  const { status, stdout } = run('check-config', file('invalid.json', { accessKeySecret: SECRET_MARKER, sdkAppId: 'x', region: 'bad', templates: [] }));
+  assert.equal(status, 1);
+  assert.match(stdout, /has 5 issue\(s\)/);
+  assert.match(stdout, /✗ accessKeyId: Required/);
+  assert.match(stdout, /✗ templates: Template with UsageType \(Register, SignIn, ForgotPassword, Generic\) should be provided!/);
+  const broken = run('check-config', file('broken.json', `{"accessKeySecret": "${SECRET_MARKER}", oops}`));
+  assert.equal(broken.status, 2);
+  assert.match(broken.stderr, /is not valid JSON/);
+});
+
+test('emulator runs until SIGTERM and serves sends', async () => {
+  const child = spawn(process.execPath, [cli, 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise((resolve) => child.stdout.once('data', (chunk) => resolve(String(chunk).match(/http:\/\/127\.0\.0\.1:\d+/)[0])));
+  const config = { ...emulator.connectorConfig(), endpoint: url };
+  const connector = await createConnector({ getConfig: async () => config });
+  const result = await connector.sendMessage({ to: '8613711112222', type: 'SignIn', payload: { code: '99' } });
+  assert.equal(result.phoneNumber, '+8613711112222');
+  const inbox = await (await fetch(`${url}/_emulator/messages`)).json();
+  assert.equal(inbox[0].params[0], '99');
+  child.kill('SIGTERM');
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0);
+});
