@@ -72,22 +72,20 @@ const toConnectorError = ({ code, data }) =>
 
 const describe = (error) => String(error?.message ?? error).slice(0, 200);
 
-const createSendMessage = (getConfig) => async (data, inputConfig) => {
-  // An error from getConfig propagates unchanged, as Logto expects.
-  const config = inputConfig ?? (await getConfig(metadata.id));
-  const configJson = toJson(config);
-  if (configJson === undefined) {
+/** The config as JSON text for the core, or the `invalid_config` error it deserves. */
+const configJsonOf = (config) => {
+  const json = toJson(config);
+  if (json === undefined) {
     throw new ConnectorError(ConnectorErrorCodes.InvalidConfig, toZodError(validate(config).issues));
   }
-  const dataJson = toJson(data);
-  if (dataJson === undefined) {
-    throw new ConnectorError(ConnectorErrorCodes.InvalidRequestParameters, {
-      errorDescription: 'sendMessage data must be JSON data { to, type, payload }',
-    });
-  }
+  return json;
+};
+
+/** Awaits a core call's `{ ok, result | error }` JSON; anything else is an internal error. */
+const settle = async (call) => {
   let outcome;
   try {
-    outcome = JSON.parse(await native.sendMessage(configJson, dataJson));
+    outcome = JSON.parse(await call());
   } catch (error) {
     throw new ConnectorError(ConnectorErrorCodes.General, {
       errorDescription: `connector-tencent-sms-rs internal error: ${describe(error)}`,
@@ -99,28 +97,25 @@ const createSendMessage = (getConfig) => async (data, inputConfig) => {
   throw toConnectorError(outcome.error);
 };
 
-const createGetUsage = (getConfig) => async (startFrom) => {
-  const config = await getConfig(metadata.id);
-  const configJson = toJson(config);
-  if (configJson === undefined) {
-    throw new ConnectorError(ConnectorErrorCodes.InvalidConfig, toZodError(validate(config).issues));
+const createSendMessage = (getConfig) => async (data, inputConfig) => {
+  // An error from getConfig propagates unchanged, as Logto expects.
+  const configJson = configJsonOf(inputConfig ?? (await getConfig(metadata.id)));
+  const dataJson = toJson(data);
+  if (dataJson === undefined) {
+    throw new ConnectorError(ConnectorErrorCodes.InvalidRequestParameters, {
+      errorDescription: 'sendMessage data must be JSON data { to, type, payload }',
+    });
   }
+  return settle(() => native.sendMessage(configJson, dataJson));
+};
+
+const createGetUsage = (getConfig) => async (startFrom) => {
+  const configJson = configJsonOf(await getConfig(metadata.id));
   const seconds = startFrom === undefined || startFrom === null ? undefined : new Date(startFrom).getTime() / 1_000;
   if (seconds !== undefined && !Number.isFinite(seconds)) {
     throw new ConnectorError(ConnectorErrorCodes.InvalidRequestParameters, { errorDescription: 'startFrom must be a valid Date' });
   }
-  let outcome;
-  try {
-    outcome = JSON.parse(await native.getUsage(configJson, seconds));
-  } catch (error) {
-    throw new ConnectorError(ConnectorErrorCodes.General, {
-      errorDescription: `connector-tencent-sms-rs internal error: ${describe(error)}`,
-    });
-  }
-  if (outcome.ok) {
-    return outcome.result;
-  }
-  throw toConnectorError(outcome.error);
+  return settle(() => native.getUsage(configJson, seconds));
 };
 
 /**

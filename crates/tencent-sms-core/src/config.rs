@@ -231,7 +231,7 @@ impl Reader<'_> {
 }
 
 /// `^[a-z]{2,}-[a-z0-9-]+$`, e.g. `ap-guangzhou`.
-fn is_valid_region(region: &str) -> bool {
+pub fn is_valid_region(region: &str) -> bool {
     let Some((area, rest)) = region.split_once('-') else {
         return false;
     };

@@ -3,12 +3,13 @@
 
 use hyper::HeaderMap;
 use serde_json::{json, Value};
+use tencent_sms_core::config::is_valid_region;
 
 use crate::api_error::ApiError;
 use crate::inbox::{placeholder_count, render, DeliveredMessage};
 use crate::numbers::{iso_code, parse_destination};
 use crate::state::{EmulatorState, LedgerEntry};
-use crate::verify::verify_signature;
+use crate::verify::{header, verify_signature};
 
 pub const VERSION: &str = "2021-01-11";
 const MAX_NUMBERS: usize = 200;
@@ -22,10 +23,6 @@ pub fn handle_api(state: &EmulatorState, headers: &HeaderMap, body: &[u8], now: 
     };
     response["RequestId"] = Value::String(request_id);
     json!({ "Response": response })
-}
-
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 fn dispatch(
@@ -68,7 +65,7 @@ fn dispatch(
             "The request is missing a required parameter `Region`.",
         )
     })?;
-    if !is_region(region) {
+    if !is_valid_region(region) {
         return Err(ApiError::new(
             "UnsupportedRegion",
             format!("The region `{region}` is not supported."),
@@ -144,17 +141,6 @@ fn send_status_statistics(state: &EmulatorState, params: &Value) -> Result<Value
     Ok(
         json!({ "SendStatusStatistics": { "FeeCount": fee, "RequestCount": requested, "RequestSuccessCount": succeeded } }),
     )
-}
-
-fn is_region(region: &str) -> bool {
-    region.split_once('-').is_some_and(|(area, rest)| {
-        area.len() >= 2
-            && area.bytes().all(|b| b.is_ascii_lowercase())
-            && !rest.is_empty()
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    })
 }
 
 fn missing(name: &str) -> ApiError {

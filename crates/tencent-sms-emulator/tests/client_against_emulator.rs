@@ -1,22 +1,16 @@
 //! The core's SendSms client against the emulator: retry safety (counted on the server) and
 //! clock-skew recovery with an injectable clock.
 
+mod common;
+
 use std::sync::Arc;
 
+use common::emulator;
 use serde_json::{json, Value};
 use tencent_sms_core::clock::OffsetClock;
 use tencent_sms_core::{send_message, ClientOptions, ErrorCode, SmsClient};
 use tencent_sms_emulator::options::*;
-use tencent_sms_emulator::{EmulatorOptions, FaultSpec, RunningEmulator};
-
-async fn emulator() -> RunningEmulator {
-    RunningEmulator::start(EmulatorOptions {
-        frequency_limit_seconds: 0,
-        ..Default::default()
-    })
-    .await
-    .unwrap()
-}
+use tencent_sms_emulator::FaultSpec;
 
 fn config(url: &str) -> Value {
     let templates: Vec<Value> = ["SignIn", "Register", "ForgotPassword", "Generic"]

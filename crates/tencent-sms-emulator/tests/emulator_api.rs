@@ -1,6 +1,9 @@
 //! SPEC §7: the emulator verifies like Tencent, applies SendSms rules with Tencent's codes,
 //! keeps an inbox, injects faults, and frees its port on close.
 
+mod common;
+
+use common::emulator;
 use serde_json::{json, Value};
 use tencent_sms_core::tc3::{self, SignedHeader, SigningInput};
 use tencent_sms_emulator::options::*;
@@ -121,15 +124,6 @@ fn mainland() -> Value {
         &["123456"],
         Some(DEMO_SIGN_NAME),
     )
-}
-
-async fn emulator() -> RunningEmulator {
-    RunningEmulator::start(EmulatorOptions {
-        frequency_limit_seconds: 0,
-        ..Default::default()
-    })
-    .await
-    .unwrap()
 }
 
 fn error_code(body: &Value) -> &str {
@@ -412,28 +406,22 @@ async fn international_numbers_need_no_sign_and_mainland_forms_are_all_plus_86()
     .await;
     assert_eq!(status_code(&answer), "Ok", "{answer}");
     assert_eq!(answer["Response"]["SendStatusSet"][0]["IsoCode"], "US");
-    for form in ["008613711112222", "8613711112222", "13711112222"] {
-        let (_, _, answer) = Call::new(send_body(
-            form,
+    let mainland_send = |number: &str| {
+        Call::new(send_body(
+            number,
             DEMO_MAINLAND_TEMPLATE_ID,
             &["1"],
             Some(DEMO_SIGN_NAME),
         ))
-        .send(&emu.url())
-        .await;
+    };
+    for form in ["008613711112222", "8613711112222", "13711112222"] {
+        let (_, _, answer) = mainland_send(form).send(&emu.url()).await;
         assert_eq!(
             answer["Response"]["SendStatusSet"][0]["PhoneNumber"], "+8613711112222",
             "{form}"
         );
     }
-    let (_, _, answer) = Call::new(send_body(
-        "16502530000",
-        DEMO_MAINLAND_TEMPLATE_ID,
-        &["1"],
-        Some(DEMO_SIGN_NAME),
-    ))
-    .send(&emu.url())
-    .await;
+    let (_, _, answer) = mainland_send("16502530000").send(&emu.url()).await;
     assert_eq!(
         answer["Response"]["SendStatusSet"][0]["PhoneNumber"], "+8616502530000",
         "an 11-digit US number without + is read as mainland, like Tencent"
