@@ -1,6 +1,5 @@
 //! Time as an input, so signing is testable and clock skew can be simulated and corrected.
 
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Where the signer gets "now" from.
@@ -22,27 +21,21 @@ impl Clock for SystemClock {
     }
 }
 
-/// The machine clock shifted by a settable number of seconds: a wrong clock, for tests.
-#[derive(Debug, Default)]
+/// The machine clock shifted by a fixed number of seconds: a wrong clock, for tests.
+#[derive(Debug, Default, Clone, Copy)]
 pub struct OffsetClock {
-    offset_seconds: AtomicI64,
+    offset_seconds: i64,
 }
 
 impl OffsetClock {
     pub fn new(offset_seconds: i64) -> Self {
-        Self {
-            offset_seconds: AtomicI64::new(offset_seconds),
-        }
-    }
-
-    pub fn set_offset(&self, offset_seconds: i64) {
-        self.offset_seconds.store(offset_seconds, Ordering::Relaxed);
+        Self { offset_seconds }
     }
 }
 
 impl Clock for OffsetClock {
     fn now_unix(&self) -> i64 {
-        SystemClock.now_unix() + self.offset_seconds.load(Ordering::Relaxed)
+        SystemClock.now_unix() + self.offset_seconds
     }
 }
 
