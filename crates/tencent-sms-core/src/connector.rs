@@ -41,9 +41,7 @@ pub async fn send_message(
     data: &Value,
 ) -> Result<SendResult, ConnectorFailure> {
     let config = validate_config(config).map_err(ConnectorFailure::invalid_config)?;
-    let data = parse_message_data(data)?;
-    let request = prepare_send(&config, &data)?;
-    client.send(&request).await
+    send_with_config(client, &config, data).await
 }
 
 /// The whole send from JSON text, as the Node binding passes it, with validated configs cached.
@@ -55,7 +53,16 @@ pub async fn send_message_json(
 ) -> Result<SendResult, ConnectorFailure> {
     let config = configs.get_or_validate(config_json)?;
     let data: Value = serde_json::from_str(data_json).unwrap_or(Value::Null);
-    let data = parse_message_data(&data)?;
-    let request = prepare_send(&config, &data)?;
+    send_with_config(client, &config, &data).await
+}
+
+/// Steps 3–10 once the config is valid: read the data, build, sign, send.
+async fn send_with_config(
+    client: &SmsClient,
+    config: &ConnectorConfig,
+    data: &Value,
+) -> Result<SendResult, ConnectorFailure> {
+    let data = parse_message_data(data)?;
+    let request = prepare_send(config, &data)?;
     client.send(&request).await
 }

@@ -201,7 +201,7 @@ fn send_sms(
     let template_id = string_param(params, "TemplateId")?.ok_or_else(|| missing("TemplateId"))?;
     let sign_name = string_param(params, "SignName")?.filter(|s| !s.is_empty());
     let template_params = string_list(params, "TemplateParamSet")?.unwrap_or_default();
-    for optional in ["SenderId", "SessionContext", "ExtendCode"] {
+    for optional in ["SenderId", "ExtendCode"] {
         string_param(params, optional)?;
     }
     let session_context = string_param(params, "SessionContext")?.unwrap_or_default();
