@@ -70,6 +70,7 @@ test('configs of every wrong shape are invalid_config and nothing is sent', asyn
   const cases = [
     null, [], 42, 'config', true, {},
     { ...valid, accessKeyId: undefined },
+    { ...valid, accessKeyId: 'AKID\r\nX-Injected: 1' },
     { ...valid, accessKeySecret: 'x'.repeat(1_000_000) },
     { ...valid, signName: ['Logto'] },
     { ...valid, sdkAppId: '14000000ab' },

@@ -31,11 +31,9 @@ async fn main() {
     .unwrap();
     let request = prepare_send(&config, &data).unwrap();
     // Signed once: the same bytes are sent every time, so the client does no work per request.
-    let headers = request.headers(SystemClock.now_unix());
-    let mut header_map = reqwest::header::HeaderMap::new();
-    for (name, value) in headers {
-        header_map.insert(name, value.parse().unwrap());
-    }
+    let header_map = request
+        .headers(SystemClock.now_unix())
+        .expect("the demo config fits in headers");
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
         .build()
@@ -55,7 +53,7 @@ async fn main() {
             let mut ok = 0usize;
             while next.fetch_add(1, Ordering::Relaxed) < count {
                 let response = client
-                    .post(&url)
+                    .post(url.clone())
                     .headers(headers.clone())
                     .body(body.clone())
                     .send()

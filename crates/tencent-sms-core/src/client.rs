@@ -15,7 +15,7 @@ use std::time::Duration;
 use crate::classify::{classify_tencent_code, ErrorCode, TencentErrorClass};
 use crate::clock::{parse_http_date, Clock, SystemClock};
 use crate::failure::ConnectorFailure;
-use crate::request::TencentRequest;
+use crate::request::{InvalidHeader, TencentRequest};
 use crate::response::{
     parse_send_sms_response, parse_usage_response, SendResult, TencentReply, MAX_RESPONSE_BYTES,
 };
@@ -185,11 +185,20 @@ impl SmsClient {
     }
 
     async fn post(&self, request: &TencentRequest) -> Result<Answer, reqwest::Error> {
-        let mut builder = self.http.post(&request.url).body(request.body.clone());
-        for (name, value) in request.headers(self.now()) {
-            builder = builder.header(name, value);
-        }
-        let mut response = builder.send().await?;
+        let headers = match request.headers(self.now()) {
+            Ok(headers) => headers,
+            Err(InvalidHeader) => return Ok(Answer {
+                server_time: None,
+                body: Err(ConnectorFailure::new(
+                    ErrorCode::InvalidConfig,
+                    "accessKeyId, region or endpoint holds characters an HTTP header cannot carry",
+                )),
+            }),
+        };
+        let mut http_request = reqwest::Request::new(reqwest::Method::POST, request.url.clone());
+        *http_request.headers_mut() = headers;
+        *http_request.body_mut() = Some(request.body.clone().into());
+        let mut response = self.http.execute(http_request).await?;
         let status = response.status();
         let server_time = response
             .headers()

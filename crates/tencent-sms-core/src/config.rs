@@ -216,6 +216,21 @@ impl Reader<'_> {
         true
     }
 
+    /// The value travels in the `Authorization` header, which cannot carry control characters
+    /// (no SecretId has them, so no config that ever worked is refused).
+    fn header_safe(&mut self, path: &[Value], name: &str, value: Option<String>) -> Option<String> {
+        let value = value?;
+        if !value.chars().any(char::is_control) {
+            return Some(value);
+        }
+        let path = [path, &[key(name)]].concat();
+        self.issues.push(ConfigIssue::regex(
+            &path,
+            format!("{name} must not contain control characters"),
+        ));
+        None
+    }
+
     fn digits_only(&mut self, path: &[Value], name: &str, value: Option<String>) -> Option<String> {
         let value = value?;
         if value.bytes().all(|b| b.is_ascii_digit()) {
@@ -253,6 +268,7 @@ pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue
         issues: &mut issues,
     };
     let access_key_id = reader.required_string(object, &[], "accessKeyId");
+    let access_key_id = reader.header_safe(&[], "accessKeyId", access_key_id);
     let access_key_secret = reader.required_string(object, &[], "accessKeySecret");
     let sign_name = reader.required_string(object, &[], "signName");
     let sdk_app_id = reader.required_string(object, &[], "sdkAppId");

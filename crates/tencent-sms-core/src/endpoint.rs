@@ -10,32 +10,37 @@ pub const DEFAULT_HOST: &str = "sms.tencentcloudapi.com";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
-    /// The URL the request is posted to, always ending in `/`.
-    pub url: String,
+    /// The URL the request is posted to, always ending in `/`. Parsed once here, with the
+    /// validated config, instead of by the HTTP client on every send.
+    pub url: reqwest::Url,
     /// The Host header as sent, which is also the `host` that is signed (port only if not default).
     pub host_header: String,
 }
 
 impl Default for Endpoint {
     fn default() -> Self {
-        Self::https(DEFAULT_HOST, None)
+        Self::https(DEFAULT_HOST, None).expect("the default Tencent host is a valid URL")
     }
 }
 
 impl Endpoint {
-    fn https(host: &str, port: Option<u16>) -> Self {
+    fn https(host: &str, port: Option<u16>) -> Result<Self, String> {
         Self::build("https", host, port.filter(|p| *p != 443))
     }
 
-    fn build(scheme: &str, host: &str, port: Option<u16>) -> Self {
+    /// `host` is already validated, so the URL parser only confirms it.
+    fn build(scheme: &str, host: &str, port: Option<u16>) -> Result<Self, String> {
         let host_header = match port {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
-        Self {
-            url: format!("{scheme}://{host_header}/"),
-            host_header,
-        }
+        let url = reqwest::Url::parse(&format!("{scheme}://{host_header}/")).map_err(|_| {
+            format!(
+                "endpoint host `{}` is not a valid host name",
+                truncate(host)
+            )
+        })?;
+        Ok(Self { url, host_header })
     }
 
     /// Parses the `endpoint` config value; the error says what to fix.
@@ -69,9 +74,9 @@ impl Endpoint {
                         .into(),
                 );
             }
-            return Ok(Self::build("http", &host, port.filter(|p| *p != 80)));
+            return Self::build("http", &host, port.filter(|p| *p != 80));
         }
-        Ok(Self::https(&host, port))
+        Self::https(&host, port)
     }
 }
 
@@ -153,16 +158,16 @@ mod tests {
     #[test]
     fn default_is_the_tencent_host() {
         let e = Endpoint::default();
-        assert_eq!(e.url, "https://sms.tencentcloudapi.com/");
+        assert_eq!(e.url.as_str(), "https://sms.tencentcloudapi.com/");
         assert_eq!(e.host_header, "sms.tencentcloudapi.com");
     }
 
     #[test]
     fn accepts_a_bare_host_and_https_urls() {
         let e = Endpoint::parse("sms.intl.tencentcloudapi.com").unwrap();
-        assert_eq!(e.url, "https://sms.intl.tencentcloudapi.com/");
+        assert_eq!(e.url.as_str(), "https://sms.intl.tencentcloudapi.com/");
         let e = Endpoint::parse("https://sms.example.com:8443/").unwrap();
-        assert_eq!(e.url, "https://sms.example.com:8443/");
+        assert_eq!(e.url.as_str(), "https://sms.example.com:8443/");
         assert_eq!(e.host_header, "sms.example.com:8443");
         let e = Endpoint::parse("https://SMS.Example.com:443").unwrap();
         assert_eq!(e.host_header, "sms.example.com");

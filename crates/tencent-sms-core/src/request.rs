@@ -4,6 +4,9 @@
 //! when a retry or a clock correction re-signs it.
 
 use bytes::Bytes;
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE as CT, HOST,
+};
 use serde::Serialize;
 
 use crate::config::ConnectorConfig;
@@ -18,6 +21,16 @@ pub const SEND_STATUS_STATISTICS: &str = "SendStatusStatistics";
 pub const VERSION: &str = "2021-01-11";
 pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 pub const REQUEST_CLIENT: &str = concat!("connector-tencent-sms-rs/", env!("CARGO_PKG_VERSION"));
+
+const X_TC_ACTION: HeaderName = HeaderName::from_static("x-tc-action");
+const X_TC_VERSION: HeaderName = HeaderName::from_static("x-tc-version");
+const X_TC_TIMESTAMP: HeaderName = HeaderName::from_static("x-tc-timestamp");
+const X_TC_REGION: HeaderName = HeaderName::from_static("x-tc-region");
+const X_TC_REQUEST_CLIENT: HeaderName = HeaderName::from_static("x-tc-requestclient");
+
+/// A config value that an HTTP header cannot carry (a control character).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidHeader;
 
 /// The JSON body in the field order Tencent documents; unset fields are left out, not null.
 #[derive(Debug, Serialize)]
@@ -48,7 +61,7 @@ struct SendStatusStatisticsBody<'a> {
 #[derive(Debug, Clone)]
 pub struct TencentRequest {
     pub action: &'static str,
-    pub url: String,
+    pub url: reqwest::Url,
     pub host: String,
     pub region: String,
     pub secret_id: String,
@@ -113,8 +126,12 @@ impl TencentRequest {
         }
     }
 
-    /// Every header of the request, signed for `timestamp` (Unix seconds).
-    pub fn headers(&self, timestamp: i64) -> Vec<(&'static str, String)> {
+    /// Every header of the request, signed for `timestamp` (Unix seconds). The constant
+    /// headers are static values, so a send only formats the four that vary.
+    ///
+    /// Fails only when a config value cannot travel in an HTTP header (the config guard
+    /// already refuses control characters, so this is a last line of defence).
+    pub fn headers(&self, timestamp: i64) -> Result<HeaderMap, InvalidHeader> {
         let signature = tc3::sign(
             self.secret_key.expose(),
             &SigningInput {
@@ -133,15 +150,22 @@ impl TencentRequest {
                 body: &self.body,
             },
         );
-        vec![
-            ("content-type", CONTENT_TYPE.to_owned()),
-            ("host", self.host.clone()),
-            ("x-tc-action", self.action.to_owned()),
-            ("x-tc-version", VERSION.to_owned()),
-            ("x-tc-timestamp", timestamp.to_string()),
-            ("x-tc-region", self.region.clone()),
-            ("x-tc-requestclient", REQUEST_CLIENT.to_owned()),
-            ("authorization", signature.authorization(&self.secret_id)),
-        ]
+        let value = |text: String| HeaderValue::try_from(text).map_err(|_| InvalidHeader);
+        let mut headers = HeaderMap::with_capacity(8);
+        headers.insert(CT, HeaderValue::from_static(CONTENT_TYPE));
+        headers.insert(HOST, value(self.host.clone())?);
+        headers.insert(X_TC_ACTION, HeaderValue::from_static(self.action));
+        headers.insert(X_TC_VERSION, HeaderValue::from_static(VERSION));
+        headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));
+        headers.insert(X_TC_REGION, value(self.region.clone())?);
+        headers.insert(
+            X_TC_REQUEST_CLIENT,
+            HeaderValue::from_static(REQUEST_CLIENT),
+        );
+        headers.insert(
+            AUTHORIZATION,
+            value(signature.authorization(&self.secret_id))?,
+        );
+        Ok(headers)
     }
 }

@@ -105,6 +105,24 @@ fn required_strings_must_not_be_empty_or_huge() {
 }
 
 #[test]
+fn access_key_id_must_fit_in_an_http_header() {
+    let mut config = official_config();
+    config["accessKeyId"] = json!("AKID\r\nX-Injected: 1");
+    let found = issues(config.clone());
+    assert_eq!(paths(&found), ["[\"accessKeyId\"]"]);
+    assert_eq!(found[0].code, "invalid_string");
+    assert!(
+        !found[0].message.contains("Injected"),
+        "the value is not echoed"
+    );
+    config["accessKeyId"] = json!("AKID密钥");
+    assert!(
+        validate_config(&config).is_ok(),
+        "non-ASCII is refused by Tencent, not here"
+    );
+}
+
+#[test]
 fn sdk_app_id_and_template_codes_are_digits_only() {
     let mut config = official_config();
     config["sdkAppId"] = json!("14000x");
@@ -155,7 +173,7 @@ fn endpoint_rules() {
     );
     config["endpoint"] = json!("http://127.0.0.1:8080");
     assert_eq!(
-        validate_config(&config).unwrap().endpoint.url,
+        validate_config(&config).unwrap().endpoint.url.as_str(),
         "http://127.0.0.1:8080/"
     );
     for bad in [
