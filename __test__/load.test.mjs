@@ -5,12 +5,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 
 import { SECRET_MARKER } from './helpers.mjs';
 
-const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'load-child.mjs');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const child = path.join(here, 'fixtures', 'load-child.mjs');
+const lib = (file) => pathToFileURL(path.join(here, '..', 'lib', file)).href;
 
 const run = (total, concurrency) =>
   new Promise((resolve, reject) => {
@@ -40,4 +42,32 @@ test('10 000 sends at concurrency 1 000 after warm-up: all settle, RSS stays fla
   assert.ok(exitedAt - report.doneAt < 2_000, `exited ${exitedAt - report.doneAt} ms after the last send`);
   assert.ok(!`${stdout}${stderr}`.includes(SECRET_MARKER), 'nothing printed the secret');
   assert.equal(stderr, '', 'the addon logs nothing');
+});
+
+test('a send in flight keeps Node alive until it settles, and nothing does after it', async () => {
+  // Nothing but the send holds the process: the emulator is unref'd and the send not awaited.
+  const script = `
+    import createConnector from '${lib('index.js')}';
+    import { startEmulator } from '${lib('emulator.js')}';
+    const emulator = await startEmulator({ frequencyLimitSeconds: 0 });
+    emulator.unref();
+    emulator.injectFault({ kind: 'delay', ms: 300 });
+    const config = emulator.connectorConfig();
+    const connector = await createConnector({ getConfig: async () => config });
+    connector.sendMessage({ to: '8613711112222', type: 'SignIn', payload: { code: '1' } })
+      .then((result) => console.log('settled', result.fee, Date.now()));
+  `;
+  const proc = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (chunk) => (stdout += chunk));
+  proc.stderr.on('data', (chunk) => (stderr += chunk));
+  const killer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+  const code = await new Promise((resolve) => proc.on('exit', resolve));
+  const exitedAt = Date.now();
+  clearTimeout(killer);
+  assert.equal(code, 0, stderr);
+  const [word, fee, settledAt] = stdout.trim().split(' ');
+  assert.deepEqual([word, fee], ['settled', '1'], `the send did not settle before exit: ${stdout}${stderr}`);
+  assert.ok(exitedAt - Number(settledAt) < 2_000, `exited ${exitedAt - Number(settledAt)} ms after the send`);
 });

@@ -60,5 +60,5 @@ test('musl is told from glibc by the runtime report, then by ldd', () => {
 
 test('on this machine the real binary loads', () => {
   const binding = loadNative();
-  assert.equal(typeof binding.sendMessage, 'function');
+  assert.equal(typeof binding.Dispatcher, 'function');
 });

@@ -81,6 +81,46 @@ const configJsonOf = (config) => {
   return json;
 };
 
+/**
+ * Outcomes of native calls, matched by id. The native side reports through one callback per
+ * module instance, which is far cheaper per send than a native Promise per call. While any call
+ * is in flight the keep-alive timer is ref'd, so Node waits for it (the sockets live in Rust,
+ * where Node cannot see them); when none is, it is unref'd, so Node exits promptly after the
+ * last send. Toggling the ref is cheaper than making a timer per send.
+ */
+const inFlight = new Map();
+let lastId = 0;
+const keepAlive = setInterval(() => {}, 2 ** 31 - 1);
+keepAlive.unref();
+
+const finish = (id) => {
+  const resolve = inFlight.get(id);
+  inFlight.delete(id);
+  if (inFlight.size === 0) {
+    keepAlive.unref();
+  }
+  return resolve;
+};
+
+const dispatcher = new native.Dispatcher((id, outcomeJson) => finish(id)?.(outcomeJson));
+
+/** Starts `start(id)` and resolves with the outcome JSON reported for that id. */
+const callNative = (start) =>
+  new Promise((resolve) => {
+    lastId = (lastId + 1) >>> 0;
+    const id = lastId;
+    inFlight.set(id, resolve);
+    if (inFlight.size === 1) {
+      keepAlive.ref();
+    }
+    try {
+      start(id);
+    } catch (error) {
+      finish(id);
+      throw error;
+    }
+  });
+
 /** Awaits a core call's `{ ok, result | error }` JSON; anything else is an internal error. */
 const settle = async (call) => {
   let outcome;
@@ -106,7 +146,7 @@ const createSendMessage = (getConfig) => async (data, inputConfig) => {
       errorDescription: 'sendMessage data must be JSON data { to, type, payload }',
     });
   }
-  return settle(() => native.sendMessage(configJson, dataJson));
+  return settle(() => callNative((id) => dispatcher.sendMessage(id, configJson, dataJson)));
 };
 
 const createGetUsage = (getConfig) => async (startFrom) => {
@@ -115,7 +155,7 @@ const createGetUsage = (getConfig) => async (startFrom) => {
   if (seconds !== undefined && !Number.isFinite(seconds)) {
     throw new ConnectorError(ConnectorErrorCodes.InvalidRequestParameters, { errorDescription: 'startFrom must be a valid Date' });
   }
-  return settle(() => native.getUsage(configJson, seconds));
+  return settle(() => callNative((id) => dispatcher.getUsage(id, configJson, seconds)));
 };
 
 /**
