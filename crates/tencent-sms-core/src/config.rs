@@ -216,32 +216,42 @@ impl Reader<'_> {
         true
     }
 
-    /// The value travels in the `Authorization` header, which cannot carry control characters
-    /// (no SecretId has them, so no config that ever worked is refused).
-    fn header_safe(&mut self, path: &[Value], name: &str, value: Option<String>) -> Option<String> {
+    /// Keeps `value` when `valid` holds for it; otherwise reports `<name> <rule>` as a
+    /// string-format issue (zod's `invalid_string`) and drops it.
+    fn matching(
+        &mut self,
+        path: &[Value],
+        name: &str,
+        value: Option<String>,
+        valid: impl Fn(&str) -> bool,
+        rule: &str,
+    ) -> Option<String> {
         let value = value?;
-        if !value.chars().any(char::is_control) {
+        if valid(&value) {
             return Some(value);
         }
         let path = [path, &[key(name)]].concat();
-        self.issues.push(ConfigIssue::regex(
-            &path,
-            format!("{name} must not contain control characters"),
-        ));
+        self.issues
+            .push(ConfigIssue::regex(&path, format!("{name} {rule}")));
         None
     }
 
     fn digits_only(&mut self, path: &[Value], name: &str, value: Option<String>) -> Option<String> {
-        let value = value?;
-        if value.bytes().all(|b| b.is_ascii_digit()) {
-            return Some(value);
-        }
-        let path = [path, &[key(name)]].concat();
-        self.issues.push(ConfigIssue::regex(
-            &path,
-            format!("{name} must contain digits only"),
-        ));
-        None
+        let digits = |v: &str| v.bytes().all(|b| b.is_ascii_digit());
+        self.matching(path, name, value, digits, "must contain digits only")
+    }
+
+    /// The value travels in the `Authorization` header, which cannot carry control characters
+    /// (no SecretId has them, so no config that ever worked is refused).
+    fn header_safe(&mut self, path: &[Value], name: &str, value: Option<String>) -> Option<String> {
+        let printable = |v: &str| !v.chars().any(char::is_control);
+        self.matching(
+            path,
+            name,
+            value,
+            printable,
+            "must not contain control characters",
+        )
     }
 }
 
@@ -274,17 +284,13 @@ pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue
     let sdk_app_id = reader.required_string(object, &[], "sdkAppId");
     let sdk_app_id = reader.digits_only(&[], "sdkAppId", sdk_app_id);
     let region = reader.required_string(object, &[], "region");
-    let region = region.filter(|r| {
-        let ok = is_valid_region(r);
-        if !ok {
-            reader.issues.push(ConfigIssue::regex(
-                &[key("region")],
-                "region must look like `ap-guangzhou` (lowercase, e.g. ap-guangzhou, ap-singapore)"
-                    .into(),
-            ));
-        }
-        ok
-    });
+    let region = reader.matching(
+        &[],
+        "region",
+        region,
+        is_valid_region,
+        "must look like `ap-guangzhou` (lowercase, e.g. ap-guangzhou, ap-singapore)",
+    );
     let templates = read_templates(&mut reader, object.get("templates"));
     let endpoint = reader
         .optional_string(object, &[], "endpoint")
