@@ -1,13 +1,15 @@
-// One measurement in a fresh process: `node send-child.mjs <impl> <emulatorUrl> <concurrency> <count>`.
+// One measurement in a fresh process:
+// `node send-child.mjs <impl> <emulatorUrl> <concurrency> <count> [warmup = 1000]`.
 // Prints one JSON line: throughput, latency percentiles, event-loop and process CPU per send, RSS.
 
 import { performance } from 'node:perf_hooks';
 
 import { MESSAGE, implementations } from './implementations.mjs';
 
-const [name, emulatorUrl, concurrencyArg, countArg] = process.argv.slice(2);
+const [name, emulatorUrl, concurrencyArg, countArg, warmupArg = '1000'] = process.argv.slice(2);
 const concurrency = Number(concurrencyArg);
 const count = Number(countArg);
+const warmup = Number(warmupArg);
 const connector = await implementations[name](emulatorUrl);
 
 const run = async (total, latencies) => {
@@ -17,6 +19,7 @@ const run = async (total, latencies) => {
   const worker = async () => {
     while (next < total) {
       next += 1;
+      const index = next - 1;
       const started = performance.now();
       try {
         await connector.sendMessage(MESSAGE);
@@ -24,17 +27,20 @@ const run = async (total, latencies) => {
         failed += 1;
         firstError ??= `${error.code}: ${error.message}`;
       }
-      latencies?.push(performance.now() - started);
+      if (latencies) {
+        latencies[index] = performance.now() - started;
+      }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return { failed, firstError };
 };
 
-await run(Math.min(1_000, count), undefined);
+await run(Math.min(warmup, count), undefined);
+// Allocated before the start reading, so the memory figures see only what the sends keep.
+const latencies = new Float64Array(count);
 globalThis.gc?.();
-const rssStart = process.memoryUsage().rss;
-const latencies = [];
+const { rss: rssStart, heapUsed: heapStart } = process.memoryUsage();
 const elu = performance.eventLoopUtilization();
 const cpu = process.cpuUsage();
 const started = performance.now();
@@ -43,9 +49,9 @@ const seconds = (performance.now() - started) / 1_000;
 const eluUsed = performance.eventLoopUtilization(elu);
 const cpuUsed = process.cpuUsage(cpu);
 globalThis.gc?.();
-const rssEnd = process.memoryUsage().rss;
+const { rss: rssEnd, heapUsed: heapEnd } = process.memoryUsage();
 
-latencies.sort((a, b) => a - b);
+latencies.sort();
 const percentile = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 1_000;
 console.log(JSON.stringify({
   name, concurrency, count, failed, firstError,
@@ -56,4 +62,8 @@ console.log(JSON.stringify({
   cpuUsPerSend: (cpuUsed.user + cpuUsed.system) / count,
   rssStartMb: rssStart / 1_048_576,
   rssEndMb: rssEnd / 1_048_576,
+  // Live JS objects after a full GC: growth here is a leak, while RSS also moves when V8
+  // resizes its heap to the allocation rate.
+  heapStartMb: heapStart / 1_048_576,
+  heapEndMb: heapEnd / 1_048_576,
 }));
