@@ -14,20 +14,23 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const child = path.join(here, 'fixtures', 'load-child.mjs');
 const lib = (file) => pathToFileURL(path.join(here, '..', 'lib', file)).href;
 
-const run = (total, concurrency) =>
+/** Runs `node <args>` to its end (killed after `limitMs`): exit code, signal, output, exit time. */
+const runNode = (args, limitMs) =>
   new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--expose-gc', child, String(total), String(concurrency)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (chunk) => (stdout += chunk));
     proc.stderr.on('data', (chunk) => (stderr += chunk));
-    const killer = setTimeout(() => proc.kill('SIGKILL'), 120_000);
+    const killer = setTimeout(() => proc.kill('SIGKILL'), limitMs);
     proc.on('error', reject);
     proc.on('exit', (code, signal) => {
       clearTimeout(killer);
       resolve({ code, signal, stdout, stderr, exitedAt: Date.now() });
     });
   });
+
+const run = (total, concurrency) => runNode(['--expose-gc', child, String(total), String(concurrency)], 120_000);
 
 test('10 000 sends at concurrency 1 000 after warm-up: all settle, RSS stays flat, fds come back, Node exits promptly', { skip: !existsSync('/proc/self/fd') && 'needs /proc' }, async () => {
   const { code, signal, stdout, stderr, exitedAt } = await run(10_000, 1_000);
@@ -57,15 +60,8 @@ test('a send in flight keeps Node alive until it settles, and nothing does after
     connector.sendMessage({ to: '8613711112222', type: 'SignIn', payload: { code: '1' } })
       .then((result) => console.log('settled', result.fee, Date.now()));
   `;
-  const proc = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (chunk) => (stdout += chunk));
-  proc.stderr.on('data', (chunk) => (stderr += chunk));
-  const killer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
-  const code = await new Promise((resolve) => proc.on('exit', resolve));
-  const exitedAt = Date.now();
-  clearTimeout(killer);
+  const { code, signal, stdout, stderr, exitedAt } = await runNode(['--input-type=module', '-e', script], 20_000);
+  assert.equal(signal, null, `killed: ${stderr}`);
   assert.equal(code, 0, stderr);
   const [word, fee, settledAt] = stdout.trim().split(' ');
   assert.deepEqual([word, fee], ['settled', '1'], `the send did not settle before exit: ${stdout}${stderr}`);
