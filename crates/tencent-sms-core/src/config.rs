@@ -119,7 +119,7 @@ impl ConfigIssue {
         }
     }
 
-    fn custom(path: &[Value], message: String) -> Self {
+    pub(crate) fn custom(path: &[Value], message: String) -> Self {
         Self::base("custom", path, message)
     }
 
@@ -385,6 +385,7 @@ fn read_templates(reader: &mut Reader<'_>, value: Option<&Value>) -> Option<Vec<
             (usage_type, template_code, international)
         {
             templates.push(Template {
+                index,
                 usage_type,
                 template_code,
                 international,

@@ -1,9 +1,11 @@
 //! Which Tencent template a Logto message type is sent with.
 //!
-//! Tencent keeps mainland and international templates apart, and Logto sends more message
-//! types (MFA, BindMfa, …) than an operator may have configured, so selection prefers a
-//! template matching the destination and falls back to `Generic`, the way the other Logto
-//! SMS connectors do since connector-kit 4.7.
+//! Tencent refuses a mainland template sent to a number outside mainland China and the reverse
+//! (`UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone` and its twin), so the
+//! destination's region outranks the message type: a `Generic` template of the right region is
+//! better than a `SignIn` template Tencent will refuse. Logto also sends more message types
+//! (MFA, BindMfa, …) than an operator may have configured, hence the `Generic` fallback, as the
+//! other Logto SMS connectors do since connector-kit 4.7.
 
 /// The usage types the official guard requires; kept so saved configs stay valid.
 pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];
@@ -11,10 +13,15 @@ pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPasswo
 /// The admin console's default value for an unset template code.
 pub const TEMPLATE_CODE_PLACEHOLDER: &str = "<template-code>";
 
+use crate::remedy::SentTemplate;
+
 const GENERIC: &str = "Generic";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
+    /// Where the template stands in the config's `templates` array, so an error can point the
+    /// operator at `templates.<index>`.
+    pub index: usize,
     pub usage_type: String,
     pub template_code: String,
     /// An international (non-mainland) template.
@@ -24,13 +31,22 @@ pub struct Template {
 }
 
 impl Template {
+    /// What an error message needs to know about this template once it was sent.
+    pub fn sent(&self) -> SentTemplate {
+        SentTemplate {
+            index: self.index,
+            own_sign_name: self.sign_name.is_some(),
+        }
+    }
+
     fn is_configured(&self) -> bool {
         self.template_code != TEMPLATE_CODE_PLACEHOLDER
     }
 }
 
-/// Picks, in order: the exact usage type whose `international` flag matches the destination;
-/// the exact usage type with the other flag (the official behaviour); the same two for `Generic`.
+/// Picks, in order: the exact usage type in the destination's region; `Generic` in that region;
+/// then the same two in the other region. The last two steps keep configs that mark nothing
+/// `international` working for every destination, as with the official connector.
 pub fn select_template<'a>(
     templates: &'a [Template],
     usage_type: &str,
@@ -42,8 +58,8 @@ pub fn select_template<'a>(
         })
     };
     find(usage_type, international_destination)
-        .or_else(|| find(usage_type, !international_destination))
         .or_else(|| find(GENERIC, international_destination))
+        .or_else(|| find(usage_type, !international_destination))
         .or_else(|| find(GENERIC, !international_destination))
 }
 
@@ -53,6 +69,7 @@ mod tests {
 
     fn t(usage: &str, code: &str, international: bool) -> Template {
         Template {
+            index: 0,
             usage_type: usage.into(),
             template_code: code.into(),
             international,
@@ -123,6 +140,38 @@ mod tests {
             false
         )
         .is_none());
+    }
+
+    #[test]
+    fn the_destination_region_outranks_the_usage_type() {
+        // The README's example: mainland templates per type, one international Generic.
+        let all = [
+            t("SignIn", "1110", false),
+            t("Register", "1110", false),
+            t("Generic", "1112", false),
+            t("Generic", "2220", true),
+        ];
+        for usage in ["SignIn", "Register", "BindMfa"] {
+            assert_eq!(
+                select_template(&all, usage, true).unwrap().template_code,
+                "2220",
+                "{usage} to an international number"
+            );
+        }
+        assert_eq!(
+            select_template(&all, "SignIn", false)
+                .unwrap()
+                .template_code,
+            "1110"
+        );
+        let international_only = [t("SignIn", "2001", true), t("Generic", "1112", false)];
+        assert_eq!(
+            select_template(&international_only, "SignIn", false)
+                .unwrap()
+                .template_code,
+            "1112",
+            "a mainland Generic beats an international SignIn for a mainland number"
+        );
     }
 
     #[test]
