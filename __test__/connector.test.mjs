@@ -34,7 +34,7 @@ describe('the connector object', () => {
     assert.equal(metadata.platform, null);
     assert.equal(metadata.logo, './logo.svg');
     assert.equal(metadata.logoDark, null);
-    assert.equal(metadata.readme, './README.md');
+    assert.equal(metadata.readme, './docs/operator-guide.md', 'the console shows the operator guide, not the developer README');
     assert.equal(metadata.name.en, 'Tencent Short Message Service');
     assert.equal(metadata.name['zh-CN'], '腾讯云短信服务');
     assert.equal(metadata.description.en, 'Tencent provides cloud computing services to online businesses.');
@@ -235,18 +235,67 @@ describe('Tencent errors are classified (SPEC §6)', () => {
     ['InternalError.RequestTimeException', 'general'],
     ['InternalError.Timeout', 'general'],
   ];
+  /** What the admin console prints as details: Logto's `formatZodError` lines. */
+  const consoleDetails = (zodError) => zodError.issues.map((i) => `Error in key path "${i.path.join('.')}": (${i.code}) ${i.message}`);
+
   for (const [tencentCode, code] of cases) {
     test(`${tencentCode} → ${code}`, async () => {
       const { connector } = await connectorFor(emulator);
       emulator.injectFault({ kind: 'tencentError', code: tencentCode, message: 'injected' });
       const error = await rejectsWith(connector.sendMessage(signIn()), code);
       assert.equal(error.data.tencentCode, tencentCode);
-      assert.ok(error.data.errorDescription.startsWith(`${tencentCode}: injected`), error.data.errorDescription);
       assert.match(error.data.requestId, /^[0-9a-f-]{36}$/);
+      if (code === 'invalid_config' || code === 'usage_limit_exceeded') {
+        // The admin reads these in the console only because the data is a ZodError.
+        assert.ok(error.data instanceof ZodError, 'a config refusal carries a ZodError');
+        const [detail] = consoleDetails(error.data);
+        assert.ok(detail.includes(`Tencent SMS said ${tencentCode}: injected. What to do: `), detail);
+      } else {
+        assert.ok(error.data.errorDescription.startsWith(`${tencentCode}: injected`), error.data.errorDescription);
+      }
       emulator.injectFault({ kind: 'sendStatusCode', code: tencentCode });
       await rejectsWith(connector.sendMessage(signIn()), code);
     });
   }
+
+  test('a refused config points the admin at the key to fix', async () => {
+    const { connector } = await connectorFor(emulator, {
+      templates: [
+        { usageType: 'Register', templateCode: '1000001' },
+        { usageType: 'ForgotPassword', templateCode: '1000001' },
+        { usageType: 'Generic', templateCode: '1000001' },
+        { usageType: 'SignIn', templateCode: '1000001', signName: 'Logto' },
+      ],
+    });
+    const expectations = [
+      ['AuthFailure.SecretIdNotFound', 'accessKeyId'],
+      ['AuthFailure.SignatureFailure', 'accessKeySecret'],
+      ['UnauthorizedOperation.SmsSdkAppIdVerifyFail', 'sdkAppId'],
+      ['UnsupportedRegion', 'region'],
+      ['FailedOperation.SignatureIncorrectOrUnapproved', 'templates.3.signName'],
+      ['FailedOperation.TemplateIncorrectOrUnapproved', 'templates.3.templateCode'],
+      ['FailedOperation.TemplateParamSetNotMatchApprovedTemplate', 'templates.3.templateCode'],
+      ['UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone', 'templates.3.international'],
+      ['LimitExceeded.AppDailyLimit', 'sdkAppId'],
+    ];
+    for (const [tencentCode, path] of expectations) {
+      emulator.injectFault({ kind: 'tencentError', code: tencentCode, message: 'injected' });
+      const error = await connector.sendMessage(signIn()).catch((e) => e);
+      assert.deepEqual(error.data.issues.map((i) => i.path.join('.')), [path], tencentCode);
+    }
+    emulator.injectFault({ kind: 'tencentError', code: 'FailedOperation.SignatureIncorrectOrUnapproved' });
+    const error = await connector.sendMessage({ to: '8613711112222', type: 'Register', payload: { code: '1' } }).catch((e) => e);
+    assert.deepEqual(error.data.issues[0].path, ['signName'], 'the global sign name when the template has none');
+  });
+
+  test('a real wrong template id from the emulator names templates.<i>.templateCode', async () => {
+    const { connector } = await connectorFor(emulator, {
+      templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, templateCode: usageType === 'SignIn' ? '4040404' : '1000001' })),
+    });
+    const error = await rejectsWith(connector.sendMessage(signIn()), 'invalid_config');
+    assert.equal(error.data.tencentCode, 'FailedOperation.TemplateIncorrectOrUnapproved');
+    assert.deepEqual(error.data.issues[0].path, ['templates', 0, 'templateCode']);
+  });
 
   test('real refusals from the emulator: wrong secret, unknown app, unknown template, frequency limit', async () => {
     const limited = await startTestEmulator({ frequencyLimitSeconds: 30 });
@@ -351,6 +400,27 @@ describe('getUsage', () => {
       assert.equal(await connector.getUsage(new Date(Date.now() - 3_600_000)), 2);
       assert.equal(await connector.getUsage(), 2, 'without startFrom: the last 30 days');
       await rejectsWith(connector.getUsage(new Date('nope')), 'invalid_request_parameters');
+    } finally {
+      await emu.close();
+    }
+  });
+
+  test('a year of usage answers within Logto’s 3 s at 400 ms per Tencent call, paced, closed hours asked once', async () => {
+    const emu = await startTestEmulator();
+    try {
+      const { connector } = await connectorFor(emu);
+      emu.injectFault({ kind: 'delay', ms: 400, count: 40 });
+      const createdAt = new Date(Date.now() - 365 * 86_400_000);
+      const started = Date.now();
+      assert.equal(await connector.getUsage(createdAt), 0);
+      const elapsed = Date.now() - started;
+      const cold = emu.apiRequests();
+      assert.ok(cold >= 13, `a year takes about 14 windows: ${cold}`);
+      assert.ok(elapsed < 3_000, `Logto drops answers after 3 s; this took ${elapsed} ms`);
+      assert.ok(elapsed >= (cold - 1) * 100 + 400, `${cold} requests in ${elapsed} ms: more than 10 a second`);
+      await connector.sendMessage(signIn());
+      assert.equal(await connector.getUsage(createdAt), 1);
+      assert.ok(emu.apiRequests() - cold <= 3, `the send, the current hour, at most one window closed since: ${emu.apiRequests() - cold}`);
     } finally {
       await emu.close();
     }

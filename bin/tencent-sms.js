@@ -71,7 +71,9 @@ const describeIssues = (issues) => issues.map((issue) => `  ✗ ${issue.path.joi
 const describeError = (error) => {
   const data = error.data ?? {};
   if (Array.isArray(data.issues)) {
-    return `${error.code}: the config is invalid\n${describeIssues(data.issues)}`;
+    const said = data.tencentCode ? `${data.tencentCode}: Tencent refused the config` : 'the config is invalid';
+    const requestId = data.requestId ? ` (RequestId ${data.requestId})` : '';
+    return `${error.code}: ${said}${requestId}\n${describeIssues(data.issues)}`;
   }
   const parts = [data.errorDescription ?? data.message ?? error.code];
   if (data.requestId) {

@@ -18,7 +18,10 @@ export const metadata = JSON.parse(native.metadataJson());
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));
 
-/** `usage_limit_exceeded` arrived in connector-kit 5.1.1; older hosts get `rate_limit_exceeded`. */
+/**
+ * A code the host's kit lacks falls back: `usage_limit_exceeded` is missing from the npm releases
+ * 5.0.x and 5.1.0 (Logto 1.42's own kit has it), so those hosts get `rate_limit_exceeded`.
+ */
 const hostCode = (code) => {
   if (knownCodes.has(code)) {
     return code;
@@ -65,10 +68,21 @@ export const configGuard = Object.freeze({
   },
 });
 
-const toConnectorError = ({ code, data }) =>
-  code === 'invalid_config' && Array.isArray(data?.issues)
-    ? new ConnectorError(ConnectorErrorCodes.InvalidConfig, toZodError(data.issues))
-    : new ConnectorError(hostCode(code), data);
+/**
+ * Issues travel as the host's `ZodError`, the only data Logto's console prints as details. A
+ * Tencent refusal keeps Tencent's code and RequestId on it (they appear in the response body).
+ */
+const toConnectorError = ({ code, data }) => {
+  if (!Array.isArray(data?.issues)) {
+    return new ConnectorError(hostCode(code), data);
+  }
+  const { issues, tencentCode, requestId } = data;
+  const zodError = toZodError(issues);
+  if (tencentCode !== undefined) {
+    Object.assign(zodError, requestId === undefined ? { tencentCode } : { tencentCode, requestId });
+  }
+  return new ConnectorError(hostCode(code), zodError);
+};
 
 const describe = (error) => String(error?.message ?? error).slice(0, 200);
 

@@ -8,16 +8,16 @@ use crate::config::{validate_config, ConnectorConfig};
 use crate::config_cache::ConfigCache;
 use crate::failure::ConnectorFailure;
 use crate::message::{parse_message_data, MessageData};
-use crate::phone::normalize_e164;
+use crate::phone::{normalize_e164, E164};
 use crate::request::TencentRequest;
 use crate::response::SendResult;
-use crate::template::select_template;
+use crate::template::{select_template, Template};
 
-/// Builds the request for one message, or says why nothing may be sent.
-pub fn prepare_send(
-    config: &ConnectorConfig,
+/// The normalized destination and the template it gets, or why nothing may be sent.
+fn destination_and_template<'a>(
+    config: &'a ConnectorConfig,
     data: &MessageData,
-) -> Result<TencentRequest, ConnectorFailure> {
+) -> Result<(E164, &'a Template), ConnectorFailure> {
     let to = normalize_e164(&data.to).map_err(|e| {
         ConnectorFailure::new(
             ErrorCode::InvalidRequestParameters,
@@ -26,6 +26,15 @@ pub fn prepare_send(
     })?;
     let template = select_template(&config.templates, &data.usage_type, !to.is_mainland_china())
         .ok_or_else(|| ConnectorFailure::template_not_found(&data.usage_type))?;
+    Ok((to, template))
+}
+
+/// Builds the request for one message, or says why nothing may be sent.
+pub fn prepare_send(
+    config: &ConnectorConfig,
+    data: &MessageData,
+) -> Result<TencentRequest, ConnectorFailure> {
+    let (to, template) = destination_and_template(config, data)?;
     Ok(TencentRequest::send_sms(
         config,
         template,
@@ -63,6 +72,10 @@ async fn send_with_config(
     data: &Value,
 ) -> Result<SendResult, ConnectorFailure> {
     let data = parse_message_data(data)?;
-    let request = prepare_send(config, &data)?;
-    client.send(&request).await
+    let (to, template) = destination_and_template(config, &data)?;
+    let request = TencentRequest::send_sms(config, template, &to, &data.template_params);
+    client
+        .send(&request)
+        .await
+        .map_err(|failure| failure.pointing_at_config(Some(template.sent())))
 }

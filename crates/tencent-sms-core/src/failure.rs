@@ -8,6 +8,12 @@ use serde_json::{json, Value};
 
 use crate::classify::{classify_tencent_code, ErrorCode, TencentErrorClass};
 use crate::config::ConfigIssue;
+use crate::remedy::{config_fix, ConfigFix, SentTemplate};
+
+/// What an operator reads when the account's SMS quota or balance ran out. Logto words every
+/// `usage_limit_exceeded` as "The email service usage limit has been reached.", so the detail
+/// says which limit it really is.
+const QUOTA_ADVICE: &str = "this is the Tencent Cloud SMS account's quota, not an email limit (Logto words every usage limit that way): top up the SMS package, settle arrears, or raise the app's daily limits in the SMS console.";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum FailureData {
@@ -19,6 +25,16 @@ pub enum FailureData {
     Described {
         description: String,
         tencent_code: Option<String>,
+        request_id: Option<String>,
+    },
+    /// Tencent refused something the operator fixes in the config or the Tencent console:
+    /// one issue at the key to change (a `ZodError` in JS, so the console shows it), plus
+    /// what Tencent said.
+    TencentIssue {
+        /// Boxed: a `ConfigIssue` is large, and every `Result` carrying a failure pays for
+        /// its largest variant.
+        issue: Box<ConfigIssue>,
+        tencent_code: String,
         request_id: Option<String>,
     },
 }
@@ -74,9 +90,47 @@ impl ConnectorFailure {
         }
     }
 
+    /// Turns a Tencent refusal that the operator must fix (credentials, app, region, sign,
+    /// template, quota) into one issue at the config key to change, with what to do there.
+    /// `template` is the template the send used, `None` for a usage query. Other failures are
+    /// returned unchanged.
+    pub fn pointing_at_config(self, template: Option<SentTemplate>) -> Self {
+        let FailureData::Described {
+            description,
+            tencent_code: Some(tencent_code),
+            request_id,
+        } = &self.data
+        else {
+            return self;
+        };
+        let fix = match classify_tencent_code(tencent_code) {
+            TencentErrorClass::Credentials | TencentErrorClass::SignOrTemplate => {
+                config_fix(tencent_code, template).unwrap_or(ConfigFix {
+                    path: Vec::new(),
+                    advice: "check the connector config against the Tencent Cloud SMS console.",
+                })
+            }
+            TencentErrorClass::AccountQuota => ConfigFix {
+                path: vec!["sdkAppId".into()],
+                advice: QUOTA_ADVICE,
+            },
+            _ => return self,
+        };
+        let message = format!("Tencent SMS said {description}. What to do: {}", fix.advice);
+        Self {
+            code: self.code,
+            data: FailureData::TencentIssue {
+                issue: Box::new(ConfigIssue::custom(&fix.path, message)),
+                tencent_code: tencent_code.clone(),
+                request_id: request_id.clone(),
+            },
+        }
+    }
+
     pub fn tencent_code(&self) -> Option<&str> {
         match &self.data {
             FailureData::Described { tencent_code, .. } => tencent_code.as_deref(),
+            FailureData::TencentIssue { tencent_code, .. } => Some(tencent_code),
             _ => None,
         }
     }
@@ -100,6 +154,17 @@ impl ConnectorFailure {
                 }
                 data
             }
+            FailureData::TencentIssue {
+                issue,
+                tencent_code,
+                request_id,
+            } => {
+                let mut data = json!({ "issues": [issue], "tencentCode": tencent_code });
+                if let Some(id) = request_id {
+                    data["requestId"] = Value::String(id.clone());
+                }
+                data
+            }
         };
         json!({ "code": self.code.as_str(), "data": data })
     }
@@ -116,8 +181,73 @@ impl std::fmt::Display for ConnectorFailure {
             FailureData::Described { description, .. } => {
                 write!(f, "{}: {description}", self.code.as_str())
             }
+            FailureData::TencentIssue { issue, .. } => {
+                write!(f, "{}: {}", self.code.as_str(), issue.describe())
+            }
         }
     }
 }
 
 impl std::error::Error for ConnectorFailure {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(code: &str) -> ConnectorFailure {
+        ConnectorFailure::from_tencent(code, "said so", Some("req-1"))
+    }
+
+    const FIRST: Option<SentTemplate> = Some(SentTemplate {
+        index: 0,
+        own_sign_name: false,
+    });
+
+    #[test]
+    fn a_config_refusal_becomes_one_issue_at_the_key_with_tencents_words() {
+        let failure = refusal("AuthFailure.SignatureFailure").pointing_at_config(FIRST);
+        assert_eq!(failure.code, ErrorCode::InvalidConfig);
+        let json = failure.to_json();
+        assert_eq!(json["data"]["tencentCode"], "AuthFailure.SignatureFailure");
+        assert_eq!(json["data"]["requestId"], "req-1");
+        let issue = &json["data"]["issues"][0];
+        assert_eq!(issue["path"], json!(["accessKeySecret"]));
+        assert_eq!(issue["code"], "custom");
+        let message = issue["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("Tencent SMS said AuthFailure.SignatureFailure: said so."),
+            "{message}"
+        );
+        assert!(message.contains("What to do:"), "{message}");
+    }
+
+    #[test]
+    fn a_quota_refusal_keeps_its_code_and_says_it_is_sms() {
+        let failure = refusal("LimitExceeded.AppDailyLimit").pointing_at_config(FIRST);
+        assert_eq!(failure.code, ErrorCode::UsageLimitExceeded);
+        let json = failure.to_json();
+        assert_eq!(json["data"]["issues"][0]["path"], json!(["sdkAppId"]));
+        assert!(json["data"]["issues"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not an email limit"));
+    }
+
+    #[test]
+    fn refusals_outside_the_config_are_unchanged() {
+        for code in [
+            "LimitExceeded.PhoneNumberDailyLimit",
+            "InvalidParameterValue.IncorrectPhoneNumber",
+            "InternalError.Timeout",
+            "AuthFailure.SignatureExpire",
+        ] {
+            assert_eq!(
+                refusal(code).pointing_at_config(FIRST),
+                refusal(code),
+                "{code}"
+            );
+        }
+        let local = ConnectorFailure::new(ErrorCode::General, "no network");
+        assert_eq!(local.clone().pointing_at_config(FIRST), local);
+    }
+}
