@@ -17,7 +17,7 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::{json, Value};
 use tencent_sms_core::{
-    metadata, validate_config as validate, ConfigCache, ConnectorFailure, SmsClient,
+    metadata, validate_config as validate, ConfigCache, ConnectorFailure, SmsClient, UsageCache,
 };
 use tencent_sms_emulator::{EmulatorOptions, FaultSpec, RunningEmulator};
 
@@ -83,6 +83,11 @@ fn configs() -> &'static ConfigCache {
     CONFIGS.get_or_init(ConfigCache::default)
 }
 
+fn usage_cache() -> &'static UsageCache {
+    static USAGE: OnceLock<UsageCache> = OnceLock::new();
+    USAGE.get_or_init(UsageCache::default)
+}
+
 fn outcome_json<T: serde::Serialize>(outcome: std::result::Result<T, ConnectorFailure>) -> String {
     match outcome {
         Ok(result) => json!({ "ok": true, "result": result }),
@@ -136,7 +141,15 @@ impl Dispatcher {
             let start = start_from_seconds
                 .filter(|s| s.is_finite())
                 .map(|s| s as i64);
-            tencent_sms_core::get_usage(client, configs(), &config_json, start, chrono_now()).await
+            tencent_sms_core::get_usage(
+                client,
+                configs(),
+                usage_cache(),
+                &config_json,
+                start,
+                chrono_now(),
+            )
+            .await
         });
     }
 }

@@ -1,76 +1,210 @@
 //! `getUsage(startFrom?)`: billed messages since a moment, from Tencent's SendStatusStatistics.
 //!
-//! Tencent counts by hour in Beijing time (UTC+8) and answers for bounded ranges, so a long
-//! range is asked in windows of at most 31 days and summed. Ranges reach back one year at most.
+//! Logto calls `getUsage` on every connector list, detail, create and update, gives it 3 s and
+//! silently drops a later answer; Tencent allows 10 SendStatusStatistics requests a second.
+//! Tencent counts by hour in Beijing time, and a closed hour never changes, so:
+//! - the range is cut at fixed 31-day boundaries (not at `startFrom`), so the same closed
+//!   windows come back on every call and their counts are remembered ([`UsageCache`]);
+//! - only the current hour, and a closed window not seen before, are asked; a year of history
+//!   costs about 14 requests once, then one or two per call;
+//! - the windows are asked concurrently, paced to Tencent's rate ([`RequestPacer`]), and two
+//!   calls that need the same window share one request.
 
-use chrono::{DateTime, Duration, FixedOffset};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use futures_util::future::try_join_all;
+use sha2::{Digest, Sha256};
+use tokio::sync::OnceCell;
+use tokio::time::Instant;
 
 use crate::classify::ErrorCode;
 use crate::client::SmsClient;
+use crate::config::ConnectorConfig;
 use crate::config_cache::ConfigCache;
 use crate::failure::ConnectorFailure;
 use crate::request::TencentRequest;
 
-const WINDOW_DAYS: i64 = 31;
+const HOUR: i64 = 3600;
+/// Hours in one window: Tencent answers ranges of at most 31 days.
+const WINDOW_HOURS: i64 = 31 * 24;
 const MAX_DAYS_BACK: i64 = 366;
 /// Without `startFrom`: the last 30 days.
 const DEFAULT_DAYS_BACK: i64 = 30;
+/// Tencent allows 10 SendStatusStatistics requests a second; 110 ms apart keeps any one-second
+/// span at 10 or fewer whether or not its ends count, with room for timer jitter.
+pub const USAGE_REQUEST_INTERVAL: Duration = Duration::from_millis(110);
+/// Closed windows remembered; a deployment needs about 14 per SMS app and key.
+const CACHE_CAPACITY: usize = 4096;
 
-fn beijing_hour(timestamp: i64) -> Option<String> {
+/// A range of whole hours, `first..=last`, as hour numbers since the Unix epoch. Beijing is a
+/// whole number of hours from UTC, so these are Beijing hours too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HourWindow {
+    pub first: i64,
+    pub last: i64,
+}
+
+impl HourWindow {
+    /// `(BeginTime, EndTime)` as Tencent wants them: `yyyymmddhh` in Beijing time.
+    pub fn tencent_times(&self) -> Option<(String, String)> {
+        Some((beijing_hour(self.first)?, beijing_hour(self.last)?))
+    }
+}
+
+fn beijing_hour(hour: i64) -> Option<String> {
     let beijing = FixedOffset::east_opt(8 * 3600)?;
     Some(
-        DateTime::from_timestamp(timestamp, 0)?
+        DateTime::from_timestamp(hour.checked_mul(HOUR)?, 0)?
             .with_timezone(&beijing)
             .format("%Y%m%d%H")
             .to_string(),
     )
 }
 
-/// `(BeginTime, EndTime)` pairs (`yyyymmddhh`, both hours included) covering `start..=now`.
-pub fn usage_windows(
-    start: Option<i64>,
-    now: i64,
-) -> Result<Vec<(String, String)>, ConnectorFailure> {
+/// The windows covering `start..=now`: closed ones cut at fixed 31-day boundaries, and last
+/// the current hour on its own (the only one whose count can still change).
+pub fn usage_windows(start: Option<i64>, now: i64) -> Vec<HourWindow> {
     let earliest = now - MAX_DAYS_BACK * 86_400;
     let start = start
         .unwrap_or(now - DEFAULT_DAYS_BACK * 86_400)
         .clamp(earliest, now);
-    let invalid = || {
+    let (first, current) = (start.div_euclid(HOUR), now.div_euclid(HOUR));
+    let mut windows = Vec::new();
+    let mut begin = first;
+    while begin < current {
+        let boundary = (begin.div_euclid(WINDOW_HOURS) + 1) * WINDOW_HOURS;
+        let last = (boundary - 1).min(current - 1);
+        windows.push(HourWindow { first: begin, last });
+        begin = last + 1;
+    }
+    windows.push(HourWindow {
+        first: current,
+        last: current,
+    });
+    windows
+}
+
+/// Spaces requests at least `interval` apart, process-wide, so no burst of usage queries
+/// exceeds Tencent's rate however many calls arrive together.
+#[derive(Debug)]
+pub struct RequestPacer {
+    interval: Duration,
+    next_slot: Mutex<Option<Instant>>,
+}
+
+impl RequestPacer {
+    pub fn new(interval: Duration) -> Self {
+        Self {
+            interval,
+            next_slot: Mutex::new(None),
+        }
+    }
+
+    /// Waits for this caller's slot.
+    pub async fn wait_turn(&self) {
+        let slot = {
+            let mut next = self.next_slot.lock().unwrap_or_else(|p| p.into_inner());
+            let slot = next.map_or_else(Instant::now, |n| n.max(Instant::now()));
+            *next = Some(slot + self.interval);
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
+}
+
+impl Default for RequestPacer {
+    fn default() -> Self {
+        Self::new(USAGE_REQUEST_INTERVAL)
+    }
+}
+
+/// Who is billed: the same SMS app and key at the same site. Hashed, so the cache holds no
+/// credential.
+type SiteKey = [u8; 32];
+
+fn site_key(config: &ConnectorConfig) -> SiteKey {
+    let mut hasher = Sha256::new();
+    for part in [
+        config.endpoint.host_header.as_str(),
+        &config.region,
+        &config.sdk_app_id,
+        &config.access_key_id,
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher.finalize().into()
+}
+
+/// A closed window's count: set once, by the first request that succeeds.
+type WindowCount = Arc<OnceCell<u64>>;
+
+/// Counts of closed windows (they never change), and the requests under way for them, so
+/// concurrent calls share one request per window. Failed requests are not remembered.
+#[derive(Debug, Default)]
+pub struct UsageCache {
+    pacer: RequestPacer,
+    closed: Mutex<HashMap<(SiteKey, HourWindow), WindowCount>>,
+}
+
+impl UsageCache {
+    fn cell(&self, site: SiteKey, window: HourWindow) -> WindowCount {
+        let mut closed = self.closed.lock().unwrap_or_else(|p| p.into_inner());
+        if closed.len() >= CACHE_CAPACITY {
+            closed.retain(|_, cell| !cell.initialized());
+        }
+        closed.entry((site, window)).or_default().clone()
+    }
+}
+
+async fn ask(
+    client: &SmsClient,
+    pacer: &RequestPacer,
+    config: &ConnectorConfig,
+    window: HourWindow,
+) -> Result<u64, ConnectorFailure> {
+    let (begin, end) = window.tencent_times().ok_or_else(|| {
         ConnectorFailure::new(
             ErrorCode::InvalidRequestParameters,
             "startFrom is not a valid date",
         )
-    };
-    let mut windows = Vec::new();
-    let mut begin = start;
-    loop {
-        let end = (begin + Duration::days(WINDOW_DAYS).num_seconds() - 3600).min(now);
-        windows.push((
-            beijing_hour(begin).ok_or_else(invalid)?,
-            beijing_hour(end).ok_or_else(invalid)?,
-        ));
-        if end >= now {
-            return Ok(windows);
-        }
-        begin = end + 3600;
-    }
+    })?;
+    pacer.wait_turn().await;
+    let request = TencentRequest::send_status_statistics(config, &begin, &end);
+    client
+        .fetch_usage(&request)
+        .await
+        .map_err(|failure| failure.pointing_at_config(None))
 }
 
 /// Billed messages since `start_from` (Unix seconds), summed over the windows.
 pub async fn get_usage(
     client: &SmsClient,
     configs: &ConfigCache,
+    cache: &UsageCache,
     config_json: &str,
     start_from: Option<i64>,
     now: i64,
 ) -> Result<u64, ConnectorFailure> {
     let config = configs.get_or_validate(config_json)?;
-    let mut total = 0;
-    for (begin, end) in usage_windows(start_from, now)? {
-        let request = TencentRequest::send_status_statistics(&config, &begin, &end);
-        total += client.fetch_usage(&request).await?;
-    }
-    Ok(total)
+    let site = site_key(&config);
+    let current = now.div_euclid(HOUR);
+    let counts = usage_windows(start_from, now).into_iter().map(|window| {
+        let config = &config;
+        async move {
+            if window.last >= current {
+                return ask(client, &cache.pacer, config, window).await;
+            }
+            let cell = cache.cell(site, window);
+            cell.get_or_try_init(|| ask(client, &cache.pacer, config, window))
+                .await
+                .copied()
+        }
+    });
+    Ok(try_join_all(counts).await?.into_iter().sum())
 }
 
 #[cfg(test)]
@@ -80,29 +214,90 @@ mod tests {
     // 2024-05-01 05:00:00 UTC = 2024-05-01 13:00 in Beijing.
     const NOW: i64 = 1_714_539_600;
 
+    fn times(windows: &[HourWindow]) -> Vec<(String, String)> {
+        windows.iter().map(|w| w.tencent_times().unwrap()).collect()
+    }
+
     #[test]
-    fn hours_are_beijing_time() {
+    fn hours_are_beijing_time_and_the_current_hour_stands_alone() {
         assert_eq!(
-            usage_windows(Some(NOW - 3600), NOW).unwrap(),
-            [("2024050112".to_owned(), "2024050113".to_owned())]
+            times(&usage_windows(Some(NOW - 3600), NOW)),
+            [
+                ("2024050112".to_owned(), "2024050112".to_owned()),
+                ("2024050113".to_owned(), "2024050113".to_owned())
+            ]
         );
     }
 
     #[test]
-    fn long_ranges_are_split_into_31_day_windows_and_capped_at_a_year() {
-        let windows = usage_windows(Some(NOW - 70 * 86_400), NOW).unwrap();
-        assert_eq!(windows.len(), 3);
-        assert_eq!(windows.last().unwrap().1, "2024050113");
-        let year = usage_windows(Some(0), NOW).unwrap();
-        assert_eq!(year.len(), 12);
-        assert_eq!(usage_windows(None, NOW).unwrap().len(), 1);
+    fn windows_cover_the_range_without_gaps_and_stay_within_31_days() {
+        for start in [Some(0), Some(NOW - 70 * 86_400), None, Some(NOW - 5 * 3600)] {
+            let windows = usage_windows(start, NOW);
+            for pair in windows.windows(2) {
+                assert_eq!(pair[0].last + 1, pair[1].first);
+            }
+            for w in &windows {
+                assert!(w.first <= w.last && w.last - w.first < WINDOW_HOURS);
+            }
+            assert_eq!(windows.last().unwrap().first, NOW / HOUR);
+        }
+        let year = usage_windows(Some(0), NOW);
+        assert_eq!(year[0].first, (NOW - MAX_DAYS_BACK * 86_400) / HOUR);
+        assert!(year.len() <= 14, "{} windows for a year", year.len());
+    }
+
+    #[test]
+    fn closed_windows_stay_the_same_from_one_hour_to_the_next() {
+        let created = NOW - 200 * 86_400;
+        let now = usage_windows(Some(created), NOW);
+        let later = usage_windows(Some(created), NOW + 3 * 3600);
+        let kept = now[..now.len() - 2]
+            .iter()
+            .filter(|w| later.contains(w))
+            .count();
+        assert_eq!(
+            kept,
+            now.len() - 2,
+            "only the last closed window and the current hour change"
+        );
     }
 
     #[test]
     fn a_future_start_asks_for_the_current_hour() {
         assert_eq!(
-            usage_windows(Some(NOW + 86_400), NOW).unwrap(),
+            times(&usage_windows(Some(NOW + 86_400), NOW)),
             [("2024050113".to_owned(), "2024050113".to_owned())]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_pacer_never_lets_more_than_ten_requests_into_one_second() {
+        let pacer = Arc::new(RequestPacer::default());
+        let start = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..25 {
+            let pacer = pacer.clone();
+            tasks.push(tokio::spawn(async move {
+                pacer.wait_turn().await;
+                Instant::now() - start
+            }));
+        }
+        let mut at: Vec<Duration> = Vec::new();
+        for task in tasks {
+            at.push(task.await.unwrap());
+        }
+        at.sort();
+        for (i, t) in at.iter().enumerate().skip(10) {
+            assert!(
+                *t - at[i - 10] >= Duration::from_secs(1),
+                "requests {} and {i} are less than 1 s apart",
+                i - 10
+            );
+        }
+        assert_eq!(
+            at[24],
+            USAGE_REQUEST_INTERVAL * 24,
+            "paced, not held back longer"
         );
     }
 }

@@ -159,10 +159,11 @@ async fn get_usage_reads_the_emulators_billing_counts() {
     let emu = emulator().await;
     let client = SmsClient::new(ClientOptions::default()).unwrap();
     let configs = tencent_sms_core::ConfigCache::default();
+    let usage = tencent_sms_core::UsageCache::default();
     let config = config(&emu.url()).to_string();
     let now = chrono::Utc::now().timestamp();
     assert_eq!(
-        tencent_sms_core::get_usage(&client, &configs, &config, None, now)
+        tencent_sms_core::get_usage(&client, &configs, &usage, &config, None, now)
             .await
             .unwrap(),
         0
@@ -179,18 +180,58 @@ async fn get_usage_reads_the_emulators_billing_counts() {
         .await
         .unwrap_err();
     let since_an_hour_ago =
-        tencent_sms_core::get_usage(&client, &configs, &config, Some(now - 3600), now)
+        tencent_sms_core::get_usage(&client, &configs, &usage, &config, Some(now - 3600), now)
             .await
             .unwrap();
     assert_eq!(since_an_hour_ago, 3, "billed messages only");
-    let over_70_days =
-        tencent_sms_core::get_usage(&client, &configs, &config, Some(now - 70 * 86_400), now)
-            .await
-            .unwrap();
+    let over_70_days = tencent_sms_core::get_usage(
+        &client,
+        &configs,
+        &usage,
+        &config,
+        Some(now - 70 * 86_400),
+        now,
+    )
+    .await
+    .unwrap();
     assert_eq!(over_70_days, 3, "summed over several 31-day windows");
-    let future =
-        tencent_sms_core::get_usage(&client, &configs, &config, Some(now + 7200), now + 7200)
-            .await
-            .unwrap();
+    let future = tencent_sms_core::get_usage(
+        &client,
+        &configs,
+        &usage,
+        &config,
+        Some(now + 7200),
+        now + 7200,
+    )
+    .await
+    .unwrap();
     assert_eq!(future, 0);
+}
+
+#[tokio::test]
+async fn get_usage_asks_tencent_again_only_for_the_current_hour() {
+    let emu = emulator().await;
+    let client = SmsClient::new(ClientOptions::default()).unwrap();
+    let configs = tencent_sms_core::ConfigCache::default();
+    let usage = tencent_sms_core::UsageCache::default();
+    let config = config(&emu.url()).to_string();
+    let now = chrono::Utc::now().timestamp();
+    let a_year_ago = Some(now - 365 * 86_400);
+    let ask = || tencent_sms_core::get_usage(&client, &configs, &usage, &config, a_year_ago, now);
+    let (first, second) = tokio::join!(ask(), ask());
+    assert_eq!((first.unwrap(), second.unwrap()), (0, 0));
+    let cold = emu.state.api_requests();
+    assert!(
+        (13..=16).contains(&cold),
+        "a year is about 14 windows, asked once by two concurrent calls: {cold}"
+    );
+    send_message(&client, &serde_json::from_str(&config).unwrap(), &sign_in())
+        .await
+        .unwrap();
+    assert_eq!(ask().await.unwrap(), 1, "the current hour is always asked");
+    assert_eq!(
+        emu.state.api_requests(),
+        cold + 2,
+        "one send, one usage request"
+    );
 }
