@@ -28,9 +28,10 @@ after(async () => {
   install?.cleanup();
 });
 
-test('the tarball carries the addon, the loader, logo.svg and README.md', () => {
+test('the tarball carries the addon, the loader, logo.svg, README.md and the operator guide', () => {
   const files = readdirSync(packagePath);
   assert.ok(files.includes('logo.svg') && files.includes('README.md') && files.includes('package.json'));
+  assert.ok(readdirSync(path.join(packagePath, 'docs')).includes('operator-guide.md'));
   const lib = readdirSync(path.join(packagePath, 'lib'));
   assert.ok(lib.includes('index.js') && lib.includes('native.cjs'));
   assert.ok(lib.some((name) => name.endsWith('.node')), `no .node in ${lib}`);
@@ -43,7 +44,8 @@ test('Logto’s loader loads it, and a send through the spread connector works',
   assert.equal(factory.metadata.id, 'tencent-short-message-service');
   assert.equal(factory.type, 'Sms');
   assert.match(factory.metadata.logo, /^data:image\/svg\+xml;base64,/);
-  assert.match(factory.metadata.readme, /connector-tencent-sms-rs/);
+  assert.match(factory.metadata.readme, /^# Tencent Cloud SMS \(connector-tencent-sms-rs\)/, 'the console inlines the operator guide');
+  assert.doesNotMatch(factory.metadata.readme, /npm run (demo|bench)/, 'no developer material in the console');
 
   const config = emulator.connectorConfig();
   const notImplemented = () => { throw new ConnectorError('not_implemented'); };
