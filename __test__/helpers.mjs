@@ -2,6 +2,7 @@
 // failure is a proper ConnectorError that leaks no secret.
 
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 
 import { ConnectorError } from '@logto/connector-kit';
 
@@ -35,3 +36,19 @@ export const rejectsWith = async (promise, code, secret = SECRET_MARKER) => {
   assert.ok(!visible.includes(secret), `the secret leaked: ${visible}`);
   return caught;
 };
+
+/** Runs `node <args>` to its end (killed after `limitMs`): exit code, signal, output, exit time. */
+export const runNode = (args, limitMs) =>
+  new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (chunk) => (stdout += chunk));
+    proc.stderr.on('data', (chunk) => (stderr += chunk));
+    const killer = setTimeout(() => proc.kill('SIGKILL'), limitMs);
+    proc.on('error', reject);
+    proc.on('exit', (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal, stdout, stderr, exitedAt: Date.now() });
+    });
+  });

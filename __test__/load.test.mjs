@@ -2,33 +2,16 @@
 // exits promptly after the last one (nothing the addon holds keeps the process alive).
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 
-import { SECRET_MARKER } from './helpers.mjs';
+import { SECRET_MARKER, runNode } from './helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const child = path.join(here, 'fixtures', 'load-child.mjs');
 const lib = (file) => pathToFileURL(path.join(here, '..', 'lib', file)).href;
-
-/** Runs `node <args>` to its end (killed after `limitMs`): exit code, signal, output, exit time. */
-const runNode = (args, limitMs) =>
-  new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (chunk) => (stdout += chunk));
-    proc.stderr.on('data', (chunk) => (stderr += chunk));
-    const killer = setTimeout(() => proc.kill('SIGKILL'), limitMs);
-    proc.on('error', reject);
-    proc.on('exit', (code, signal) => {
-      clearTimeout(killer);
-      resolve({ code, signal, stdout, stderr, exitedAt: Date.now() });
-    });
-  });
 
 const run = (total, concurrency) => runNode(['--expose-gc', child, String(total), String(concurrency)], 120_000);
 

@@ -27,6 +27,13 @@ use tencent_sms_emulator::{EmulatorOptions, FaultSpec, RunningEmulator};
 /// it replaces musl's much slower malloc on Alpine (Logto's official image). It is built with
 /// `local_dynamic_tls`: the default initial-exec TLS fails to `dlopen` ("cannot allocate memory
 /// in static TLS block") once a process holds a few such libraries, e.g. two copies of the addon.
+///
+/// It is mimalloc **v2**: v3 takes the first thread that allocates for the process's main
+/// thread, and when that thread exits (a worker thread that loaded the addon and ended) it
+/// frees the main thread's data and forgets its id, so the next thread to allocate is taken for
+/// the main thread and handed the freed heap: a segfault in the next worker's
+/// `napi_register_module_v1`. v2 keeps its main heap static and never tears it down
+/// (`__test__/workers.test.mjs`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
