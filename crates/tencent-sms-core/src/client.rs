@@ -1,5 +1,10 @@
-//! The SendSms client: one pooled HTTPS client per process, timeouts, safe retries and
-//! clock-skew recovery.
+//! The SendSms client: one pooled HTTPS client per process, one deadline per call, safe
+//! retries and clock-skew recovery.
+//!
+//! A sign-in page waits for the send, so every call has one deadline ([`SEND_DEADLINE`]) that
+//! covers the wait for an in-flight slot, every attempt and every backoff. A call holds a slot
+//! only while a request is on the wire, and one that could not start a request with at least
+//! [`MIN_TIME_TO_SEND`] left is not sent at all.
 //!
 //! SendSms is not idempotent (no ClientToken), so a request is retried only when it cannot
 //! have been delivered: the connection was never established, or Tencent refused it with
@@ -7,10 +12,13 @@
 //! retrying it could send the user two codes.
 
 use std::collections::hash_map::RandomState;
+use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
+
+use tokio::sync::SemaphorePermit;
+use tokio::time::Instant;
 
 use crate::classify::{classify_tencent_code, ErrorCode, TencentErrorClass};
 use crate::clock::{parse_http_date, Clock, SystemClock};
@@ -22,6 +30,11 @@ use crate::response::{
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most a call takes, from `sendMessage` to its answer: queue wait, attempts and backoffs.
+pub const SEND_DEADLINE: Duration = Duration::from_secs(12);
+/// A request is started only with at least this much of the deadline left; Tencent answers in
+/// well under a second, so a later start would mostly send a code nobody waits for.
+pub const MIN_TIME_TO_SEND: Duration = Duration::from_secs(1);
 pub const MAX_RETRIES: u32 = 2;
 const BACKOFF_BASE: Duration = Duration::from_millis(100);
 /// Requests in flight at once; more callers wait for a slot. The connection pool opens a
@@ -31,11 +44,15 @@ const BACKOFF_BASE: Duration = Duration::from_millis(100);
 pub const MAX_IN_FLIGHT: usize = 64;
 /// Idle keep-alive connections kept for reuse after a burst.
 const MAX_IDLE_CONNECTIONS: usize = MAX_IN_FLIGHT;
+/// Endpoint hosts whose clock correction is remembered; real deployments use one or two.
+const MAX_CLOCK_HOSTS: usize = 64;
 
 /// How the client is built; `Default` is what production uses.
 pub struct ClientOptions {
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
+    /// The whole call's bound; see [`SEND_DEADLINE`].
+    pub send_deadline: Duration,
     pub max_retries: u32,
     pub clock: Arc<dyn Clock>,
     /// Extra trusted root certificates (PEM), for tests against a local HTTPS server.
@@ -47,6 +64,7 @@ impl Default for ClientOptions {
         Self {
             connect_timeout: CONNECT_TIMEOUT,
             request_timeout: REQUEST_TIMEOUT,
+            send_deadline: SEND_DEADLINE,
             max_retries: MAX_RETRIES,
             clock: Arc::new(SystemClock),
             extra_root_certificates_pem: Vec::new(),
@@ -56,44 +74,22 @@ impl Default for ClientOptions {
 
 pub struct SmsClient {
     http: reqwest::Client,
-    clock: Arc<dyn Clock>,
-    max_retries: u32,
-    /// Seconds to add to the local clock, learned from Tencent's `Date` header.
-    clock_offset: AtomicI64,
+    /// The same client without proxies, built on first use, for loopback endpoints.
+    direct: OnceLock<reqwest::Client>,
+    options: ClientOptions,
+    /// Seconds to add to the local clock per endpoint host, learned from its `Date` header:
+    /// a correction learned from one site says nothing about another.
+    clock_offsets: Mutex<HashMap<String, i64>>,
     in_flight: tokio::sync::Semaphore,
 }
 
 impl SmsClient {
     pub fn new(options: ClientOptions) -> Result<Self, ConnectorFailure> {
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.request_timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .pool_max_idle_per_host(MAX_IDLE_CONNECTIONS)
-            .redirect(reqwest::redirect::Policy::none());
-        if !options.extra_root_certificates_pem.is_empty() {
-            let mut certs = Vec::new();
-            for pem in &options.extra_root_certificates_pem {
-                certs.push(reqwest::Certificate::from_pem(pem).map_err(|_| {
-                    ConnectorFailure::new(
-                        ErrorCode::General,
-                        "an extra root certificate is not valid PEM",
-                    )
-                })?);
-            }
-            builder = builder.tls_certs_merge(certs);
-        }
-        let http = builder.build().map_err(|e| {
-            ConnectorFailure::new(
-                ErrorCode::General,
-                format!("cannot build the HTTP client: {}", root_cause(&e)),
-            )
-        })?;
         Ok(Self {
-            http,
-            clock: options.clock,
-            max_retries: options.max_retries,
-            clock_offset: AtomicI64::new(0),
+            http: build_http(&options, true)?,
+            direct: OnceLock::new(),
+            options,
+            clock_offsets: Mutex::new(HashMap::new()),
             in_flight: tokio::sync::Semaphore::new(MAX_IN_FLIGHT),
         })
     }
@@ -108,15 +104,76 @@ impl SmsClient {
         Ok(SHARED.get_or_init(|| client))
     }
 
-    /// The clock correction currently applied, in seconds.
-    pub fn clock_offset(&self) -> i64 {
-        self.clock_offset.load(Ordering::Relaxed)
+    /// The clock correction currently applied to requests to `host`, in seconds.
+    pub fn clock_offset(&self, host: &str) -> i64 {
+        self.offsets().get(host).copied().unwrap_or(0)
     }
 
-    fn now(&self) -> i64 {
-        self.clock.now_unix() + self.clock_offset()
+    fn offsets(&self) -> std::sync::MutexGuard<'_, HashMap<String, i64>> {
+        self.clock_offsets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    fn learn_clock_offset(&self, host: &str, server_time: i64) {
+        let offset = server_time - self.options.clock.now_unix();
+        let mut offsets = self.offsets();
+        if offsets.len() >= MAX_CLOCK_HOSTS && !offsets.contains_key(host) {
+            offsets.clear();
+        }
+        offsets.insert(host.to_owned(), offset);
+    }
+
+    fn now(&self, host: &str) -> i64 {
+        self.options.clock.now_unix() + self.clock_offset(host)
+    }
+
+    fn http_for(&self, request: &TencentRequest) -> Result<&reqwest::Client, ConnectorFailure> {
+        if !request.direct {
+            return Ok(&self.http);
+        }
+        if let Some(direct) = self.direct.get() {
+            return Ok(direct);
+        }
+        let direct = build_http(&self.options, false)?;
+        Ok(self.direct.get_or_init(|| direct))
+    }
+}
+
+/// The pooled HTTP client; `proxies` honours `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
+fn build_http(options: &ClientOptions, proxies: bool) -> Result<reqwest::Client, ConnectorFailure> {
+    {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.request_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .pool_max_idle_per_host(MAX_IDLE_CONNECTIONS)
+            .redirect(reqwest::redirect::Policy::none());
+        if !proxies {
+            builder = builder.no_proxy();
+        }
+        if !options.extra_root_certificates_pem.is_empty() {
+            let mut certs = Vec::new();
+            for pem in &options.extra_root_certificates_pem {
+                certs.push(reqwest::Certificate::from_pem(pem).map_err(|_| {
+                    ConnectorFailure::new(
+                        ErrorCode::General,
+                        "an extra root certificate is not valid PEM",
+                    )
+                })?);
+            }
+            builder = builder.tls_certs_merge(certs);
+        }
+        builder.build().map_err(|e| {
+            ConnectorFailure::new(
+                ErrorCode::General,
+                format!("cannot build the HTTP client: {}", root_cause(&e)),
+            )
+        })
+    }
+}
+
+impl SmsClient {
     /// Sends a SendSms `request`, retrying only what is safe to retry.
     pub async fn send(&self, request: &TencentRequest) -> Result<SendResult, ConnectorFailure> {
         self.execute(request, parse_send_sms_response).await
@@ -127,22 +184,37 @@ impl SmsClient {
         self.execute(request, parse_usage_response).await
     }
 
-    /// Any API call: the same timeouts, safe retries and clock correction for every action.
+    /// Any API call: one deadline, safe retries and clock correction for every action.
     async fn execute<T>(
         &self,
         request: &TencentRequest,
         parse: fn(&[u8]) -> Result<TencentReply<T>, ConnectorFailure>,
     ) -> Result<T, ConnectorFailure> {
-        let _slot = self.in_flight.acquire().await.map_err(|_| {
-            ConnectorFailure::new(ErrorCode::General, "the SMS client is shutting down")
-        })?;
+        let deadline = Instant::now() + self.options.send_deadline;
+        tokio::time::timeout_at(deadline, self.attempts(request, parse, deadline))
+            .await
+            .unwrap_or_else(|_| Err(deadline_passed(&request.host, self.options.send_deadline)))
+    }
+
+    async fn attempts<T>(
+        &self,
+        request: &TencentRequest,
+        parse: fn(&[u8]) -> Result<TencentReply<T>, ConnectorFailure>,
+        deadline: Instant,
+    ) -> Result<T, ConnectorFailure> {
         let mut retries = 0;
         let mut clock_corrected = false;
         loop {
-            let answer = match self.post(request).await {
+            let exchange = {
+                let _slot = self.slot_before(deadline).await?;
+                self.post(request, deadline).await
+            };
+            let answer = match exchange {
                 Ok(answer) => answer,
-                Err(error) if error.is_connect() && retries < self.max_retries => {
-                    backoff(retries).await;
+                Err(error) if error.is_connect() && retries < self.options.max_retries => {
+                    backoff_before(retries, deadline)
+                        .await
+                        .ok_or_else(|| network_failure(&error, &request.host))?;
                     retries += 1;
                     continue;
                 }
@@ -157,35 +229,62 @@ impl SmsClient {
                     request_id,
                 } => (code, message, request_id),
             };
+            let refusal = || ConnectorFailure::from_tencent(&code, &message, request_id.as_deref());
             match classify_tencent_code(&code) {
-                TencentErrorClass::ApiRate if retries < self.max_retries => {
-                    backoff(retries).await;
+                TencentErrorClass::ApiRate if retries < self.options.max_retries => {
+                    backoff_before(retries, deadline)
+                        .await
+                        .ok_or_else(refusal)?;
                     retries += 1;
                 }
                 TencentErrorClass::ClockSkew
-                    if code == "AuthFailure.SignatureExpire"
-                        && !clock_corrected
-                        && answer.server_time.is_some() =>
+                    if code == "AuthFailure.SignatureExpire" && !clock_corrected =>
                 {
-                    let server_time = answer.server_time.unwrap_or_default();
-                    let local = self.clock.now_unix();
-                    self.clock_offset
-                        .store(server_time - local, Ordering::Relaxed);
+                    let server_time = answer.server_time.ok_or_else(refusal)?;
+                    self.learn_clock_offset(&request.host, server_time);
                     clock_corrected = true;
                 }
-                _ => {
-                    return Err(ConnectorFailure::from_tencent(
-                        &code,
-                        &message,
-                        request_id.as_deref(),
-                    ))
-                }
+                _ => return Err(refusal()),
             }
         }
     }
 
-    async fn post(&self, request: &TencentRequest) -> Result<Answer, reqwest::Error> {
-        let headers = match request.headers(self.now()) {
+    /// An in-flight slot, if one frees up while a request can still start in time.
+    async fn slot_before(
+        &self,
+        deadline: Instant,
+    ) -> Result<SemaphorePermit<'_>, ConnectorFailure> {
+        let latest_start = deadline.checked_sub(MIN_TIME_TO_SEND).unwrap_or(deadline);
+        match tokio::time::timeout_at(latest_start, self.in_flight.acquire()).await {
+            Ok(Ok(slot)) => Ok(slot),
+            Ok(Err(_)) => Err(ConnectorFailure::new(
+                ErrorCode::General,
+                "the SMS client is shutting down",
+            )),
+            Err(_) => Err(ConnectorFailure::new(
+                ErrorCode::General,
+                format!(
+                    "the connector already had {MAX_IN_FLIGHT} requests to Tencent SMS in flight and none finished in time, so this message was not sent"
+                ),
+            )),
+        }
+    }
+
+    async fn post(
+        &self,
+        request: &TencentRequest,
+        deadline: Instant,
+    ) -> Result<Answer, reqwest::Error> {
+        let http = match self.http_for(request) {
+            Ok(http) => http,
+            Err(failure) => {
+                return Ok(Answer {
+                    server_time: None,
+                    body: Err(failure),
+                })
+            }
+        };
+        let headers = match request.headers(self.now(&request.host)) {
             Ok(headers) => headers,
             Err(InvalidHeader) => return Ok(Answer {
                 server_time: None,
@@ -198,7 +297,9 @@ impl SmsClient {
         let mut http_request = reqwest::Request::new(reqwest::Method::POST, request.url.clone());
         *http_request.headers_mut() = headers;
         *http_request.body_mut() = Some(request.body.clone().into());
-        let mut response = self.http.execute(http_request).await?;
+        let left = deadline.saturating_duration_since(Instant::now());
+        *http_request.timeout_mut() = Some(self.options.request_timeout.min(left));
+        let mut response = http.execute(http_request).await?;
         let status = response.status();
         let server_time = response
             .headers()
@@ -253,13 +354,29 @@ fn oversize() -> ConnectorFailure {
     )
 }
 
-/// Jittered exponential backoff: 100 ms, 200 ms, … each ±50 %.
-async fn backoff(retry: u32) {
+/// Jittered exponential backoff: 100 ms, 200 ms, … each ±50 %. `None`, without waiting, when
+/// no request could start in time after it.
+async fn backoff_before(retry: u32, deadline: Instant) -> Option<()> {
     let base = BACKOFF_BASE.as_millis() as u64 * (1 << retry.min(6));
     let mut hasher = RandomState::new().build_hasher();
     hasher.write_u32(retry);
     let jitter = hasher.finish() % (base + 1);
-    tokio::time::sleep(Duration::from_millis(base / 2 + jitter)).await;
+    let wake = Instant::now() + Duration::from_millis(base / 2 + jitter);
+    if wake + MIN_TIME_TO_SEND > deadline {
+        return None;
+    }
+    tokio::time::sleep_until(wake).await;
+    Some(())
+}
+
+fn deadline_passed(host: &str, deadline: Duration) -> ConnectorFailure {
+    ConnectorFailure::new(
+        ErrorCode::General,
+        format!(
+            "Tencent SMS at {host} did not answer within the connector's {} s deadline; the message may or may not have been sent",
+            deadline.as_secs()
+        ),
+    )
 }
 
 /// The innermost cause, which names the real problem (refused, DNS, certificate…).

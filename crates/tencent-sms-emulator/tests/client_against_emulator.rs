@@ -47,10 +47,11 @@ async fn a_wrong_clock_is_corrected_from_the_date_header_and_remembered() {
         2,
         "one SignatureExpire, one corrected retry"
     );
+    let host = emu.url().trim_start_matches("http://").to_owned();
     assert!(
-        (-601..=-599).contains(&client.clock_offset()),
+        (-601..=-599).contains(&client.clock_offset(&host)),
         "offset {}",
-        client.clock_offset()
+        client.clock_offset(&host)
     );
     send_message(&client, &config(&emu.url()), &sign_in())
         .await
@@ -63,6 +64,29 @@ async fn a_wrong_clock_is_corrected_from_the_date_header_and_remembered() {
 }
 
 #[tokio::test]
+async fn a_clock_correction_applies_to_the_host_it_was_learned_from_only() {
+    let (first, second) = (emulator().await, emulator().await);
+    let client = SmsClient::new(ClientOptions {
+        clock: Arc::new(OffsetClock::new(600)),
+        ..Default::default()
+    })
+    .unwrap();
+    send_message(&client, &config(&first.url()), &sign_in())
+        .await
+        .unwrap();
+    let second_host = second.url().trim_start_matches("http://").to_owned();
+    assert_eq!(client.clock_offset(&second_host), 0);
+    send_message(&client, &config(&second.url()), &sign_in())
+        .await
+        .unwrap();
+    assert_eq!(
+        second.state.api_requests(),
+        2,
+        "the second site's clock is learned from the second site"
+    );
+}
+
+#[tokio::test]
 async fn signature_expire_is_retried_once_only() {
     let emu = emulator().await;
     let client = SmsClient::new(ClientOptions {
@@ -70,9 +94,11 @@ async fn signature_expire_is_retried_once_only() {
         ..Default::default()
     })
     .unwrap();
-    emu.state.inject(fault(
-        json!({ "kind": "tencentError", "code": "AuthFailure.SignatureExpire", "count": 5 }),
-    ));
+    emu.state
+        .inject(fault(
+            json!({ "kind": "tencentError", "code": "AuthFailure.SignatureExpire", "count": 5 }),
+        ))
+        .unwrap();
     let failure = send_message(&client, &config(&emu.url()), &sign_in())
         .await
         .unwrap_err();
@@ -85,14 +111,16 @@ async fn signature_expire_is_retried_once_only() {
 async fn request_limit_is_retried_at_most_twice() {
     let emu = emulator().await;
     let client = SmsClient::new(ClientOptions::default()).unwrap();
-    emu.state.inject(fault(
-        json!({ "kind": "tencentError", "code": "RequestLimitExceeded", "count": 2 }),
-    ));
+    emu.state
+        .inject(fault(
+            json!({ "kind": "tencentError", "code": "RequestLimitExceeded", "count": 2 }),
+        ))
+        .unwrap();
     send_message(&client, &config(&emu.url()), &sign_in())
         .await
         .unwrap();
     assert_eq!(emu.state.api_requests(), 3);
-    emu.state.inject(fault(json!({ "kind": "tencentError", "code": "RequestLimitExceeded.IPLimitExceeded", "count": 3 })));
+    emu.state.inject(fault(json!({ "kind": "tencentError", "code": "RequestLimitExceeded.IPLimitExceeded", "count": 3 }))).unwrap();
     let failure = send_message(&client, &config(&emu.url()), &sign_in())
         .await
         .unwrap_err();
@@ -116,7 +144,7 @@ async fn nothing_is_retried_once_the_body_may_have_been_delivered() {
         json!({ "kind": "tencentError", "code": "InternalError.Timeout" }),
     ] {
         let before = emu.state.api_requests();
-        emu.state.inject(fault(kind.clone()));
+        emu.state.inject(fault(kind.clone())).unwrap();
         let failure = send_message(&client, &config(&emu.url()), &sign_in())
             .await
             .unwrap_err();
@@ -173,9 +201,11 @@ async fn get_usage_reads_the_emulators_billing_counts() {
             .await
             .unwrap();
     }
-    emu.state.inject(fault(
-        json!({ "kind": "sendStatusCode", "code": "LimitExceeded.PhoneNumberDailyLimit" }),
-    ));
+    emu.state
+        .inject(fault(
+            json!({ "kind": "sendStatusCode", "code": "LimitExceeded.PhoneNumberDailyLimit" }),
+        ))
+        .unwrap();
     send_message(&client, &serde_json::from_str(&config).unwrap(), &sign_in())
         .await
         .unwrap_err();
