@@ -15,6 +15,9 @@ pub struct Endpoint {
     pub url: reqwest::Url,
     /// The Host header as sent, which is also the `host` that is signed (port only if not default).
     pub host_header: String,
+    /// A loopback host (the emulator): never sent through a proxy, which could be anywhere
+    /// and would see a plain-HTTP request whole, signature and code included.
+    pub loopback: bool,
 }
 
 impl Default for Endpoint {
@@ -40,7 +43,11 @@ impl Endpoint {
                 truncate(host)
             )
         })?;
-        Ok(Self { url, host_header })
+        Ok(Self {
+            url,
+            host_header,
+            loopback: is_loopback(host),
+        })
     }
 
     /// Parses the `endpoint` config value; the error says what to fix.

@@ -63,6 +63,8 @@ pub struct TencentRequest {
     pub action: &'static str,
     pub url: reqwest::Url,
     pub host: String,
+    /// Sent without any proxy: the endpoint is on this machine.
+    pub direct: bool,
     pub region: String,
     pub secret_id: String,
     secret_key: SecretKey,
@@ -119,6 +121,7 @@ impl TencentRequest {
             action,
             url: config.endpoint.url.clone(),
             host: config.endpoint.host_header.clone(),
+            direct: config.endpoint.loopback,
             region: config.region.clone(),
             secret_id: config.access_key_id.clone(),
             secret_key: config.access_key_secret.clone(),

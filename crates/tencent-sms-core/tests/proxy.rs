@@ -1,5 +1,5 @@
-//! `HTTP(S)_PROXY` and `NO_PROXY` are honoured. One test in its own binary, because the
-//! environment is process-wide and read when a client is built.
+//! `HTTP(S)_PROXY` are honoured for real endpoints and never used for loopback ones. One test
+//! in its own binary, because the environment is process-wide and read when a client is built.
 
 mod common;
 
@@ -20,31 +20,38 @@ async fn recording_server() -> (u16, common::Seen) {
 }
 
 #[tokio::test]
-async fn proxy_variables_route_requests_and_no_proxy_bypasses_them() {
+async fn proxies_carry_real_endpoints_but_never_a_loopback_one() {
     let (proxy_port, through_proxy) = recording_server().await;
     let (direct_port, direct) = recording_server().await;
-    let config = common::config(&format!("http://localhost:{direct_port}"));
-
-    std::env::set_var("HTTP_PROXY", format!("http://127.0.0.1:{proxy_port}"));
+    for name in ["HTTP_PROXY", "HTTPS_PROXY"] {
+        std::env::set_var(name, format!("http://127.0.0.1:{proxy_port}"));
+    }
     std::env::remove_var("NO_PROXY");
     std::env::remove_var("no_proxy");
-    let proxied = SmsClient::new(ClientOptions::default()).unwrap();
-    send_message(&proxied, &config, &common::sign_in())
-        .await
-        .unwrap();
-    assert_eq!(
-        through_proxy.lock().unwrap().as_slice(),
-        [format!("POST http://localhost:{direct_port}/ HTTP/1.1")]
-    );
-    assert!(direct.lock().unwrap().is_empty());
+    let client = SmsClient::new(ClientOptions::default()).unwrap();
 
-    std::env::set_var("NO_PROXY", "localhost");
-    let bypassing = SmsClient::new(ClientOptions::default()).unwrap();
-    send_message(&bypassing, &config, &common::sign_in())
+    // Plain HTTP through a proxy would hand it the signed request, number and code in clear.
+    let loopback = common::config(&format!("http://localhost:{direct_port}"));
+    send_message(&client, &loopback, &common::sign_in())
         .await
         .unwrap();
     assert_eq!(direct.lock().unwrap().as_slice(), ["POST / HTTP/1.1"]);
-    assert_eq!(through_proxy.lock().unwrap().len(), 1);
-    std::env::remove_var("HTTP_PROXY");
-    std::env::remove_var("NO_PROXY");
+    assert!(through_proxy.lock().unwrap().is_empty());
+
+    let remote = common::config("https://sms.example.test");
+    send_message(&client, &remote, &common::sign_in())
+        .await
+        .unwrap_err();
+    let tunnelled = through_proxy.lock().unwrap().clone();
+    assert!(
+        !tunnelled.is_empty()
+            && tunnelled
+                .iter()
+                .all(|line| line == "CONNECT sms.example.test:443 HTTP/1.1"),
+        "a real endpoint goes through the proxy, as a TLS tunnel (retried as a connect failure): {tunnelled:?}"
+    );
+    assert_eq!(direct.lock().unwrap().len(), 1);
+    for name in ["HTTP_PROXY", "HTTPS_PROXY"] {
+        std::env::remove_var(name);
+    }
 }
