@@ -210,6 +210,7 @@ describe('sendMessage', () => {
       { to: '86137abc', type: 'SignIn', payload: {} }, { to: '123', type: 'SignIn', payload: {} },
       { to: '8613711112222123456', type: 'SignIn', payload: {} }, { to: '8613711112222', type: 'SignIn' },
       { to: '8613711112222', type: 'SignIn', payload: { code: 123456 } }, { to: '8613711112222', type: 'SignIn', payload: { code: 1n } },
+      { to: '8613711112222', type: 'SignIn', payload: { code: Number.NaN } }, { to: '8613711112222', type: 'SignIn', payload: { code: Infinity } },
     ]) {
       await rejectsWith(connector.sendMessage(data), 'invalid_request_parameters');
     }
@@ -400,6 +401,10 @@ describe('getUsage', () => {
       assert.equal(await connector.getUsage(new Date(Date.now() - 3_600_000)), 2);
       assert.equal(await connector.getUsage(), 2, 'without startFrom: the last 30 days');
       await rejectsWith(connector.getUsage(new Date('nope')), 'invalid_request_parameters');
+      const throwing = new Proxy({}, { get: () => { throw new Error('trap'); } });
+      for (const startFrom of [Symbol('x'), 5n, { valueOf: () => { throw new Error('no'); } }, throwing]) {
+        await rejectsWith(connector.getUsage(startFrom), 'invalid_request_parameters');
+      }
     } finally {
       await emu.close();
     }

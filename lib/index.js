@@ -163,12 +163,29 @@ const createSendMessage = (getConfig) => async (data, inputConfig) => {
   return settle(() => callNative((id) => dispatcher.sendMessage(id, configJson, dataJson)));
 };
 
-const createGetUsage = (getConfig) => async (startFrom) => {
-  const configJson = configJsonOf(await getConfig(metadata.id));
-  const seconds = startFrom === undefined || startFrom === null ? undefined : new Date(startFrom).getTime() / 1_000;
-  if (seconds !== undefined && !Number.isFinite(seconds)) {
+/**
+ * `startFrom` as Unix seconds, `undefined` for none. Anything `new Date` cannot read (a Symbol, a
+ * BigInt, a throwing `valueOf` or Proxy) is a ConnectorError like every other failure.
+ */
+const startSecondsOf = (startFrom) => {
+  if (startFrom === undefined || startFrom === null) {
+    return undefined;
+  }
+  let seconds;
+  try {
+    seconds = new Date(startFrom).getTime() / 1_000;
+  } catch {
+    seconds = Number.NaN;
+  }
+  if (!Number.isFinite(seconds)) {
     throw new ConnectorError(ConnectorErrorCodes.InvalidRequestParameters, { errorDescription: 'startFrom must be a valid Date' });
   }
+  return seconds;
+};
+
+const createGetUsage = (getConfig) => async (startFrom) => {
+  const configJson = configJsonOf(await getConfig(metadata.id));
+  const seconds = startSecondsOf(startFrom);
   return settle(() => callNative((id) => dispatcher.getUsage(id, configJson, seconds)));
 };
 

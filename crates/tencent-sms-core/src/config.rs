@@ -241,16 +241,16 @@ impl Reader<'_> {
         self.matching(path, name, value, digits, "must contain digits only")
     }
 
-    /// The value travels in the `Authorization` header, which cannot carry control characters
-    /// (no SecretId has them, so no config that ever worked is refused).
+    /// The value travels in the `Authorization` header, which carries printable ASCII only
+    /// (SecretIds are ASCII letters and digits, so no config that ever worked is refused).
     fn header_safe(&mut self, path: &[Value], name: &str, value: Option<String>) -> Option<String> {
-        let printable = |v: &str| !v.chars().any(char::is_control);
+        let printable = |v: &str| v.bytes().all(|b| (b' '..=b'~').contains(&b));
         self.matching(
             path,
             name,
             value,
             printable,
-            "must not contain control characters",
+            "must contain printable ASCII characters only (no control characters, no accents or CJK)",
         )
     }
 }

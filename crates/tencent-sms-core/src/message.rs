@@ -51,8 +51,15 @@ pub fn parse_message_data(data: &Value) -> Result<MessageData, ConnectorFailure>
         _ => return Err(bad_request("`payload` must be an object")),
     };
     let template_params = match payload.get("code") {
-        None | Some(Value::Null) => Vec::new(),
+        None => Vec::new(),
         Some(Value::String(code)) if code.chars().count() <= MAX_CODE_CHARS => vec![code.clone()],
+        // JSON has no NaN or Infinity: JavaScript turns them into null on the way here, so a
+        // null code is refused rather than sent as a message without its code.
+        Some(Value::Null) => {
+            return Err(bad_request(
+                "`payload.code` must be a string; it is null, NaN or Infinity",
+            ))
+        }
         Some(_) => return Err(bad_request("`payload.code` must be a string")),
     };
     Ok(MessageData {
@@ -94,6 +101,7 @@ mod tests {
             json!({ "to": "8613711112222", "type": "SignIn" }),
             json!({ "to": "8613711112222", "type": "SignIn", "payload": "x" }),
             json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": 123456 } }),
+            json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": null } }),
         ] {
             assert_eq!(
                 parse_message_data(&data).unwrap_err().code,

@@ -115,10 +115,14 @@ fn access_key_id_must_fit_in_an_http_header() {
         !found[0].message.contains("Injected"),
         "the value is not echoed"
     );
-    config["accessKeyId"] = json!("AKID密钥");
+    // Before, this passed the guard and failed at send time as a `general` header error.
+    config["accessKeyId"] = json!("AKID中文");
+    let found = issues(config);
+    assert_eq!(paths(&found), ["[\"accessKeyId\"]"]);
     assert!(
-        validate_config(&config).is_ok(),
-        "non-ASCII is refused by Tencent, not here"
+        found[0].message.contains("printable ASCII"),
+        "{}",
+        found[0].message
     );
 }
 
