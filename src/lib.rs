@@ -243,8 +243,9 @@ impl NativeEmulator {
     pub fn inject_fault(&self, spec_json: String) -> Result<()> {
         let spec: FaultSpec = serde_json::from_str(&spec_json)
             .map_err(|e| invalid_arg(format!("invalid fault: {e}")))?;
-        self.state.inject(spec);
-        Ok(())
+        self.state
+            .inject(spec)
+            .map_err(|e| invalid_arg(format!("invalid fault: {e}")))
     }
 
     /// How many API requests arrived (faulted ones included).

@@ -68,3 +68,41 @@ pub struct FaultSpec {
 fn one() -> u32 {
     1
 }
+
+/// The largest fault values accepted: far above what any test needs, far below what could
+/// exhaust the host (the emulator may run inside the host's Node process).
+pub const MAX_OVERSIZE_BYTES: usize = 64 * 1024 * 1024;
+pub const MAX_DELAY_MS: u64 = 10 * 60 * 1000;
+pub const MAX_FAULT_COUNT: u32 = 100_000;
+const MAX_TEXT_CHARS: usize = 1024;
+
+impl FaultSpec {
+    /// Why the spec cannot be applied, or `Ok` when every field is within its bounds.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=MAX_FAULT_COUNT).contains(&self.count) {
+            return Err(format!("count must be 1 to {MAX_FAULT_COUNT}"));
+        }
+        let text_ok = |text: &str| !text.is_empty() && text.chars().count() <= MAX_TEXT_CHARS;
+        match &self.fault {
+            Fault::HttpStatus { status } | Fault::HtmlPage { status }
+                if !(100..=599).contains(status) =>
+            {
+                Err("status must be an HTTP status from 100 to 599".into())
+            }
+            Fault::Oversize { bytes } if !(1..=MAX_OVERSIZE_BYTES).contains(bytes) => {
+                Err(format!("bytes must be 1 to {MAX_OVERSIZE_BYTES} (64 MiB)"))
+            }
+            Fault::Delay { ms } if *ms > MAX_DELAY_MS => {
+                Err(format!("ms must be at most {MAX_DELAY_MS} (10 minutes)"))
+            }
+            Fault::TencentError { code, message } | Fault::SendStatusCode { code, message }
+                if !text_ok(code) || message.as_deref().is_some_and(|m| !text_ok(m)) =>
+            {
+                Err(format!(
+                    "code (and message, if given) must be 1 to {MAX_TEXT_CHARS} characters"
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+}

@@ -209,11 +209,11 @@ async fn route(
         }
         (&Method::POST, "/_emulator/faults") => {
             let body = read_body(request.into_body()).await?;
-            match serde_json::from_slice::<FaultSpec>(&body) {
-                Ok(spec) => {
-                    state.inject(spec);
-                    Ok(json_response(&json!({ "injected": true })))
-                }
+            let injected = serde_json::from_slice::<FaultSpec>(&body)
+                .map_err(|e| e.to_string())
+                .and_then(|spec| state.inject(spec));
+            match injected {
+                Ok(()) => Ok(json_response(&json!({ "injected": true }))),
                 Err(e) => Ok(respond(
                     StatusCode::BAD_REQUEST,
                     "text/plain",

@@ -24,7 +24,9 @@ pub struct LedgerEntry {
 struct Inner {
     inbox: Vec<DeliveredMessage>,
     ledger: HashMap<String, Vec<LedgerEntry>>,
-    faults: VecDeque<Fault>,
+    /// Each fault with how many more requests get it: a count, not copies, so a large
+    /// `count` costs nothing.
+    faults: VecDeque<(Fault, u32)>,
     last_sent: HashMap<String, Instant>,
 }
 
@@ -57,18 +59,24 @@ impl EmulatorState {
     /// Counts an API request and hands out the fault queued for it, if any.
     pub fn next_api_request(&self) -> Option<Fault> {
         self.api_requests.fetch_add(1, Ordering::Relaxed);
-        self.lock().faults.pop_front()
+        let mut inner = self.lock();
+        let (fault, left) = inner.faults.front_mut()?;
+        *left -= 1;
+        if *left > 0 {
+            return Some(fault.clone());
+        }
+        inner.faults.pop_front().map(|(fault, _)| fault)
     }
 
     pub fn api_requests(&self) -> u64 {
         self.api_requests.load(Ordering::Relaxed)
     }
 
-    pub fn inject(&self, spec: FaultSpec) {
-        let mut inner = self.lock();
-        for _ in 0..spec.count {
-            inner.faults.push_back(spec.fault.clone());
-        }
+    /// Queues `spec` after the faults already queued; refuses a spec out of bounds.
+    pub fn inject(&self, spec: FaultSpec) -> Result<(), String> {
+        spec.validate()?;
+        self.lock().faults.push_back((spec.fault, spec.count));
+        Ok(())
     }
 
     pub fn messages(&self) -> Vec<DeliveredMessage> {

@@ -59,7 +59,8 @@ pub fn verify_signature(
                 "The parameter `Timestamp` must be Unix seconds.",
             )
         })?;
-    if (now - timestamp).abs() > max_skew_seconds {
+    let skew = now.checked_sub(timestamp).and_then(i64::checked_abs);
+    if !matches!(skew, Some(skew) if skew <= max_skew_seconds) {
         return Err(ApiError::new(
             "AuthFailure.SignatureExpire",
             format!("Signature expired: the request timestamp {timestamp} is more than {max_skew_seconds} s from the server time {now}."),

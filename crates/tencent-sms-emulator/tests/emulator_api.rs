@@ -7,7 +7,7 @@ use common::emulator;
 use serde_json::{json, Value};
 use tencent_sms_core::tc3::{self, SignedHeader, SigningInput};
 use tencent_sms_emulator::options::*;
-use tencent_sms_emulator::{EmulatorOptions, FaultSpec, RunningEmulator};
+use tencent_sms_emulator::{EmulatorOptions, Fault, FaultSpec, RunningEmulator};
 
 /// One hand-built API call, valid unless a test changes a field.
 struct Call {
@@ -193,6 +193,11 @@ async fn signature_rules_use_tencent_codes() {
         (
             "AuthFailure.SignatureExpire",
             Box::new(|c| c.timestamp += 600),
+        ),
+        (
+            // `now - timestamp` overflows i64 here; it must still be too old, not accepted.
+            "AuthFailure.SignatureExpire",
+            Box::new(|c| c.timestamp = c.timestamp.wrapping_add(i64::MIN)),
         ),
         (
             "AuthFailure.InvalidAuthorization",
@@ -578,11 +583,77 @@ async fn faults_apply_to_the_next_n_requests() {
     assert_eq!(bad.status(), 400);
 }
 
-#[tokio::test]
-async fn fault_specs_parse_from_json() {
-    let spec: FaultSpec =
-        serde_json::from_value(json!({ "kind": "tencentError", "code": "X", "count": 3 })).unwrap();
+#[test]
+fn fault_specs_parse_from_json_with_defaults_and_refuse_unknown_fields() {
+    let parse = |value: Value| serde_json::from_value::<FaultSpec>(value);
+    let spec = parse(json!({ "kind": "tencentError", "code": "X", "count": 3 })).unwrap();
     assert_eq!(spec.count, 3);
+    assert_eq!(
+        spec.fault,
+        Fault::TencentError {
+            code: "X".into(),
+            message: None
+        }
+    );
+    assert_eq!(parse(json!({ "kind": "invalidJson" })).unwrap().count, 1);
+    assert_eq!(
+        parse(json!({ "kind": "htmlPage" })).unwrap().fault,
+        Fault::HtmlPage { status: 502 }
+    );
+    assert!(parse(json!({ "kind": "delay", "ms": 1, "extra": true })).is_err());
+    assert!(parse(json!({ "kind": "noSuchFault" })).is_err());
+}
+
+#[tokio::test]
+async fn faults_out_of_bounds_are_refused_with_400_and_the_server_keeps_serving() {
+    let emu = emulator().await;
+    let url = emu.url();
+    for fault in [
+        json!({ "kind": "oversize", "bytes": 1_099_511_627_776u64 }),
+        json!({ "kind": "oversize", "bytes": 0 }),
+        json!({ "kind": "delay", "ms": 86_400_000 }),
+        json!({ "kind": "httpStatus", "status": 1000 }),
+        json!({ "kind": "tencentError", "code": "" }),
+        json!({ "kind": "invalidJson", "count": 0 }),
+        json!({ "kind": "invalidJson", "count": 4_294_967_295u64 }),
+    ] {
+        let response = reqwest::Client::new()
+            .post(format!("{url}/_emulator/faults"))
+            .json(&fault)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{fault}");
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .starts_with("invalid fault: "));
+    }
+    let (_, _, body) = Call::new(mainland()).send(&url).await;
+    assert_eq!(
+        status_code(&body),
+        "Ok",
+        "nothing was queued, and the server lives"
+    );
+}
+
+#[tokio::test]
+async fn a_large_count_is_a_counter_applied_to_that_many_requests() {
+    let emu = emulator().await;
+    let url = emu.url();
+    inject(
+        &url,
+        json!({ "kind": "tencentError", "code": "InternalError.Timeout", "count": 100_000 }),
+    )
+    .await;
+    for _ in 0..3 {
+        let (_, _, body) = Call::new(mainland()).send(&url).await;
+        assert_eq!(error_code(&body), "InternalError.Timeout");
+    }
+    emu.state.clear();
+    let (_, _, body) = Call::new(mainland()).send(&url).await;
+    assert_eq!(status_code(&body), "Ok");
 }
 
 #[tokio::test]
