@@ -1,8 +1,8 @@
 // Tencent's own signer agrees with ours: a request the connector really sent is re-signed
 // with tencentcloud-sdk-nodejs-common's Sign.sign3 and must match byte for byte.
-// The connector posts to http://localhost (default port, so Host is `localhost`, which is
-// what sign3 signs) through HTTP_PROXY pointing at a capture server; this file runs in its own
-// process, so the addon's client is first built with that proxy.
+// sign3 signs the URL's host name without its port, so the connector must post to
+// http://localhost on the default port: a capture server listens on 127.0.0.1:80 (CI runs as
+// root; elsewhere the test says why it cannot run). Loopback endpoints are never proxied.
 
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -14,6 +14,7 @@ import createConnector from '../lib/index.js';
 
 const Sign = SignModule.default ?? SignModule;
 let server;
+let cannotListen;
 const captured = [];
 
 before(async () => {
@@ -26,18 +27,27 @@ before(async () => {
       response.end(JSON.stringify({ Response: { SendStatusSet: [{ SerialNo: 's', PhoneNumber: '+8613711112222', Fee: 1, Code: 'Ok', Message: 'send success', IsoCode: 'CN' }], RequestId: 'r' } }));
     });
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  process.env.HTTP_PROXY = `http://127.0.0.1:${server.address().port}`;
-  delete process.env.NO_PROXY;
-  delete process.env.no_proxy;
+  await new Promise((resolve) => {
+    server.once('error', (error) => {
+      cannotListen = `cannot listen on 127.0.0.1:80 (${error.code}); run as root to compare with sign3`;
+      resolve();
+    });
+    server.listen(80, '127.0.0.1', resolve);
+  });
 });
 
 after(() => {
-  server.close();
-  server.closeAllConnections();
+  if (server.listening) {
+    server.close();
+    server.closeAllConnections();
+  }
 });
 
-test('Sign.sign3 reproduces the Authorization header the connector sent, through HTTP_PROXY', async () => {
+test('Sign.sign3 reproduces the Authorization header the connector sent', async (t) => {
+  if (cannotListen) {
+    t.skip(cannotListen);
+    return;
+  }
   const config = {
     accessKeyId: 'AKIDEXAMPLE',
     accessKeySecret: 'SECRETEXAMPLE',
@@ -49,9 +59,9 @@ test('Sign.sign3 reproduces the Authorization header the connector sent, through
   };
   const connector = await createConnector({ getConfig: async () => config });
   await connector.sendMessage({ to: '8613711112222', type: 'SignIn', payload: { code: '123456', locale: 'en' } });
-  assert.equal(captured.length, 1, 'the request went through the proxy');
+  assert.equal(captured.length, 1, 'the request reached the capture server');
   const [{ url, headers, body }] = captured;
-  assert.equal(url, 'http://localhost/');
+  assert.equal(url, '/');
   assert.equal(headers.host, 'localhost');
   assert.equal(headers['x-tc-action'], 'SendSms');
   assert.equal(headers['x-tc-version'], '2021-01-11');
