@@ -1,11 +1,12 @@
-// SPEC §9 / issue 4: every emulator fault × sendMessage → a ConnectorError with the §6 code,
-// within the timeout bound, with no unhandled rejection and no secret in sight. The README's
+// Every emulator fault × sendMessage → a ConnectorError with the documented code, within the
+// send deadline, with no unhandled rejection and no secret in sight. The README's
 // fault table mirrors `matrix` below.
 
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
 
+import createConnector from '../lib/index.js';
 import { connectorFor, rejectsWith, signIn, startTestEmulator } from './helpers.mjs';
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -65,10 +66,10 @@ for (const { name, fault, endpoint, code, requests, description = /./ } of matri
   });
 }
 
-test('configs of every wrong shape are invalid_config and nothing is sent', async () => {
+test('configs of every wrong shape are invalid_config with issues, and nothing is sent', async () => {
   const valid = emulator.connectorConfig();
   const cases = [
-    null, [], 42, 'config', true, {},
+    null, undefined, [], 42, 'config', true, {}, [valid],
     { ...valid, accessKeyId: undefined },
     { ...valid, accessKeyId: 'AKID\r\nX-Injected: 1' },
     { ...valid, accessKeySecret: 'x'.repeat(1_000_000) },
@@ -93,15 +94,60 @@ test('configs of every wrong shape are invalid_config and nothing is sent', asyn
   ];
   const before = emulator.apiRequests();
   for (const config of cases) {
-    const { connector } = await connectorFor(emulator);
-    await rejectsWith(connector.sendMessage(signIn(), config ?? { toString: () => 'null' }), 'invalid_config');
+    // Through getConfig, as Logto passes the saved config, so `null` and `undefined` are real.
+    const connector = await createConnector({ getConfig: async () => config });
+    const error = await rejectsWith(connector.sendMessage(signIn()), 'invalid_config');
+    const { issues } = error.data;
+    assert.ok(issues.length > 0 && issues.every((issue) => issue.message), JSON.stringify(config)?.slice(0, 80));
   }
-  const { connector } = await connectorFor(emulator);
-  await rejectsWith(connector.sendMessage(signIn(), [valid]), 'invalid_config');
   assert.equal(emulator.apiRequests(), before, 'nothing was sent');
 });
 
-test('unicode and extra keys in a valid config are fine', async () => {
+test('unicode and extra keys in a valid config are fine: the message arrives', async () => {
+  emulator.clear();
   const { connector } = await connectorFor(emulator, { unexpected: { nested: ['😀'] }, signName: 'Logto' });
-  await connector.sendMessage(signIn('8613711119999'));
+  await connector.sendMessage(signIn('8613711119999', { code: '246810' }));
+  const [message] = await emulator.messages();
+  assert.equal(message.phoneNumber, '+8613711119999');
+  assert.match(message.content, /^【Logto】.*246810/);
+});
+
+/** `{ a: { a: … 1 … } }`, `depth` objects deep: past serde_json's recursion limit of 128. */
+const nestedDeep = (depth) => {
+  let value = 1;
+  for (let level = 0; level < depth; level += 1) {
+    value = { a: value };
+  }
+  return value;
+};
+
+test('an unknown key nested 200 deep, in the config or the payload, is ignored', async () => {
+  emulator.clear();
+  const { connector, config } = await connectorFor(emulator, { unexpected: nestedDeep(200) });
+  assert.equal(connector.configGuard.safeParse(config).success, true);
+  await connector.sendMessage(signIn('8613711118888', { code: '1357', extra: nestedDeep(200) }));
+  assert.equal((await emulator.messages()).length, 1);
+});
+
+test('a lone surrogate is named with its field, and nothing is sent', async () => {
+  const before = emulator.apiRequests();
+  const broken = /is not valid text: it holds a lone UTF-16 surrogate/;
+  const { connector } = await connectorFor(emulator);
+  for (const [data, field] of [
+    [signIn('+86137\ud8001112222'), '`to`'],
+    [{ ...signIn(), type: 'Sign\udc00In' }, '`type`'],
+    [signIn('8613711112222', { code: '12\ud83d34' }), '`payload.code`'],
+  ]) {
+    const error = await rejectsWith(connector.sendMessage(data), 'invalid_request_parameters');
+    assert.match(error.data.errorDescription, broken);
+    assert.ok(error.data.errorDescription.startsWith(field), error.data.errorDescription);
+  }
+  for (const field of ['signName', 'accessKeySecret']) {
+    const { connector: misconfigured, config } = await connectorFor(emulator, { [field]: 'Logto\ud83d' });
+    const error = await rejectsWith(misconfigured.sendMessage(signIn()), 'invalid_config', 'Logto\ud83d');
+    assert.deepEqual(error.data.issues.map(({ path }) => path), [[field]]);
+    assert.match(error.data.issues[0].message, broken);
+    assert.deepEqual(misconfigured.configGuard.safeParse(config).error.issues.map(({ path }) => path), [[field]]);
+  }
+  assert.equal(emulator.apiRequests(), before, 'nothing was sent');
 });

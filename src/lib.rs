@@ -15,9 +15,10 @@ use futures_util::FutureExt;
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
-use serde_json::{json, Value};
+use serde_json::json;
 use tencent_sms_core::{
-    metadata, validate_config as validate, ConfigCache, ConnectorFailure, SmsClient, UsageCache,
+    json_input::parse_js_json, metadata, validate_config as validate, ConfigCache,
+    ConnectorFailure, SmsClient, UsageCache,
 };
 use tencent_sms_emulator::{EmulatorOptions, FaultSpec, RunningEmulator};
 
@@ -73,11 +74,11 @@ pub fn metadata_json() -> String {
 /// Validates a config given as JSON text: `{"success":true}` or `{"success":false,"issues":[…]}`.
 #[napi]
 pub fn validate_config(config_json: String) -> String {
-    let outcome = match serde_json::from_str::<Value>(&config_json) {
-        Err(_) => {
+    let outcome = match parse_js_json(&config_json) {
+        None => {
             json!({ "success": false, "issues": [{ "code": "custom", "path": [], "message": "The config must be JSON data" }] })
         }
-        Ok(config) => match validate(&config) {
+        Some(config) => match validate(&config) {
             Ok(_) => json!({ "success": true }),
             Err(issues) => json!({ "success": false, "issues": issues }),
         },

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::endpoint::Endpoint;
+use crate::json_input::{broken_text, holds_lone_surrogate};
 use crate::secret::SecretKey;
 use crate::template::{Template, REQUIRED_USAGE_TYPES, TEMPLATE_CODE_PLACEHOLDER};
 
@@ -203,7 +204,14 @@ impl Reader<'_> {
         }
     }
 
+    /// Non-empty, not too long, and whole text (see [`holds_lone_surrogate`]).
     fn check_length(&mut self, path: &[Value], s: &str) -> bool {
+        if holds_lone_surrogate(s) {
+            let field = path.last().and_then(Value::as_str).unwrap_or("The value");
+            self.issues
+                .push(ConfigIssue::custom(path, broken_text(field)));
+            return false;
+        }
         if s.is_empty() {
             self.issues.push(ConfigIssue::too_small(path, "string", 1));
             return false;

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{validate_config, ConnectorConfig};
 use crate::failure::ConnectorFailure;
+use crate::json_input::parse_js_json;
 
 /// A handful of configs covers every real deployment (one SMS connector, plus console tests).
 const CAPACITY: usize = 16;
@@ -28,8 +29,7 @@ impl ConfigCache {
         if let Some(config) = self.lock().get(&key) {
             return Ok(config.clone());
         }
-        let value: serde_json::Value =
-            serde_json::from_str(json).unwrap_or(serde_json::Value::Null);
+        let value = parse_js_json(json).unwrap_or(serde_json::Value::Null);
         let config = Arc::new(validate_config(&value).map_err(ConnectorFailure::invalid_config)?);
         let mut entries = self.lock();
         if entries.len() >= CAPACITY {

@@ -7,6 +7,7 @@ use crate::client::SmsClient;
 use crate::config::{validate_config, ConnectorConfig};
 use crate::config_cache::ConfigCache;
 use crate::failure::ConnectorFailure;
+use crate::json_input::parse_js_json;
 use crate::message::{parse_message_data, MessageData};
 use crate::phone::{normalize_e164, E164};
 use crate::request::TencentRequest;
@@ -61,7 +62,7 @@ pub async fn send_message_json(
     data_json: &str,
 ) -> Result<SendResult, ConnectorFailure> {
     let config = configs.get_or_validate(config_json)?;
-    let data: Value = serde_json::from_str(data_json).unwrap_or(Value::Null);
+    let data = parse_js_json(data_json).unwrap_or(Value::Null);
     send_with_config(client, &config, &data).await
 }
 

@@ -14,6 +14,7 @@ pub mod endpoint;
 pub mod failure;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod json_input;
 pub mod message;
 pub mod metadata;
 pub mod phone;

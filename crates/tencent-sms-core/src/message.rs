@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::classify::ErrorCode;
 use crate::failure::ConnectorFailure;
+use crate::json_input::{broken_text, holds_lone_surrogate};
 
 const MAX_TO_CHARS: usize = 64;
 const MAX_CODE_CHARS: usize = 256;
@@ -25,6 +26,16 @@ fn bad_request(description: &str) -> ConnectorFailure {
     ConnectorFailure::new(ErrorCode::InvalidRequestParameters, description)
 }
 
+/// A string that held a lone surrogate is named as such, not as a wrong shape.
+fn refuse_broken_text(value: Option<&Value>, field: &str) -> Result<(), ConnectorFailure> {
+    match value {
+        Some(Value::String(text)) if holds_lone_surrogate(text) => {
+            Err(bad_request(&broken_text(field)))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Reads `{ to, type, payload }` as Logto passes it.
 pub fn parse_message_data(data: &Value) -> Result<MessageData, ConnectorFailure> {
     if !data.is_object() {
@@ -32,6 +43,10 @@ pub fn parse_message_data(data: &Value) -> Result<MessageData, ConnectorFailure>
             "sendMessage data must be an object { to, type, payload }",
         ));
     }
+    for field in ["to", "type"] {
+        refuse_broken_text(data.get(field), &format!("`{field}`"))?;
+    }
+    refuse_broken_text(data.pointer("/payload/code"), "`payload.code`")?;
     let to = match data.get("to") {
         Some(Value::String(to)) if !to.trim().is_empty() && to.chars().count() <= MAX_TO_CHARS => {
             to
@@ -72,6 +87,7 @@ pub fn parse_message_data(data: &Value) -> Result<MessageData, ConnectorFailure>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::failure::FailureData;
     use serde_json::json;
 
     #[test]
@@ -108,6 +124,24 @@ mod tests {
                 ErrorCode::InvalidRequestParameters,
                 "{data}"
             );
+        }
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_named_with_its_field() {
+        let text = r#"{"to":"+8613711112222","type":"SignIn","payload":{"code":"1234"}}"#;
+        for (from, to, field) in [
+            ("+86137", "+86\\ud800137", "`to`"),
+            ("SignIn", "Sign\\udc00In", "`type`"),
+            ("1234", "12\\ud83d34", "`payload.code`"),
+        ] {
+            let data = crate::json_input::parse_js_json(&text.replace(from, to)).unwrap();
+            let failure = parse_message_data(&data).unwrap_err();
+            assert_eq!(failure.code, ErrorCode::InvalidRequestParameters);
+            let FailureData::Described { description, .. } = failure.data else {
+                panic!("a described failure");
+            };
+            assert_eq!(description, broken_text(field));
         }
     }
 }

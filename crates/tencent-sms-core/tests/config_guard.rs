@@ -1,6 +1,7 @@
-//! SPEC §4: each config rule, all issues at once, and official configs accepted unchanged.
+//! The config guard: each rule, all issues at once, and official configs accepted unchanged.
 
 use serde_json::{json, Value};
+use tencent_sms_core::json_input::{broken_text, parse_js_json};
 use tencent_sms_core::{validate_config, ConfigIssue};
 
 fn official_config() -> Value {
@@ -44,6 +45,36 @@ fn unknown_keys_are_ignored() {
     let mut config = official_config();
     config["somethingElse"] = json!({ "nested": true });
     assert!(validate_config(&config).is_ok());
+}
+
+#[test]
+fn an_unknown_key_nested_far_past_serde_jsons_limit_is_ignored() {
+    let deep = format!("{}1{}", "{\"a\":".repeat(200), "}".repeat(200));
+    let text = official_config()
+        .to_string()
+        .replacen('{', &format!("{{\"extra\":{deep},"), 1);
+    let config = parse_js_json(&text).expect("JSON text");
+    assert!(validate_config(&config).is_ok());
+}
+
+#[test]
+fn lone_surrogates_are_named_at_every_field_that_holds_one() {
+    let text = official_config()
+        .to_string()
+        .replace("腾讯云", "Logto\\ud83d")
+        .replace("SECRETEXAMPLE", "SECRET\\udc00")
+        .replace("1111", "\\ud800");
+    let issues = issues(parse_js_json(&text).expect("JSON text"));
+    assert_eq!(
+        paths(&issues),
+        [
+            r#"["accessKeySecret"]"#,
+            r#"["signName"]"#,
+            r#"["templates",1,"templateCode"]"#
+        ]
+    );
+    assert_eq!(issues[0].message, broken_text("accessKeySecret"));
+    assert!(!format!("{issues:?}").contains("SECRET"));
 }
 
 #[test]
