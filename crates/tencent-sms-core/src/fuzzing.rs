@@ -2,13 +2,15 @@
 //! test (`tests/fuzz_corpus.rs`) run exactly the same code. Each panics on a violation.
 
 use crate::config::validate_config;
+use crate::json_input::parse_js_json;
 use crate::phone::normalize_e164;
-use crate::response::{parse_send_sms_response, TencentReply};
+use crate::response::{parse_send_sms_response, TencentReply, MAX_RESPONSE_BYTES};
 use crate::secret::SecretKey;
 
-/// Any bytes: validation never panics, and a valid config's `Debug` never depends on its secret.
+/// Any bytes: reading them as the binding does and validating never panics, and a valid
+/// config's `Debug` never depends on its secret.
 pub fn check_config_validator(data: &[u8]) {
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
+    let Some(value) = std::str::from_utf8(data).ok().and_then(parse_js_json) else {
         return;
     };
     match validate_config(&value) {
@@ -29,12 +31,31 @@ pub fn check_config_validator(data: &[u8]) {
     }
 }
 
-/// Any bytes: parsing never panics; a success always came from an `Ok` status.
+/// Any bytes: parsing never panics; a success always came from a body of at most
+/// [`MAX_RESPONSE_BYTES`] whose `Response` has no `Error` and whose first `SendStatusSet`
+/// entry has the code `Ok`, and carries that entry's `SerialNo` and that body's `RequestId`.
 pub fn check_response_parser(data: &[u8]) {
-    if let Ok(TencentReply::Sent(result)) = parse_send_sms_response(data) {
-        assert!(data.len() <= crate::response::MAX_RESPONSE_BYTES);
-        let _ = result.request_id;
-    }
+    let Ok(TencentReply::Sent(result)) = parse_send_sms_response(data) else {
+        return;
+    };
+    assert!(data.len() <= MAX_RESPONSE_BYTES);
+    let body: serde_json::Value = serde_json::from_slice(data).expect("a success was JSON");
+    let response = &body["Response"];
+    assert!(response.get("Error").is_none(), "a success had no Error");
+    let status = &response["SendStatusSet"][0];
+    let code = status["Code"].as_str().expect("a success had a Code");
+    assert!(
+        code.eq_ignore_ascii_case("ok"),
+        "a success came from code {code:?}"
+    );
+    assert_eq!(
+        result.serial_no,
+        status["SerialNo"].as_str().unwrap_or_default()
+    );
+    assert_eq!(
+        result.request_id,
+        response["RequestId"].as_str().unwrap_or_default()
+    );
 }
 
 /// Any text: normalization never panics and only yields `+` followed by 7–15 digits.

@@ -6,20 +6,27 @@ use std::path::Path;
 use tencent_sms_core::fuzzing::{
     check_config_validator, check_phone_normalizer, check_response_parser,
 };
+use tencent_sms_core::response::{parse_send_sms_response, TencentReply};
 
-fn run_corpus(target: &str, check: fn(&[u8])) {
+/// Runs `check` on every input of `target`'s corpus and returns the inputs.
+fn run_corpus(target: &str, check: fn(&[u8])) -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fuzz/corpus")
         .join(target);
-    let mut count = 0;
+    let mut inputs = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let path = entry.unwrap().path();
         let data = std::fs::read(&path).unwrap();
         let outcome = std::panic::catch_unwind(|| check(&data));
         assert!(outcome.is_ok(), "{} fails {target}", path.display());
-        count += 1;
+        inputs.push(data);
     }
-    assert!(count >= 10, "the {target} corpus has only {count} inputs");
+    assert!(
+        inputs.len() >= 10,
+        "the {target} corpus has only {} inputs",
+        inputs.len()
+    );
+    inputs
 }
 
 #[test]
@@ -29,7 +36,12 @@ fn config_validator_corpus() {
 
 #[test]
 fn response_parser_corpus() {
-    run_corpus("response_parser", check_response_parser);
+    let inputs = run_corpus("response_parser", check_response_parser);
+    let successes = inputs
+        .iter()
+        .filter(|body| matches!(parse_send_sms_response(body), Ok(TencentReply::Sent(_))))
+        .count();
+    assert!(successes >= 1, "the corpus exercises the success property");
 }
 
 #[test]
