@@ -1,4 +1,7 @@
 //! The emulator's memory: inbox, pending faults, per-number send times, counters.
+//!
+//! Every collection is bounded, so an emulator left running for weeks beside a Logto dev
+//! setup stays flat: the oldest entries go first.
 
 use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
@@ -11,6 +14,14 @@ use crate::faults::{Fault, FaultSpec};
 use crate::inbox::DeliveredMessage;
 use crate::options::EmulatorOptions;
 
+/// Delivered messages kept for the inbox; the oldest are dropped beyond this.
+pub const MAX_INBOX_MESSAGES: usize = 1_000;
+/// SendSms requests remembered for SendStatusStatistics, across all apps.
+pub const MAX_LEDGER_ENTRIES: usize = 100_000;
+/// Numbers remembered for the frequency limit; beyond this, the ones whose limit has
+/// passed are forgotten, and if that is not enough, all of them.
+pub const MAX_REMEMBERED_NUMBERS: usize = 100_000;
+
 /// One SendSms request's billing, for SendStatusStatistics.
 #[derive(Debug, Clone, Copy)]
 pub struct LedgerEntry {
@@ -22,8 +33,9 @@ pub struct LedgerEntry {
 
 #[derive(Default)]
 struct Inner {
-    inbox: Vec<DeliveredMessage>,
-    ledger: HashMap<String, Vec<LedgerEntry>>,
+    inbox: VecDeque<DeliveredMessage>,
+    /// In arrival order, so the oldest entry is the first to go.
+    ledger: VecDeque<(String, LedgerEntry)>,
     /// Each fault with how many more requests get it: a count, not copies, so a large
     /// `count` costs nothing.
     faults: VecDeque<(Fault, u32)>,
@@ -80,27 +92,25 @@ impl EmulatorState {
     }
 
     pub fn messages(&self) -> Vec<DeliveredMessage> {
-        self.lock().inbox.clone()
+        self.lock().inbox.iter().cloned().collect()
     }
 
     /// Records a SendSms request's counts for the app.
     pub fn record(&self, sdk_app_id: &str, entry: LedgerEntry) {
-        self.lock()
-            .ledger
-            .entry(sdk_app_id.to_owned())
-            .or_default()
-            .push(entry);
+        let mut inner = self.lock();
+        if inner.ledger.len() == MAX_LEDGER_ENTRIES {
+            inner.ledger.pop_front();
+        }
+        inner.ledger.push_back((sdk_app_id.to_owned(), entry));
     }
 
     /// Sums `(requested, succeeded, fee)` for the app over `from..until` (Unix seconds).
     pub fn statistics(&self, sdk_app_id: &str, from: i64, until: i64) -> (u64, u64, u64) {
         self.lock()
             .ledger
-            .get(sdk_app_id)
-            .into_iter()
-            .flatten()
-            .filter(|e| (from..until).contains(&e.at))
-            .fold((0, 0, 0), |(r, s, f), e| {
+            .iter()
+            .filter(|(app, e)| app == sdk_app_id && (from..until).contains(&e.at))
+            .fold((0, 0, 0), |(r, s, f), (_, e)| {
                 (r + e.requested, s + e.succeeded, f + e.fee)
             })
     }
@@ -117,13 +127,19 @@ impl EmulatorState {
     /// Records a send to `number` unless the frequency limit forbids it.
     pub fn admit_send(&self, number: &str) -> bool {
         let limit = self.options.frequency_limit_seconds;
+        if limit == 0 {
+            return true;
+        }
         let mut inner = self.lock();
         let now = Instant::now();
-        if limit > 0 {
-            if let Some(last) = inner.last_sent.get(number) {
-                if now.duration_since(*last).as_secs() < limit {
-                    return false;
-                }
+        let limited = |last: &Instant| now.duration_since(*last).as_secs() < limit;
+        if inner.last_sent.get(number).is_some_and(limited) {
+            return false;
+        }
+        if inner.last_sent.len() >= MAX_REMEMBERED_NUMBERS {
+            inner.last_sent.retain(|_, last| limited(last));
+            if inner.last_sent.len() >= MAX_REMEMBERED_NUMBERS {
+                inner.last_sent.clear();
             }
         }
         inner.last_sent.insert(number.to_owned(), now);
@@ -131,7 +147,11 @@ impl EmulatorState {
     }
 
     pub fn deliver(&self, message: DeliveredMessage) {
-        self.lock().inbox.push(message);
+        let mut inner = self.lock();
+        if inner.inbox.len() == MAX_INBOX_MESSAGES {
+            inner.inbox.pop_front();
+        }
+        inner.inbox.push_back(message);
     }
 
     fn random_u64(&self) -> u64 {
@@ -155,9 +175,88 @@ impl EmulatorState {
 
     /// A SerialNo in Tencent's `<node>:<digits>` shape.
     pub fn serial_no(&self) -> String {
-        format!(
-            "2433:{:020}",
-            self.random_u64() % 100_000_000_000_000_000_000u128 as u64
-        )
+        format!("2433:{:020}", self.random_u64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(n: usize) -> DeliveredMessage {
+        DeliveredMessage {
+            phone_number: format!("+86137{n:08}"),
+            sdk_app_id: "1400000000".into(),
+            sign_name: None,
+            template_id: "1".into(),
+            params: vec![],
+            content: String::new(),
+            request_id: String::new(),
+            serial_no: String::new(),
+            received_at: String::new(),
+        }
+    }
+
+    fn entry(at: i64) -> LedgerEntry {
+        LedgerEntry {
+            at,
+            requested: 1,
+            succeeded: 1,
+            fee: 1,
+        }
+    }
+
+    #[test]
+    fn the_inbox_keeps_the_newest_messages() {
+        let state = EmulatorState::new(EmulatorOptions::default());
+        for n in 0..MAX_INBOX_MESSAGES + 5 {
+            state.deliver(message(n));
+        }
+        let messages = state.messages();
+        assert_eq!(messages.len(), MAX_INBOX_MESSAGES);
+        assert_eq!(messages[0], message(5));
+        assert_eq!(
+            messages[MAX_INBOX_MESSAGES - 1],
+            message(MAX_INBOX_MESSAGES + 4)
+        );
+    }
+
+    #[test]
+    fn the_ledger_forgets_the_oldest_requests() {
+        let state = EmulatorState::new(EmulatorOptions::default());
+        for at in 0..MAX_LEDGER_ENTRIES as i64 + 10 {
+            state.record("1400000000", entry(at));
+        }
+        state.record("1400000001", entry(0));
+        assert_eq!(state.lock().ledger.len(), MAX_LEDGER_ENTRIES);
+        assert_eq!(state.statistics("1400000000", 0, 11), (0, 0, 0));
+        assert_eq!(
+            state.statistics("1400000000", 0, i64::MAX).0,
+            MAX_LEDGER_ENTRIES as u64 - 1
+        );
+        assert_eq!(state.statistics("1400000001", 0, 1), (1, 1, 1));
+    }
+
+    #[test]
+    fn the_frequency_limit_remembers_a_bounded_number_of_numbers() {
+        let state = EmulatorState::new(EmulatorOptions::default());
+        for n in 0..MAX_REMEMBERED_NUMBERS {
+            assert!(state.admit_send(&format!("+86137{n:08}")));
+        }
+        assert!(!state.admit_send("+8613700000000"), "still limited");
+        // All are within their limit, so making room forgets them all rather than growing.
+        assert!(state.admit_send("+8613799999999"));
+        assert_eq!(state.lock().last_sent.len(), 1);
+    }
+
+    #[test]
+    fn without_a_frequency_limit_nothing_is_remembered() {
+        let state = EmulatorState::new(EmulatorOptions {
+            frequency_limit_seconds: 0,
+            ..EmulatorOptions::default()
+        });
+        assert!(state.admit_send("+8613700000000"));
+        assert!(state.admit_send("+8613700000000"));
+        assert!(state.lock().last_sent.is_empty());
     }
 }
