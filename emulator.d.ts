@@ -15,6 +15,17 @@ export type EmulatorOptions = {
   frequencyLimitSeconds?: number;
   /** Allowed distance of X-TC-Timestamp from the emulator's clock (default 300). */
   maxClockSkewSeconds?: number;
+  /**
+   * How long (ms) a connection may take to send a request's headers or body, or stay idle
+   * between requests, before it is closed. 100–600000; default 10000.
+   */
+  readTimeoutMs?: number;
+  /**
+   * The loopback address to listen on: `127.0.0.1` (default), any `127.x.y.z`, `::1` or
+   * `localhost`. Any other address is refused: the inbox needs no login and the demo secret
+   * is public, so the emulator must never be reachable from the network.
+   */
+  host?: string;
 };
 
 export type DeliveredMessage = {
@@ -45,7 +56,7 @@ export type RunningEmulator = {
   /** `http://127.0.0.1:<port>`, usable as the connector's `endpoint`. */
   url: string;
   port: number;
-  options: Required<EmulatorOptions> & { host: string };
+  options: Required<EmulatorOptions>;
   connectorConfig(): TencentSmsConfig;
   messages(): Promise<DeliveredMessage[]>;
   clear(): void;
@@ -57,6 +68,6 @@ export type RunningEmulator = {
   close(): Promise<void>;
 };
 
-export declare const emulatorDefaults: Required<EmulatorOptions> & { host: string };
+export declare const emulatorDefaults: Required<EmulatorOptions>;
 export declare function emulatorConnectorConfig(url: string, options?: EmulatorOptions): TencentSmsConfig;
 export declare function startEmulator(options?: EmulatorOptions): Promise<RunningEmulator>;

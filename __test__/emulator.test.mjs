@@ -51,6 +51,20 @@ test('custom apps and templates; invalid options and faults are refused', async 
     await emu.close();
   }
   await assert.rejects(startEmulator({ frequencyLimitSeconds: 'soon' }), /invalid emulator options/);
+  await assert.rejects(startEmulator({ readTimeoutMs: 10 }), /invalid emulator options: readTimeoutMs must be 100\.\.=600000/);
+});
+
+test('host is loopback only: the inbox and the demo secret never reach the network', async () => {
+  for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.com']) {
+    await assert.rejects(startEmulator({ host }), /invalid emulator options: host must be a loopback address/, host);
+  }
+  const emu = await startEmulator({ host: '::1' }).catch((error) => error);
+  if (emu instanceof Error) {
+    assert.match(emu.message, /cannot listen/, 'only a machine without IPv6 may refuse ::1');
+    return;
+  }
+  assert.match(emu.url, /^http:\/\/\[::1\]:\d+$/);
+  await emu.close();
 });
 
 test('close() frees the port', async () => {

@@ -42,10 +42,11 @@ export const emulatorConnectorConfig = (url, options = emulatorDefaults) => {
 
 /**
  * Starts an emulator on 127.0.0.1. Options (all optional): port (0 = ephemeral), credentials,
- * apps, frequencyLimitSeconds (0 = off), maxClockSkewSeconds.
+ * apps, frequencyLimitSeconds (0 = off), maxClockSkewSeconds, readTimeoutMs, and host, which
+ * must be a loopback address (the inbox needs no login and the demo secret is public).
  */
 export const startEmulator = async (options = {}) => {
-  const resolved = { ...emulatorDefaults, host: '127.0.0.1', ...options };
+  const resolved = { ...emulatorDefaults, ...options };
   const emulator = await native.startEmulator(JSON.stringify(resolved));
   let keepAlive = setInterval(() => {}, MAX_TIMER_MS);
   let closed;

@@ -210,9 +210,13 @@ pub struct NativeEmulator {
 pub async fn start_emulator(options_json: String) -> Result<NativeEmulator> {
     let options: EmulatorOptions = serde_json::from_str(&options_json)
         .map_err(|e| invalid_arg(format!("invalid emulator options: {e}")))?;
-    let running = RunningEmulator::start(options)
-        .await
-        .map_err(|e| Error::from_reason(format!("the emulator cannot listen: {e}")))?;
+    let running = RunningEmulator::start(options).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidInput {
+            invalid_arg(format!("invalid emulator options: {e}"))
+        } else {
+            Error::from_reason(format!("the emulator cannot listen: {e}"))
+        }
+    })?;
     Ok(NativeEmulator {
         url: running.url(),
         state: running.state.clone(),

@@ -40,7 +40,9 @@ pub struct EmulatedApp {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct EmulatorOptions {
-    /// The address to listen on; loopback unless you really mean otherwise.
+    /// The loopback address to listen on (`127.0.0.1`, another `127.x.y.z`, `::1` or
+    /// `localhost`). Nothing else: the inbox needs no credentials and the demo secret is
+    /// public, so the emulator must never be reachable from another machine.
     pub host: String,
     /// 0 picks a free port.
     pub port: u16,
@@ -50,6 +52,43 @@ pub struct EmulatorOptions {
     pub frequency_limit_seconds: u64,
     /// How far `X-TC-Timestamp` may be from the emulator's clock (Tencent: 5 minutes).
     pub max_clock_skew_seconds: i64,
+    /// How long a connection may take to send a request's headers, or its body, or to start
+    /// the next request on a kept-alive connection, before it is closed.
+    pub read_timeout_ms: u64,
+}
+
+/// Bounds of `readTimeoutMs`: long enough for any real client, short enough that stalled
+/// connections cannot pile up.
+pub const READ_TIMEOUT_MS: std::ops::RangeInclusive<u64> = 100..=600_000;
+
+impl EmulatorOptions {
+    /// Refuses options the emulator cannot honour safely, naming the option.
+    pub fn validate(&self) -> Result<(), String> {
+        if !is_loopback(&self.host) {
+            return Err(format!(
+                "host must be a loopback address such as 127.0.0.1 or ::1 (got `{}`): the inbox \
+                 is unauthenticated and the demo secret is public",
+                self.host
+            ));
+        }
+        if !READ_TIMEOUT_MS.contains(&self.read_timeout_ms) {
+            return Err(format!(
+                "readTimeoutMs must be {}..={} (got {})",
+                READ_TIMEOUT_MS.start(),
+                READ_TIMEOUT_MS.end(),
+                self.read_timeout_ms
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Default for EmulatorOptions {
@@ -80,6 +119,44 @@ impl Default for EmulatorOptions {
             }],
             frequency_limit_seconds: 30,
             max_clock_skew_seconds: 300,
+            read_timeout_ms: 10_000,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_host(host: &str) -> EmulatorOptions {
+        EmulatorOptions {
+            host: host.to_owned(),
+            ..EmulatorOptions::default()
+        }
+    }
+
+    #[test]
+    fn only_loopback_hosts_are_accepted() {
+        for host in ["127.0.0.1", "127.8.9.10", "::1", "[::1]", "localhost"] {
+            assert_eq!(with_host(host).validate(), Ok(()), "{host}");
+        }
+        for host in ["0.0.0.0", "::", "192.168.1.10", "example.com", ""] {
+            let error = with_host(host).validate().unwrap_err();
+            assert!(
+                error.starts_with("host must be a loopback address"),
+                "{host}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_read_timeout_is_bounded() {
+        for (ms, ok) in [(99, false), (100, true), (600_000, true), (600_001, false)] {
+            let options = EmulatorOptions {
+                read_timeout_ms: ms,
+                ..EmulatorOptions::default()
+            };
+            assert_eq!(options.validate().is_ok(), ok, "{ms}");
         }
     }
 }

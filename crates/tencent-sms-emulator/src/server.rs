@@ -1,9 +1,14 @@
 //! The HTTP side: routing, fault injection, and a stream that can end in a TCP reset.
+//!
+//! The emulator runs inside the host's Node process when started from JavaScript, so no
+//! client may stall it or exhaust its memory: headers, bodies and idle connections have a
+//! read timeout, all bodies being read share one byte budget, and a failing `accept` (out of
+//! file descriptors) backs off instead of spinning.
 
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -14,7 +19,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -28,6 +33,12 @@ use crate::state::EmulatorState;
 
 /// Requests above this are refused: Tencent's own limit for a v3 POST is 10 MB.
 const MAX_REQUEST_BYTES: usize = 10 * 1024 * 1024;
+
+/// All request bodies being read at once hold at most this many bytes.
+pub const MAX_BODY_BYTES_IN_FLIGHT: usize = 32 * 1024 * 1024;
+
+/// How long the accept loop waits after `accept` fails (e.g. no file descriptor is left).
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -88,6 +99,9 @@ pub struct RunningEmulator {
 impl RunningEmulator {
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(options: EmulatorOptions) -> io::Result<Self> {
+        options
+            .validate()
+            .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
         let listener = TcpListener::bind((options.host.as_str(), options.port)).await?;
         let local_addr = listener.local_addr()?;
         let state = Arc::new(EmulatorState::new(options));
@@ -127,13 +141,18 @@ async fn accept_loop(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut connections = tokio::task::JoinSet::new();
+    let budget = BodyBudget::new(MAX_BODY_BYTES_IN_FLIGHT);
     loop {
         tokio::select! {
             _ = shutdown.changed() => break,
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let Ok((stream, _)) = accepted else {
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                    continue;
+                };
                 let _ = stream.set_nodelay(true);
-                connections.spawn(serve_connection(stream, state.clone(), shutdown.clone()));
+                let connection = Connection { state: state.clone(), budget: budget.clone() };
+                connections.spawn(connection.serve(stream, shutdown.clone()));
             }
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
@@ -142,21 +161,131 @@ async fn accept_loop(
     connections.shutdown().await;
 }
 
-async fn serve_connection(
-    stream: TcpStream,
+/// What every request on one connection shares.
+#[derive(Clone)]
+struct Connection {
     state: Arc<EmulatorState>,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    let reset = Arc::new(AtomicBool::new(false));
-    let io = TokioIo::new(ResettableStream {
-        inner: stream,
-        reset: reset.clone(),
-    });
-    let service = service_fn(move |request| route(state.clone(), reset.clone(), request));
-    let connection = http1::Builder::new().serve_connection(io, service);
-    tokio::select! {
-        _ = connection => {}
-        _ = shutdown.changed() => {}
+    budget: BodyBudget,
+}
+
+impl Connection {
+    fn read_timeout(&self) -> Duration {
+        Duration::from_millis(self.state.options.read_timeout_ms)
+    }
+
+    async fn serve(self, stream: TcpStream, mut shutdown: watch::Receiver<bool>) {
+        let reset = Arc::new(AtomicBool::new(false));
+        let io = TokioIo::new(ResettableStream {
+            inner: stream,
+            reset: reset.clone(),
+        });
+        // Hyper times the head of every request, the first and each one after an idle
+        // keep-alive pause alike, so this one timeout also closes idle connections.
+        let mut http = http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(self.read_timeout());
+        let service = service_fn(move |request| self.clone().route(reset.clone(), request));
+        tokio::select! {
+            _ = http.serve_connection(io, service) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+
+    /// The whole body within the read timeout and the shared budget, or why not.
+    async fn read_body(&self, body: Incoming) -> Result<(Bytes, Reservation), BodyError> {
+        let collect = async {
+            let mut body = Limited::new(body, MAX_REQUEST_BYTES);
+            let mut reservation = self.budget.reserve();
+            let mut bytes = Vec::new();
+            while let Some(frame) = body.frame().await {
+                let frame = frame.map_err(|_| BodyError::TooLarge)?;
+                if let Some(data) = frame.data_ref() {
+                    if !reservation.grow(data.len()) {
+                        return Err(BodyError::Busy);
+                    }
+                    bytes.extend_from_slice(data);
+                }
+            }
+            Ok((Bytes::from(bytes), reservation))
+        };
+        tokio::time::timeout(self.read_timeout(), collect)
+            .await
+            .unwrap_or(Err(BodyError::Stalled))
+    }
+}
+
+/// Why a request body was not read.
+#[derive(Debug)]
+enum BodyError {
+    /// Larger than [`MAX_REQUEST_BYTES`], or the connection failed mid-body.
+    TooLarge,
+    /// Reading it would exceed [`MAX_BODY_BYTES_IN_FLIGHT`].
+    Busy,
+    /// It did not arrive within the read timeout.
+    Stalled,
+}
+
+impl std::fmt::Display for BodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::TooLarge => "the request body is larger than 10 MB",
+            Self::Busy => "too many request bodies are being read at once",
+            Self::Stalled => "the request body did not arrive in time",
+        })
+    }
+}
+
+impl std::error::Error for BodyError {}
+
+/// Bytes of request bodies being read, across all connections.
+#[derive(Clone)]
+struct BodyBudget {
+    in_use: Arc<AtomicUsize>,
+    limit: usize,
+}
+
+impl BodyBudget {
+    fn new(limit: usize) -> Self {
+        Self {
+            in_use: Arc::new(AtomicUsize::new(0)),
+            limit,
+        }
+    }
+
+    fn reserve(&self) -> Reservation {
+        Reservation {
+            budget: self.clone(),
+            bytes: 0,
+        }
+    }
+}
+
+/// A body's share of the budget, given back when the request is done.
+struct Reservation {
+    budget: BodyBudget,
+    bytes: usize,
+}
+
+impl Reservation {
+    /// Takes `more` bytes from the budget, or nothing if that would exceed it.
+    fn grow(&mut self, more: usize) -> bool {
+        let limit = self.budget.limit;
+        let taken = self
+            .budget
+            .in_use
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
+                used.checked_add(more).filter(|total| *total <= limit)
+            });
+        if taken.is_ok() {
+            self.bytes += more;
+        }
+        taken.is_ok()
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        self.budget.in_use.fetch_sub(self.bytes, Ordering::AcqRel);
     }
 }
 
@@ -187,131 +316,129 @@ fn json_response(value: &Value) -> Response<Full<Bytes>> {
     )
 }
 
-async fn read_body(body: Incoming) -> Result<Bytes, BoxError> {
-    Ok(Limited::new(body, MAX_REQUEST_BYTES)
-        .collect()
-        .await?
-        .to_bytes())
-}
-
-async fn route(
-    state: Arc<EmulatorState>,
-    reset: Arc<AtomicBool>,
-    request: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, BoxError> {
-    let path = request.uri().path().to_owned();
-    match (request.method(), path.as_str()) {
-        (&Method::POST, "/") => api(state, reset, request).await,
-        (&Method::GET, "/_emulator/messages") => Ok(json_response(&json!(state.messages()))),
-        (&Method::DELETE, "/_emulator/messages") => {
-            state.clear();
-            Ok(json_response(&json!({ "cleared": true })))
-        }
-        (&Method::POST, "/_emulator/faults") => {
-            let body = read_body(request.into_body()).await?;
-            let injected = serde_json::from_slice::<FaultSpec>(&body)
-                .map_err(|e| e.to_string())
-                .and_then(|spec| state.inject(spec));
-            match injected {
-                Ok(()) => Ok(json_response(&json!({ "injected": true }))),
-                Err(e) => Ok(respond(
-                    StatusCode::BAD_REQUEST,
-                    "text/plain",
-                    format!("invalid fault: {e}\n"),
-                )),
+impl Connection {
+    async fn route(
+        self,
+        reset: Arc<AtomicBool>,
+        request: Request<Incoming>,
+    ) -> Result<Response<Full<Bytes>>, BoxError> {
+        let state = &self.state;
+        let path = request.uri().path().to_owned();
+        match (request.method(), path.as_str()) {
+            (&Method::POST, "/") => self.api(reset, request).await,
+            (&Method::GET, "/_emulator/messages") => Ok(json_response(&json!(state.messages()))),
+            (&Method::DELETE, "/_emulator/messages") => {
+                state.clear();
+                Ok(json_response(&json!({ "cleared": true })))
             }
+            (&Method::POST, "/_emulator/faults") => {
+                let (body, _reservation) = self.read_body(request.into_body()).await?;
+                let injected = serde_json::from_slice::<FaultSpec>(&body)
+                    .map_err(|e| e.to_string())
+                    .and_then(|spec| state.inject(spec));
+                match injected {
+                    Ok(()) => Ok(json_response(&json!({ "injected": true }))),
+                    Err(e) => Ok(respond(
+                        StatusCode::BAD_REQUEST,
+                        "text/plain",
+                        format!("invalid fault: {e}\n"),
+                    )),
+                }
+            }
+            (&Method::GET, "/_emulator/stats") => Ok(json_response(
+                &json!({ "apiRequests": state.api_requests() }),
+            )),
+            (&Method::GET, "/_emulator/health") => Ok(json_response(&json!({ "ok": true }))),
+            _ => Ok(respond(StatusCode::NOT_FOUND, "text/plain", "not found\n")),
         }
-        (&Method::GET, "/_emulator/stats") => Ok(json_response(
-            &json!({ "apiRequests": state.api_requests() }),
-        )),
-        (&Method::GET, "/_emulator/health") => Ok(json_response(&json!({ "ok": true }))),
-        _ => Ok(respond(StatusCode::NOT_FOUND, "text/plain", "not found\n")),
     }
-}
 
-async fn api(
-    state: Arc<EmulatorState>,
-    reset: Arc<AtomicBool>,
-    request: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, BoxError> {
-    let fault = state.next_api_request();
-    if let Some(Fault::ResetBeforeBody) = fault {
-        reset.store(true, Ordering::Relaxed);
-        return Err("injected reset before body".into());
-    }
-    let (parts, body) = request.into_parts();
-    let body = match read_body(body).await {
-        Ok(body) => body,
-        Err(_) => {
-            return Ok(json_response(&json!({ "Response": { "Error": {
+    async fn api(
+        &self,
+        reset: Arc<AtomicBool>,
+        request: Request<Incoming>,
+    ) -> Result<Response<Full<Bytes>>, BoxError> {
+        let state = &self.state;
+        let fault = state.next_api_request();
+        if let Some(Fault::ResetBeforeBody) = fault {
+            reset.store(true, Ordering::Relaxed);
+            return Err("injected reset before body".into());
+        }
+        let (parts, body) = request.into_parts();
+        let (body, _reservation) = match self.read_body(body).await {
+            Ok(read) => read,
+            Err(BodyError::TooLarge) => {
+                return Ok(json_response(&json!({ "Response": { "Error": {
                 "Code": "RequestSizeLimitExceeded", "Message": "The request body is larger than 10 MB." },
                 "RequestId": state.request_id() } })))
-        }
-    };
-    let normal = || {
-        json_response(&handle_api(
-            &state,
-            &parts.headers,
-            &body,
-            chrono::Utc::now().timestamp(),
-        ))
-    };
-    let Some(fault) = fault else {
-        return Ok(normal());
-    };
-    Ok(match fault {
-        Fault::ResetBeforeBody | Fault::ResetAfterBody => {
-            reset.store(true, Ordering::Relaxed);
-            return Err("injected reset after body".into());
-        }
-        Fault::Delay { ms } => {
-            tokio::time::sleep(Duration::from_millis(ms)).await;
-            normal()
-        }
-        Fault::HttpStatus { status } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
-            respond(status, "text/plain", format!("{status}\n"))
-        }
-        Fault::HtmlPage { status } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
-            respond(status, "text/html", format!("<html><head><title>{status}</title></head><body><h1>{status}</h1><hr>nginx</body></html>\n"))
-        }
-        Fault::TruncatedJson => respond(
-            StatusCode::OK,
-            "application/json",
-            "{\"Response\":{\"SendStatusSet\":[{\"SerialNo\":\"2433:1\",\"Pho",
-        ),
-        Fault::InvalidJson => respond(StatusCode::OK, "application/json", "this is not JSON"),
-        Fault::Oversize { bytes } => {
-            let padding = "x".repeat(bytes);
-            respond(
+            }
+            Err(other) => return Err(other.into()),
+        };
+        let normal = || {
+            json_response(&handle_api(
+                state,
+                &parts.headers,
+                &body,
+                chrono::Utc::now().timestamp(),
+            ))
+        };
+        let Some(fault) = fault else {
+            return Ok(normal());
+        };
+        Ok(match fault {
+            Fault::ResetBeforeBody | Fault::ResetAfterBody => {
+                reset.store(true, Ordering::Relaxed);
+                return Err("injected reset after body".into());
+            }
+            Fault::Delay { ms } => {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+                normal()
+            }
+            Fault::HttpStatus { status } => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+                respond(status, "text/plain", format!("{status}\n"))
+            }
+            Fault::HtmlPage { status } => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+                respond(status, "text/html", format!("<html><head><title>{status}</title></head><body><h1>{status}</h1><hr>nginx</body></html>\n"))
+            }
+            Fault::TruncatedJson => respond(
                 StatusCode::OK,
                 "application/json",
-                format!(
-                    "{{\"Response\":{{\"Padding\":\"{padding}\",\"RequestId\":\"oversize\"}}}}"
-                ),
-            )
-        }
-        Fault::TencentError { code, message } => json_response(&json!({ "Response": {
+                "{\"Response\":{\"SendStatusSet\":[{\"SerialNo\":\"2433:1\",\"Pho",
+            ),
+            Fault::InvalidJson => respond(StatusCode::OK, "application/json", "this is not JSON"),
+            Fault::Oversize { bytes } => {
+                let padding = "x".repeat(bytes);
+                respond(
+                    StatusCode::OK,
+                    "application/json",
+                    format!(
+                        "{{\"Response\":{{\"Padding\":\"{padding}\",\"RequestId\":\"oversize\"}}}}"
+                    ),
+                )
+            }
+            Fault::TencentError { code, message } => json_response(&json!({ "Response": {
             "Error": { "Code": code, "Message": message.unwrap_or_else(|| format!("injected {code}")) },
             "RequestId": state.request_id() } })),
-        Fault::SendStatusCode { code, message } => {
-            let numbers: Vec<String> = serde_json::from_slice::<Value>(&body)
-                .ok()
-                .and_then(|v| v.get("PhoneNumberSet").cloned())
-                .and_then(|v| serde_json::from_value(v).ok())
-                .unwrap_or_default();
-            let message = message.unwrap_or_else(|| format!("injected {code}"));
-            let statuses: Vec<Value> = numbers
-                .iter()
-                .map(|n| {
-                    json!({ "SerialNo": "", "PhoneNumber": n, "Fee": 0,
+            Fault::SendStatusCode { code, message } => {
+                let numbers: Vec<String> = serde_json::from_slice::<Value>(&body)
+                    .ok()
+                    .and_then(|v| v.get("PhoneNumberSet").cloned())
+                    .and_then(|v| serde_json::from_value(v).ok())
+                    .unwrap_or_default();
+                let message = message.unwrap_or_else(|| format!("injected {code}"));
+                let statuses: Vec<Value> = numbers
+                    .iter()
+                    .map(|n| {
+                        json!({ "SerialNo": "", "PhoneNumber": n, "Fee": 0,
                 "SessionContext": "", "Code": code, "Message": message, "IsoCode": "" })
-                })
-                .collect();
-            json_response(
-                &json!({ "Response": { "SendStatusSet": statuses, "RequestId": state.request_id() } }),
-            )
-        }
-    })
+                    })
+                    .collect();
+                json_response(
+                    &json!({ "Response": { "SendStatusSet": statuses, "RequestId": state.request_id() } }),
+                )
+            }
+        })
+    }
 }

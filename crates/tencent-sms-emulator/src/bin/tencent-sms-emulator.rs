@@ -9,10 +9,11 @@ const USAGE: &str =
     "usage: tencent-sms-emulator [--host 127.0.0.1] [--port 0] [--config emulator.json]
 
 Emulates Tencent Cloud SMS SendSms (API 2021-01-11) for local end-to-end tests.
-  --host H        address to listen on (default 127.0.0.1)
+  --host H        loopback address to listen on: 127.0.0.1 (default), ::1 or localhost;
+                  other addresses are refused (the inbox has no login, the demo key is public)
   --port N        port to listen on; 0 picks a free one (default 0)
-  --config FILE   JSON options: credentials, apps, frequencyLimitSeconds, maxClockSkewSeconds
-                  (see the README); without it the documented demo defaults are used
+  --config FILE   JSON options: credentials, apps, frequencyLimitSeconds, maxClockSkewSeconds,
+                  readTimeoutMs (see the README); without it the documented demo defaults are used
 Endpoints: POST / (the API), GET|DELETE /_emulator/messages, POST /_emulator/faults,
            GET /_emulator/stats, GET /_emulator/health";
 
@@ -66,6 +67,10 @@ async fn main() -> ExitCode {
     };
     let mut emulator = match RunningEmulator::start(options).await {
         Ok(emulator) => emulator,
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            eprintln!("tencent-sms-emulator: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
         Err(e) => {
             eprintln!("tencent-sms-emulator: cannot listen: {e}");
             return ExitCode::from(1);
