@@ -1,4 +1,4 @@
-// SPEC §3–§6 through the real shim and addon, end to end against the emulator.
+// The connector through the real shim and addon, end to end against the emulator.
 
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -218,7 +218,7 @@ describe('sendMessage', () => {
   });
 });
 
-describe('Tencent errors are classified (SPEC §6)', () => {
+describe('Tencent errors are classified', () => {
   const cases = [
     ['AuthFailure.SecretIdNotFound', 'invalid_config'],
     ['AuthFailure.SignatureFailure', 'invalid_config'],

@@ -125,7 +125,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spec_table_examples_map_to_their_codes() {
+    fn documented_examples_map_to_their_codes() {
         let cases = [
             ("AuthFailure.SecretIdNotFound", ErrorCode::InvalidConfig),
             ("AuthFailure.SignatureFailure", ErrorCode::InvalidConfig),

@@ -1,4 +1,4 @@
-//! SPEC §7: the emulator verifies like Tencent, applies SendSms rules with Tencent's codes,
+//! The emulator verifies like Tencent, applies SendSms rules with Tencent's codes,
 //! keeps an inbox, injects faults, and frees its port on close.
 
 mod common;
