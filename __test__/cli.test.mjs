@@ -1,9 +1,9 @@
-// The `tencent-sms` CLI: help, exit codes, real sends to the emulator, config checks, the
-// emulator command, and no secret ever printed.
+// The `tencent-sms` CLI: help, exit codes, real sends to the emulator, config checks, and no
+// secret ever printed; and `tencent-sms-emulator`, the emulator's own command.
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,8 @@ import { after, before, test } from 'node:test';
 import createConnector from '../lib/index.js';
 import { SECRET_MARKER, startTestEmulator } from './helpers.mjs';
 
-const cli = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), 'bin', 'tencent-sms.js');
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const cli = path.join(root, 'bin', 'tencent-sms.js');
 const run = (...args) => {
   const { status, stdout, stderr } = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 20_000 });
   assert.ok(!`${stdout}${stderr}`.includes(SECRET_MARKER), `the secret was printed: ${stdout}${stderr}`);
@@ -38,7 +39,7 @@ after(async () => {
 
 test('--help everywhere, and exit 2 for bad usage', () => {
   assert.equal(run('--help').status, 0);
-  for (const command of ['send', 'check-config', 'emulator']) {
+  for (const command of ['send', 'check-config']) {
     const { status, stdout } = run(command, '--help');
     assert.equal(status, 0, command);
     assert.match(stdout, new RegExp(`usage: tencent-sms ${command}`));
@@ -48,7 +49,9 @@ test('--help everywhere, and exit 2 for bad usage', () => {
   assert.equal(run('send', '--to', '8613711112222').status, 2);
   assert.equal(run('send', '--config', path.join(dir, 'missing.json'), '--to', '1').status, 2);
   assert.equal(run('check-config').status, 2);
-  assert.equal(run('emulator', '--port', 'x').status, 2);
+  const moved = run('emulator');
+  assert.equal(moved.status, 2, 'the emulator is no longer part of the connector');
+  assert.match(moved.stderr, /its own command: tencent-sms-emulator/);
 });
 
 test('send does a real send and prints the result', () => {
@@ -79,8 +82,23 @@ test('check-config prints every issue; a broken JSON file is not echoed', () => 
   assert.match(broken.stderr, /is not valid JSON/);
 });
 
-test('emulator runs until SIGTERM and serves sends', async () => {
-  const child = spawn(process.execPath, [cli, 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** The emulator package alone, copied where no `@logto/connector-kit` (nor anything else) resolves. */
+const isolatedEmulatorPackage = () => {
+  const copy = path.join(dir, 'tencent-sms-emulator');
+  for (const entry of ['package.json', 'bin', 'lib']) {
+    cpSync(path.join(root, 'emulator', entry), path.join(copy, entry), { recursive: true });
+  }
+  return path.join(copy, 'bin', 'tencent-sms-emulator.js');
+};
+
+test('tencent-sms-emulator runs without the connector or its kit, until SIGTERM', async () => {
+  const bin = isolatedEmulatorPackage();
+  const kit = spawnSync(process.execPath, ['--input-type=module', '-e', "await import('@logto/connector-kit')"], { cwd: path.dirname(bin) });
+  assert.notEqual(kit.status, 0, 'the kit must not resolve from the copy');
+  const usage = spawnSync(process.execPath, [bin, '--port', 'x'], { encoding: 'utf8' });
+  assert.equal(usage.status, 2);
+  assert.match(spawnSync(process.execPath, [bin, '--host', '0.0.0.0'], { encoding: 'utf8' }).stderr, /loopback/);
+  const child = spawn(process.execPath, [bin, '--port', '0'], { cwd: path.dirname(bin), stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise((resolve) => child.stdout.once('data', (chunk) => resolve(String(chunk).match(/http:\/\/127\.0\.0\.1:\d+/)[0])));
   const config = { ...emulator.connectorConfig(), endpoint: url };
   const connector = await createConnector({ getConfig: async () => config });

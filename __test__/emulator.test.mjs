@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
-import { emulatorDefaults, startEmulator } from '../lib/emulator.js';
+import { emulatorDefaults, startEmulator } from 'tencent-sms-emulator';
 import { connectorFor, signIn } from './helpers.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -82,13 +82,13 @@ test('close() frees the port', async () => {
 
 test('an open emulator keeps Node alive until close(); unref() lets it exit', () => {
   const script = `
-    import { startEmulator } from ${JSON.stringify(path.join(root, 'lib/emulator.js'))};
+    import { startEmulator } from 'tencent-sms-emulator';
     const emu = await startEmulator();
     setTimeout(() => { console.log('still-alive'); emu.close(); }, 300);
   `;
   assert.match(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000 }), /still-alive/);
   const unref = `
-    import { startEmulator } from ${JSON.stringify(path.join(root, 'lib/emulator.js'))};
+    import { startEmulator } from 'tencent-sms-emulator';
     const emu = await startEmulator();
     emu.unref();
     console.log('exiting');

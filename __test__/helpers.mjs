@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { ConnectorError } from '@logto/connector-kit';
 
 import createConnector from '../lib/index.js';
-import { startEmulator } from '../lib/emulator.js';
+import { startEmulator } from 'tencent-sms-emulator';
 
 export const SECRET_MARKER = 'logto-emulator-demo-secret';
 

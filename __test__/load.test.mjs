@@ -35,7 +35,7 @@ test('a send in flight keeps Node alive until it settles, and nothing does after
   // Nothing but the send holds the process: the emulator is unref'd and the send not awaited.
   const script = `
     import createConnector from '${lib('index.js')}';
-    import { startEmulator } from '${lib('emulator.js')}';
+    import { startEmulator } from 'tencent-sms-emulator';
     const emulator = await startEmulator({ frequencyLimitSeconds: 0 });
     emulator.unref();
     emulator.injectFault({ kind: 'delay', ms: 300 });

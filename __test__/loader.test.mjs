@@ -2,6 +2,7 @@
 // and fails with a message naming the platform when none fits.
 
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 
@@ -61,4 +62,18 @@ test('musl is told from glibc by the runtime report, then by ldd', () => {
 test('on this machine the real binary loads', () => {
   const binding = loadNative();
   assert.equal(typeof binding.Dispatcher, 'function');
+});
+
+test('the addon Logto loads holds no emulator: no routes, no demo credentials, no binding', () => {
+  const native = require('../lib/native.cjs');
+  assert.deepEqual(Object.keys(native).filter((name) => /emulator/i.test(name)), []);
+  const lib = new URL('../lib/', import.meta.url);
+  const addons = readdirSync(lib).filter((file) => file.endsWith('.node'));
+  assert.ok(addons.length > 0, 'an addon is built');
+  for (const file of addons) {
+    const bytes = readFileSync(new URL(file, lib));
+    for (const marker of ['/_emulator/', 'AKIDLogtoEmulatorDemo', 'logto-emulator-demo-secret']) {
+      assert.equal(bytes.indexOf(marker), -1, `${file} contains ${marker}`);
+    }
+  }
 });

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // `tencent-sms`: the connector from a shell. `send` is the admin console's "Send test" with
-// your real credentials, `check-config` prints every validation issue, `emulator` runs the
-// Tencent SMS emulator. Secrets are never printed: only codes, paths and Tencent's messages.
+// your real credentials, `check-config` prints every validation issue. (The emulator is its
+// own package and command, `tencent-sms-emulator`.) Secrets are never printed: only codes,
+// paths and Tencent's messages.
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import createConnector, { configGuard } from '../lib/index.js';
-import { startEmulator } from '../lib/emulator.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -19,7 +19,8 @@ const HELP = {
 commands:
   send --config FILE --to NUMBER [--type TYPE] [--code CODE]   send one message for real
   check-config FILE                                            print every config issue
-  emulator [--port N] [--config FILE]                          run the Tencent SMS emulator
+
+The Tencent SMS emulator is its own command: tencent-sms-emulator (npm tencent-sms-emulator).
 
 Run "tencent-sms <command> --help" for details.
 Exit codes: 0 success, 1 the send or the check failed, 2 bad usage or unreadable file.`,
@@ -34,11 +35,6 @@ Prints the result, or the error's code and description. Exit 0 sent, 1 failed, 2
   'check-config': `usage: tencent-sms check-config FILE
 
 Validates the connector config in FILE and prints every issue. Exit 0 valid, 1 invalid, 2 unreadable.`,
-  emulator: `usage: tencent-sms emulator [--port N] [--config FILE]
-
-Runs the Tencent SMS emulator on 127.0.0.1 until Ctrl-C. FILE holds emulator options
-(credentials, apps, frequencyLimitSeconds, maxClockSkewSeconds); without it the demo defaults
-are used. The inbox is at GET <url>/_emulator/messages.`,
 };
 
 class UsageError extends Error {}
@@ -122,28 +118,6 @@ const commands = {
     }
     console.log(`${positionals[0]} has ${result.error.issues.length} issue(s):\n${describeIssues(result.error.issues)}`);
     return EXIT_FAILED;
-  },
-
-  async emulator(args) {
-    const { values } = parse(args, { port: { type: 'string' }, config: { type: 'string' } });
-    if (values.help) {
-      return console.log(HELP.emulator), EXIT_OK;
-    }
-    const port = Number(values.port ?? 0);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-      throw new UsageError('--port must be a number from 0 to 65535');
-    }
-    const options = values.config ? readJson(values.config) : {};
-    const emulator = await startEmulator({ ...options, port });
-    const [credential] = emulator.options.credentials;
-    console.log(`Tencent SMS emulator listening on ${emulator.url}`);
-    console.log(`SecretId ${credential.secretId}, SdkAppId ${emulator.options.apps[0]?.sdkAppId}; inbox: ${emulator.url}/_emulator/messages`);
-    await new Promise((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    await emulator.close();
-    return EXIT_OK;
   },
 };
 

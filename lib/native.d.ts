@@ -19,29 +19,8 @@ export declare class Dispatcher {
   getUsage(id: number, configJson: string, startFromSeconds?: number | undefined | null): void
 }
 
-/** A running emulator, owned by `lib/emulator.js`. */
-export declare class NativeEmulator {
-  get url(): string
-  /** The inbox as JSON text. */
-  messagesJson(): string
-  /** Empties the inbox, pending faults and the frequency-limit memory. */
-  clear(): void
-  /** Queues a fault (`{"kind": …, "count": N}` as JSON text) for the next N API requests. */
-  injectFault(specJson: string): void
-  /** How many API requests arrived (faulted ones included). */
-  apiRequests(): number
-  /** Stops the server and frees the port. */
-  close(): Promise<void>
-}
-
-/** The emulator's defaults (the demo's credentials, app, sign name and templates) as JSON. */
-export declare function emulatorDefaultsJson(): string
-
 /** The connector metadata, as JSON text. */
 export declare function metadataJson(): string
-
-/** Starts an emulator with options given as JSON text. */
-export declare function startEmulator(optionsJson: string): Promise<NativeEmulator>
 
 /** Validates a config given as JSON text: `{"success":true}` or `{"success":false,"issues":[…]}`. */
 export declare function validateConfig(configJson: string): string

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 import { loadConnectorFactories } from '@logto/cli/lib/connector/index.js';
 
-import { startEmulator } from '../lib/emulator.js';
+import { startEmulator } from 'tencent-sms-emulator';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const emulator = await startEmulator();

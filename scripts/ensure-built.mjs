@@ -1,5 +1,6 @@
-// Builds the release addon when lib/ has none, or when a Rust source is newer than it, so
-// `npm run demo` and `npm test` work on a fresh clone after `npm install`.
+// Builds each release addon (the connector's, the emulator's) when it is missing or a Rust
+// source is newer than it, so `npm run demo` and `npm test` work on a fresh clone after
+// `npm install`.
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -20,14 +21,20 @@ const newest = (entry) => {
   return Math.max(0, ...readdirSync(full).map((name) => newest(path.join(entry, name))));
 };
 
-const addons = readdirSync(path.join(root, 'lib')).filter((name) => name.endsWith('.node'));
-const built = Math.max(0, ...addons.map((name) => newest(path.join('lib', name))));
-const sources = ['Cargo.toml', 'Cargo.lock', 'build.rs', 'src', 'crates'].filter((entry) => !entry.includes('target'));
-const stale = addons.length === 0 || sources.some((entry) => newest(entry) > built);
+/** Each addon: where it lands, what it is built from, and the npm script that builds it. */
+const addons = [
+  { name: 'connector', lib: 'lib', sources: ['Cargo.toml', 'Cargo.lock', 'build.rs', 'src', 'crates/tencent-sms-core'], script: 'build' },
+  { name: 'emulator', lib: 'emulator/lib', sources: ['Cargo.toml', 'Cargo.lock', 'emulator/src', 'emulator/Cargo.toml', 'crates'], script: 'build:emulator' },
+];
 
-if (stale) {
-  console.log('Building the native addon (release)…');
-  const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+for (const { name, lib, sources, script } of addons) {
+  const files = readdirSync(path.join(root, lib)).filter((file) => file.endsWith('.node'));
+  const built = Math.max(0, ...files.map((file) => newest(path.join(lib, file))));
+  if (files.length > 0 && sources.every((entry) => newest(entry) <= built)) {
+    continue;
+  }
+  console.log(`Building the ${name} addon (release)…`);
+  const result = spawnSync('npm', ['run', script], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
     process.exit(result.status ?? 1);
   }

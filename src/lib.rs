@@ -20,7 +20,6 @@ use tencent_sms_core::{
     json_input::parse_js_json, metadata, validate_config as validate, ConfigCache,
     ConnectorFailure, SmsClient, UsageCache,
 };
-use tencent_sms_emulator::{EmulatorOptions, FaultSpec, RunningEmulator};
 
 /// Per send, buffers are allocated on the tokio worker and freed on Node's main thread (and
 /// the other way round); glibc's malloc spent about 12 % of the process CPU on that pattern in
@@ -59,10 +58,6 @@ fn init() {
         .build()
         .expect("the tokio runtime starts");
     create_custom_tokio_runtime(runtime);
-}
-
-fn invalid_arg(message: impl Into<String>) -> Error {
-    Error::new(Status::InvalidArg, message.into())
 }
 
 /// The connector metadata, as JSON text.
@@ -189,79 +184,4 @@ impl Dispatcher {
 fn chrono_now() -> i64 {
     use tencent_sms_core::clock::{Clock, SystemClock};
     SystemClock.now_unix()
-}
-
-/// The emulator's defaults (the demo's credentials, app, sign name and templates) as JSON.
-#[napi]
-pub fn emulator_defaults_json() -> String {
-    serde_json::to_string(&EmulatorOptions::default()).expect("options serialize")
-}
-
-/// A running emulator, owned by `lib/emulator.js`.
-#[napi]
-pub struct NativeEmulator {
-    running: Arc<tokio::sync::Mutex<RunningEmulator>>,
-    state: Arc<tencent_sms_emulator::state::EmulatorState>,
-    url: String,
-}
-
-/// Starts an emulator with options given as JSON text.
-#[napi]
-pub async fn start_emulator(options_json: String) -> Result<NativeEmulator> {
-    let options: EmulatorOptions = serde_json::from_str(&options_json)
-        .map_err(|e| invalid_arg(format!("invalid emulator options: {e}")))?;
-    let running = RunningEmulator::start(options).await.map_err(|e| {
-        if e.kind() == std::io::ErrorKind::InvalidInput {
-            invalid_arg(format!("invalid emulator options: {e}"))
-        } else {
-            Error::from_reason(format!("the emulator cannot listen: {e}"))
-        }
-    })?;
-    Ok(NativeEmulator {
-        url: running.url(),
-        state: running.state.clone(),
-        running: Arc::new(tokio::sync::Mutex::new(running)),
-    })
-}
-
-#[napi]
-impl NativeEmulator {
-    #[napi(getter)]
-    pub fn url(&self) -> String {
-        self.url.clone()
-    }
-
-    /// The inbox as JSON text.
-    #[napi]
-    pub fn messages_json(&self) -> String {
-        serde_json::to_string(&self.state.messages()).expect("messages serialize")
-    }
-
-    /// Empties the inbox, pending faults and the frequency-limit memory.
-    #[napi]
-    pub fn clear(&self) {
-        self.state.clear();
-    }
-
-    /// Queues a fault (`{"kind": …, "count": N}` as JSON text) for the next N API requests.
-    #[napi]
-    pub fn inject_fault(&self, spec_json: String) -> Result<()> {
-        let spec: FaultSpec = serde_json::from_str(&spec_json)
-            .map_err(|e| invalid_arg(format!("invalid fault: {e}")))?;
-        self.state
-            .inject(spec)
-            .map_err(|e| invalid_arg(format!("invalid fault: {e}")))
-    }
-
-    /// How many API requests arrived (faulted ones included).
-    #[napi]
-    pub fn api_requests(&self) -> f64 {
-        self.state.api_requests() as f64
-    }
-
-    /// Stops the server and frees the port.
-    #[napi]
-    pub async fn close(&self) {
-        self.running.lock().await.close().await;
-    }
 }

@@ -22,7 +22,10 @@ fn help_and_bad_arguments() {
         .output()
         .unwrap();
     assert_eq!(bad_config.status.code(), Some(2));
-    let public = Command::new(BIN).args(["--host", "0.0.0.0"]).output().unwrap();
+    let public = Command::new(BIN)
+        .args(["--host", "0.0.0.0"])
+        .output()
+        .unwrap();
     assert_eq!(public.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&public.stderr).contains("host must be a loopback address"));
 }

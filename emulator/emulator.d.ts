@@ -1,6 +1,15 @@
-// Types of `connector-tencent-sms-rs/emulator` (lib/emulator.js).
+// Types of `tencent-sms-emulator` (lib/emulator.js).
 
-import type { TencentSmsConfig } from './index.js';
+/** The config `connectorConfig()` returns: what the Tencent SMS connector expects. */
+export type EmulatorConnectorConfig = {
+  accessKeyId: string;
+  accessKeySecret: string;
+  signName: string;
+  sdkAppId: string;
+  region: string;
+  endpoint: string;
+  templates: { usageType: string; templateCode: string; international?: boolean }[];
+};
 
 export type EmulatorCredential = { secretId: string; secretKey: string };
 export type EmulatorTemplate = { templateId: string; content: string; international?: boolean };
@@ -57,7 +66,7 @@ export type RunningEmulator = {
   url: string;
   port: number;
   options: Required<EmulatorOptions>;
-  connectorConfig(): TencentSmsConfig;
+  connectorConfig(): EmulatorConnectorConfig;
   messages(): Promise<DeliveredMessage[]>;
   clear(): void;
   /** Applies the fault to the next `count` (default 1) API requests. */
@@ -69,5 +78,5 @@ export type RunningEmulator = {
 };
 
 export declare const emulatorDefaults: Required<EmulatorOptions>;
-export declare function emulatorConnectorConfig(url: string, options?: EmulatorOptions): TencentSmsConfig;
+export declare function emulatorConnectorConfig(url: string, options?: EmulatorOptions): EmulatorConnectorConfig;
 export declare function startEmulator(options?: EmulatorOptions): Promise<RunningEmulator>;

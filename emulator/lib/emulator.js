@@ -1,4 +1,4 @@
-// `connector-tencent-sms-rs/emulator`: the Tencent SMS emulator from JavaScript.
+// `tencent-sms-emulator`: the Tencent SMS emulator from JavaScript.
 //
 // The server runs in Rust on the addon's runtime; this wrapper keeps Node alive while it is
 // open (like a net.Server) and parses the JSON the binding returns.

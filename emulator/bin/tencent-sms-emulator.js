@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// `tencent-sms-emulator`: runs the Tencent SMS emulator until Ctrl-C or SIGTERM. Needs nothing
+// but this package: no Logto, no connector.
+
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+import { startEmulator } from '../lib/emulator.js';
+
+const HELP = `usage: tencent-sms-emulator [--port N] [--host 127.0.0.1] [--config FILE]
+
+Runs the Tencent SMS emulator (SendSms, API 2021-01-11) until Ctrl-C or SIGTERM.
+  --port N        port to listen on; 0 (default) picks a free one
+  --host H        loopback address to listen on: 127.0.0.1 (default), ::1 or localhost;
+                  other addresses are refused (the inbox has no login, the demo key is public)
+  --config FILE   JSON options: credentials, apps, frequencyLimitSeconds,
+                  maxClockSkewSeconds, readTimeoutMs; without it the demo defaults are used
+The inbox is at GET <url>/_emulator/messages. Exit codes: 0 stopped, 2 bad usage.`;
+
+const EXIT_USAGE = 2;
+
+const usage = (message) => {
+  console.error(`tencent-sms-emulator: ${message}\n\n${HELP}`);
+  process.exit(EXIT_USAGE);
+};
+
+const readOptions = (file) => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return usage(error instanceof SyntaxError ? `${file} is not valid JSON` : `cannot read ${file}: ${error.code ?? 'unreadable'}`);
+  }
+};
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  }));
+} catch (error) {
+  usage(error.message);
+}
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const port = Number(values.port ?? 0);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  usage('--port must be a number from 0 to 65535');
+}
+const options = { ...(values.config ? readOptions(values.config) : {}), port, ...(values.host ? { host: values.host } : {}) };
+const emulator = await startEmulator(options).catch((error) => usage(error.message));
+const [credential] = emulator.options.credentials;
+console.log(`Tencent SMS emulator listening on ${emulator.url}`);
+console.log(`SecretId ${credential.secretId}, SdkAppId ${emulator.options.apps[0]?.sdkAppId}; inbox: ${emulator.url}/_emulator/messages`);
+await new Promise((resolve) => {
+  process.once('SIGINT', resolve);
+  process.once('SIGTERM', resolve);
+});
+await emulator.close();

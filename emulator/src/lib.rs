@@ -1,0 +1,92 @@
+//! The emulator's Node binding, for `tencent-sms-emulator`'s `startEmulator`.
+//!
+//! A separate addon from the connector's, so no Logto process ever loads the emulator, its
+//! demo credentials or its routes. Options, messages and faults cross as JSON text.
+
+#![deny(clippy::all)]
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use tencent_sms_emulator::state::EmulatorState;
+use tencent_sms_emulator::{EmulatorOptions, FaultSpec, RunningEmulator};
+
+fn invalid_arg(message: String) -> Error {
+    Error::new(Status::InvalidArg, message)
+}
+
+/// The emulator's defaults (the demo's credentials, app, sign name and templates) as JSON.
+#[napi]
+pub fn emulator_defaults_json() -> String {
+    serde_json::to_string(&EmulatorOptions::default()).expect("options serialize")
+}
+
+/// A running emulator, owned by `lib/emulator.js`.
+#[napi]
+pub struct NativeEmulator {
+    running: Arc<tokio::sync::Mutex<RunningEmulator>>,
+    state: Arc<EmulatorState>,
+    url: String,
+}
+
+/// Starts an emulator with options given as JSON text.
+#[napi]
+pub async fn start_emulator(options_json: String) -> Result<NativeEmulator> {
+    let options: EmulatorOptions = serde_json::from_str(&options_json)
+        .map_err(|e| invalid_arg(format!("invalid emulator options: {e}")))?;
+    let running = RunningEmulator::start(options).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidInput {
+            invalid_arg(format!("invalid emulator options: {e}"))
+        } else {
+            Error::from_reason(format!("the emulator cannot listen: {e}"))
+        }
+    })?;
+    Ok(NativeEmulator {
+        url: running.url(),
+        state: running.state.clone(),
+        running: Arc::new(tokio::sync::Mutex::new(running)),
+    })
+}
+
+#[napi]
+impl NativeEmulator {
+    #[napi(getter)]
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// The inbox as JSON text.
+    #[napi]
+    pub fn messages_json(&self) -> String {
+        serde_json::to_string(&self.state.messages()).expect("messages serialize")
+    }
+
+    /// Empties the inbox, pending faults and the frequency-limit memory.
+    #[napi]
+    pub fn clear(&self) {
+        self.state.clear();
+    }
+
+    /// Queues a fault (`{"kind": …, "count": N}` as JSON text) for the next N API requests.
+    #[napi]
+    pub fn inject_fault(&self, spec_json: String) -> Result<()> {
+        let spec: FaultSpec = serde_json::from_str(&spec_json)
+            .map_err(|e| invalid_arg(format!("invalid fault: {e}")))?;
+        self.state
+            .inject(spec)
+            .map_err(|e| invalid_arg(format!("invalid fault: {e}")))
+    }
+
+    /// How many API requests arrived (faulted ones included).
+    #[napi]
+    pub fn api_requests(&self) -> f64 {
+        self.state.api_requests() as f64
+    }
+
+    /// Stops the server and frees the port.
+    #[napi]
+    pub async fn close(&self) {
+        self.running.lock().await.close().await;
+    }
+}
