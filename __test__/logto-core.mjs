@@ -13,8 +13,12 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
 let tarball;
 
-/** Packs once per process, into a folder removed when the process exits. */
+/**
+ * Packs once per process, into a folder removed when the process exits; `CONNECTOR_TARBALL`
+ * names an existing tarball to use instead (the release checks the one it publishes).
+ */
 const pack = () => {
+  tarball ??= process.env.CONNECTOR_TARBALL;
   if (!tarball) {
     const into = mkdtempSync(path.join(os.tmpdir(), 'connector-pack-'));
     process.once('exit', () => rmSync(into, { recursive: true, force: true }));

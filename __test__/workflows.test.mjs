@@ -26,3 +26,15 @@ test('the linter does find mistakes', async () => {
   const findings = lint('on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n', 'bad.yml');
   assert.ok(findings.length > 0);
 });
+
+test('the release builds Linux with the local recipe and publishes only the tarball it checked', () => {
+  const release = readFileSync(path.join(workflows, 'release.yml'), 'utf8');
+  assert.doesNotMatch(release, /--use-napi-cross/, 'no toolchain versions the registry does not have');
+  assert.match(release, /run: npm run build:linux/);
+  assert.match(release, /run: npm test/);
+  assert.match(release, /CONNECTOR_TARBALL=.* npm run check:tarball/);
+  assert.match(release, /publish:\n(?:.*\n)*?\s+needs: package\n/);
+  const ci = readFileSync(path.join(workflows, '..', '..', '.ci', 'run'), 'utf8');
+  assert.match(ci, /npm run build:linux/);
+  assert.match(ci, /npm run check:tarball/);
+});
