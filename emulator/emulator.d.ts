@@ -39,6 +39,8 @@ export type EmulatorOptions = {
 
 export type DeliveredMessage = {
   phoneNumber: string;
+  /** The destination's country or region, e.g. `CN`, `US`. */
+  isoCode: string;
   sdkAppId: string;
   signName: string | null;
   templateId: string;
@@ -47,6 +49,17 @@ export type DeliveredMessage = {
   requestId: string;
   serialNo: string;
   receivedAt: string;
+};
+
+/** An API request the emulator refused, and Tencent's code for why. */
+export type Refusal = {
+  receivedAt: string;
+  action: string | null;
+  code: string;
+  message: string;
+  /** Set when one number of a SendSms request was refused (in `SendStatusSet`). */
+  phoneNumber: string | null;
+  requestId: string;
 };
 
 export type EmulatorFault =
@@ -68,6 +81,9 @@ export type RunningEmulator = {
   options: Required<EmulatorOptions>;
   connectorConfig(): EmulatorConnectorConfig;
   messages(): Promise<DeliveredMessage[]>;
+  /** The refused API requests, oldest first (the newest 200). */
+  refusals(): Promise<Refusal[]>;
+  /** Empties the inbox, the refusals, pending faults and the frequency-limit memory. */
   clear(): void;
   /** Applies the fault to the next `count` (default 1) API requests. */
   injectFault(fault: EmulatorFault & { count?: number }): void;

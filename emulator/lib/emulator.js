@@ -58,6 +58,8 @@ export const startEmulator = async (options = {}) => {
     connectorConfig: () => emulatorConnectorConfig(emulator.url, resolved),
     /** Every message delivered so far, oldest first. */
     messages: async () => JSON.parse(emulator.messagesJson()),
+    /** The refused API requests, oldest first. */
+    refusals: async () => JSON.parse(emulator.refusalsJson()),
     /** Empties the inbox, pending faults and the frequency-limit memory. */
     clear: () => emulator.clear(),
     /** Applies `fault` ({ kind, ..., count = 1 }) to the next `count` API requests. */

@@ -6,7 +6,9 @@ export declare class NativeEmulator {
   get url(): string
   /** The inbox as JSON text. */
   messagesJson(): string
-  /** Empties the inbox, pending faults and the frequency-limit memory. */
+  /** The refused API requests as JSON text. */
+  refusalsJson(): string
+  /** Empties the inbox, the refusals, pending faults and the frequency-limit memory. */
   clear(): void
   /** Queues a fault (`{"kind": …, "count": N}` as JSON text) for the next N API requests. */
   injectFault(specJson: string): void

@@ -62,7 +62,13 @@ impl NativeEmulator {
         serde_json::to_string(&self.state.messages()).expect("messages serialize")
     }
 
-    /// Empties the inbox, pending faults and the frequency-limit memory.
+    /// The refused API requests as JSON text.
+    #[napi]
+    pub fn refusals_json(&self) -> String {
+        serde_json::to_string(&self.state.refusals()).expect("refusals serialize")
+    }
+
+    /// Empties the inbox, the refusals, pending faults and the frequency-limit memory.
     #[napi]
     pub fn clear(&self) {
         self.state.clear();

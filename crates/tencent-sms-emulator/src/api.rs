@@ -305,6 +305,7 @@ fn send_sms(
         };
         state.deliver(DeliveredMessage {
             phone_number: number.e164.clone(),
+            iso_code: iso_code(&number.e164).to_owned(),
             sdk_app_id: sdk_app_id.to_owned(),
             sign_name: sign_name.map(str::to_owned),
             template_id: template_id.to_owned(),

@@ -7,6 +7,8 @@ use serde::Serialize;
 #[serde(rename_all = "camelCase")]
 pub struct DeliveredMessage {
     pub phone_number: String,
+    /// The destination's country or region, as Tencent's `IsoCode` (e.g. `CN`, `US`).
+    pub iso_code: String,
     pub sdk_app_id: String,
     pub sign_name: Option<String>,
     pub template_id: String,

@@ -11,11 +11,14 @@ pub mod faults;
 pub mod inbox;
 pub mod numbers;
 pub mod options;
+pub mod refusals;
 pub mod server;
 pub mod state;
+mod ui;
 pub mod verify;
 
 pub use faults::{Fault, FaultSpec};
 pub use inbox::DeliveredMessage;
 pub use options::{Credential, EmulatedApp, EmulatedTemplate, EmulatorOptions};
+pub use refusals::Refusal;
 pub use server::RunningEmulator;

@@ -14,6 +14,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
+use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -29,7 +30,9 @@ use tokio::task::JoinHandle;
 use crate::api::handle_api;
 use crate::faults::{Fault, FaultSpec};
 use crate::options::EmulatorOptions;
+use crate::refusals::refusals_in;
 use crate::state::EmulatorState;
+use crate::ui;
 
 /// Requests above this are refused: Tencent's own limit for a v3 POST is 10 MB.
 const MAX_REQUEST_BYTES: usize = 10 * 1024 * 1024;
@@ -41,6 +44,9 @@ pub const MAX_BODY_BYTES_IN_FLIGHT: usize = 32 * 1024 * 1024;
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Every response body: whole (`Full`) or streamed (the page's change feed).
+pub(crate) type Body = UnsyncBoxBody<Bytes, std::convert::Infallible>;
 
 /// A TCP stream that, when told to, closes with RST instead of FIN.
 struct ResettableStream {
@@ -295,20 +301,16 @@ fn http_date() -> String {
         .to_string()
 }
 
-fn respond(
-    status: StatusCode,
-    content_type: &str,
-    body: impl Into<Bytes>,
-) -> Response<Full<Bytes>> {
+fn respond(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Response<Body> {
     Response::builder()
         .status(status)
         .header("content-type", content_type)
         .header("date", http_date())
-        .body(Full::new(body.into()))
+        .body(Full::new(body.into()).boxed_unsync())
         .expect("static response parts are valid")
 }
 
-fn json_response(value: &Value) -> Response<Full<Bytes>> {
+fn json_response(value: &Value) -> Response<Body> {
     respond(
         StatusCode::OK,
         "application/json",
@@ -321,12 +323,27 @@ impl Connection {
         self,
         reset: Arc<AtomicBool>,
         request: Request<Incoming>,
-    ) -> Result<Response<Full<Bytes>>, BoxError> {
+    ) -> Result<Response<Body>, BoxError> {
         let state = &self.state;
         let path = request.uri().path().to_owned();
+        if request.method() == Method::POST && path == "/" {
+            return self.api(reset, request).await;
+        }
+        if !ui::loopback_host(request.headers()) {
+            return Ok(ui::forbidden(
+                "the emulator's pages answer only to a loopback Host (127.0.0.1, localhost, [::1])",
+            ));
+        }
+        if !ui::same_origin_or_none(request.method(), request.headers()) {
+            return Ok(ui::forbidden(
+                "cross-origin requests may not change the emulator",
+            ));
+        }
         match (request.method(), path.as_str()) {
-            (&Method::POST, "/") => self.api(reset, request).await,
+            (&Method::GET, "/" | "/_emulator" | "/_emulator/") => Ok(ui::page()),
+            (&Method::GET, "/_emulator/events") => Ok(ui::events(state.watch_changes())),
             (&Method::GET, "/_emulator/messages") => Ok(json_response(&json!(state.messages()))),
+            (&Method::GET, "/_emulator/refusals") => Ok(json_response(&json!(state.refusals()))),
             (&Method::DELETE, "/_emulator/messages") => {
                 state.clear();
                 Ok(json_response(&json!({ "cleared": true })))
@@ -357,7 +374,7 @@ impl Connection {
         &self,
         reset: Arc<AtomicBool>,
         request: Request<Incoming>,
-    ) -> Result<Response<Full<Bytes>>, BoxError> {
+    ) -> Result<Response<Body>, BoxError> {
         let state = &self.state;
         let fault = state.next_api_request();
         if let Some(Fault::ResetBeforeBody) = fault {
@@ -374,8 +391,15 @@ impl Connection {
             }
             Err(other) => return Err(other.into()),
         };
+        // A Tencent-shaped answer, its refusals remembered for the inbox page.
+        let answer = |value: Value| {
+            let action = crate::verify::header(&parts.headers, "x-tc-action");
+            let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            state.refuse(refusals_in(&value, action, &now));
+            json_response(&value)
+        };
         let normal = || {
-            json_response(&handle_api(
+            answer(handle_api(
                 state,
                 &parts.headers,
                 &body,
@@ -418,7 +442,7 @@ impl Connection {
                     ),
                 )
             }
-            Fault::TencentError { code, message } => json_response(&json!({ "Response": {
+            Fault::TencentError { code, message } => answer(json!({ "Response": {
             "Error": { "Code": code, "Message": message.unwrap_or_else(|| format!("injected {code}")) },
             "RequestId": state.request_id() } })),
             Fault::SendStatusCode { code, message } => {
@@ -435,8 +459,8 @@ impl Connection {
                 "SessionContext": "", "Code": code, "Message": message, "IsoCode": "" })
                     })
                     .collect();
-                json_response(
-                    &json!({ "Response": { "SendStatusSet": statuses, "RequestId": state.request_id() } }),
+                answer(
+                    json!({ "Response": { "SendStatusSet": statuses, "RequestId": state.request_id() } }),
                 )
             }
         })

@@ -1,4 +1,5 @@
-//! The emulator's memory: inbox, pending faults, per-number send times, counters.
+//! The emulator's memory: inbox, refused requests, pending faults, per-number send times,
+//! counters, and a signal to the live inbox page whenever the inbox or the refusals change.
 //!
 //! Every collection is bounded, so an emulator left running for weeks beside a Logto dev
 //! setup stays flat: the oldest entries go first.
@@ -13,9 +14,12 @@ use std::time::Instant;
 use crate::faults::{Fault, FaultSpec};
 use crate::inbox::DeliveredMessage;
 use crate::options::EmulatorOptions;
+use crate::refusals::Refusal;
 
 /// Delivered messages kept for the inbox; the oldest are dropped beyond this.
 pub const MAX_INBOX_MESSAGES: usize = 1_000;
+/// Refused API requests kept for the inbox page; the oldest are dropped beyond this.
+pub const MAX_REFUSALS: usize = 200;
 /// SendSms requests remembered for SendStatusStatistics, across all apps.
 pub const MAX_LEDGER_ENTRIES: usize = 100_000;
 /// Numbers remembered for the frequency limit; beyond this, the ones whose limit has
@@ -34,6 +38,7 @@ pub struct LedgerEntry {
 #[derive(Default)]
 struct Inner {
     inbox: VecDeque<DeliveredMessage>,
+    refusals: VecDeque<Refusal>,
     /// In arrival order, so the oldest entry is the first to go.
     ledger: VecDeque<(String, LedgerEntry)>,
     /// Each fault with how many more requests get it: a count, not copies, so a large
@@ -48,6 +53,8 @@ pub struct EmulatorState {
     api_requests: AtomicU64,
     ids: AtomicU64,
     random: RandomState,
+    /// Ticks on every change to the inbox or the refusals; the live page listens.
+    changes: tokio::sync::watch::Sender<u64>,
 }
 
 impl EmulatorState {
@@ -58,6 +65,7 @@ impl EmulatorState {
             api_requests: AtomicU64::new(0),
             ids: AtomicU64::new(0),
             random: RandomState::new(),
+            changes: tokio::sync::watch::Sender::new(0),
         }
     }
 
@@ -95,6 +103,37 @@ impl EmulatorState {
         self.lock().inbox.iter().cloned().collect()
     }
 
+    /// The refused API requests, oldest first.
+    pub fn refusals(&self) -> Vec<Refusal> {
+        self.lock().refusals.iter().cloned().collect()
+    }
+
+    /// Remembers refused requests, dropping the oldest beyond [`MAX_REFUSALS`].
+    pub fn refuse(&self, refusals: Vec<Refusal>) {
+        if refusals.is_empty() {
+            return;
+        }
+        let mut inner = self.lock();
+        for refusal in refusals {
+            if inner.refusals.len() == MAX_REFUSALS {
+                inner.refusals.pop_front();
+            }
+            inner.refusals.push_back(refusal);
+        }
+        drop(inner);
+        self.changed();
+    }
+
+    /// A receiver that sees every later change to the inbox or the refusals.
+    pub fn watch_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    fn changed(&self) {
+        self.changes
+            .send_modify(|tick| *tick = tick.wrapping_add(1));
+    }
+
     /// Records a SendSms request's counts for the app.
     pub fn record(&self, sdk_app_id: &str, entry: LedgerEntry) {
         let mut inner = self.lock();
@@ -115,13 +154,17 @@ impl EmulatorState {
             })
     }
 
-    /// Empties the inbox, the send statistics, the fault queue and the frequency-limit memory.
+    /// Empties the inbox, the refusals, the send statistics, the fault queue and the
+    /// frequency-limit memory.
     pub fn clear(&self) {
         let mut inner = self.lock();
         inner.inbox.clear();
+        inner.refusals.clear();
         inner.ledger.clear();
         inner.faults.clear();
         inner.last_sent.clear();
+        drop(inner);
+        self.changed();
     }
 
     /// Records a send to `number` unless the frequency limit forbids it.
@@ -152,6 +195,8 @@ impl EmulatorState {
             inner.inbox.pop_front();
         }
         inner.inbox.push_back(message);
+        drop(inner);
+        self.changed();
     }
 
     fn random_u64(&self) -> u64 {
@@ -186,6 +231,7 @@ mod tests {
     fn message(n: usize) -> DeliveredMessage {
         DeliveredMessage {
             phone_number: format!("+86137{n:08}"),
+            iso_code: "CN".into(),
             sdk_app_id: "1400000000".into(),
             sign_name: None,
             template_id: "1".into(),

@@ -48,7 +48,7 @@ async fn closed_after(
 
 fn health_request(keep_alive: bool) -> Vec<u8> {
     let connection = if keep_alive { "keep-alive" } else { "close" };
-    format!("GET /_emulator/health HTTP/1.1\r\nHost: x\r\nConnection: {connection}\r\n\r\n")
+    format!("GET /_emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: {connection}\r\n\r\n")
         .into_bytes()
 }
 
@@ -60,11 +60,11 @@ async fn stalled_and_idle_connections_are_closed_after_the_read_timeout() {
         ("silent", Vec::new()),
         (
             "mid-headers",
-            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Le".to_vec(),
+            b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le".to_vec(),
         ),
         (
             "mid-body",
-            b"POST /_emulator/faults HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"kind\""
+            b"POST /_emulator/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n{\"kind\""
                 .to_vec(),
         ),
         ("idle after a request", health_request(true)),
@@ -104,7 +104,7 @@ async fn a_connection_that_keeps_talking_is_not_cut() {
 fn stalled_upload(addr: std::net::SocketAddr, bytes: usize) -> std::io::Result<TcpStream> {
     let mut stream = TcpStream::connect(addr)?;
     let head = format!(
-        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
         bytes + 1
     );
     stream.write_all(head.as_bytes())?;

@@ -1,0 +1,183 @@
+//! The live inbox page (`GET /`, `/_emulator/`) and its change feed (`/_emulator/events`,
+//! server-sent events), plus the guards every `/_emulator` route shares.
+//!
+//! The emulator listens on loopback only, but a web page the developer has open elsewhere can
+//! still reach loopback: through DNS rebinding (a hostile name resolving to 127.0.0.1) or with
+//! a cross-site POST. So these routes answer only requests whose `Host` is a loopback name,
+//! and refuse state-changing requests that a browser sent from another origin.
+
+use std::convert::Infallible;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, StreamBody};
+use hyper::body::Frame;
+use hyper::{HeaderMap, Method, Response, StatusCode};
+use tokio::sync::watch;
+
+use crate::server::Body;
+
+/// The page: dependency-free HTML, CSS and JavaScript in one file.
+const PAGE: &str = include_str!("inbox.html");
+
+/// How often an idle feed sends a comment, so a closed tab is noticed and its task ends.
+const FEED_HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// Whether `Host` names this machine: `localhost`, `127.x.y.z` or `[::1]`, with any port.
+pub fn loopback_host(headers: &HeaderMap) -> bool {
+    headers
+        .get(hyper::header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(is_loopback_authority)
+}
+
+/// A browser's cross-origin request carries an `Origin` naming the other site; tools such as
+/// curl send none. State-changing requests are accepted without one or from loopback.
+pub fn same_origin_or_none(method: &Method, headers: &HeaderMap) -> bool {
+    if method == Method::GET || method == Method::HEAD {
+        return true;
+    }
+    match headers
+        .get(hyper::header::ORIGIN)
+        .map(|value| value.to_str())
+    {
+        None => true,
+        Some(Ok(origin)) => origin
+            .strip_prefix("http://")
+            .is_some_and(is_loopback_authority),
+        Some(Err(_)) => false,
+    }
+}
+
+/// `host[:port]` where host is a loopback name or address.
+fn is_loopback_authority(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+pub fn page() -> Response<Body> {
+    Response::builder()
+        .header("content-type", "text/html; charset=utf-8")
+        .header("cache-control", "no-store")
+        .header(
+            "content-security-policy",
+            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; frame-ancestors 'none'",
+        )
+        .body(
+            http_body_util::Full::new(Bytes::from_static(PAGE.as_bytes()))
+                .map_err(|never| match never {})
+                .boxed_unsync(),
+        )
+        .expect("static response parts are valid")
+}
+
+/// A `change` event each time the inbox or the refusals change (bursts coalesce into one),
+/// which the page answers by reading `/_emulator/messages` and `/_emulator/refusals` again.
+pub fn events(mut changes: watch::Receiver<u64>) -> Response<Body> {
+    changes.mark_unchanged();
+    let feed = futures_util::stream::unfold(Some(changes), |changes| async move {
+        let mut changes = changes?;
+        let chunk = tokio::select! {
+            changed = changes.changed() => match changed {
+                Ok(()) => "event: change\ndata: {}\n\n",
+                Err(_) => return None, // the emulator closed
+            },
+            () = tokio::time::sleep(FEED_HEARTBEAT) => ": heartbeat\n\n",
+        };
+        Some((
+            Ok::<_, Infallible>(Frame::data(Bytes::from_static(chunk.as_bytes()))),
+            Some(changes),
+        ))
+    });
+    let hello = futures_util::stream::once(async {
+        Ok(Frame::data(Bytes::from_static(
+            b"retry: 1000\nevent: change\ndata: {}\n\n",
+        )))
+    });
+    let stream = futures_util::StreamExt::chain(hello, feed);
+    Response::builder()
+        .header("content-type", "text/event-stream")
+        .header("cache-control", "no-store")
+        .body(StreamBody::new(stream).boxed_unsync())
+        .expect("static response parts are valid")
+}
+
+/// 403 for a request that failed a guard, saying which.
+pub fn forbidden(why: &str) -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::FORBIDDEN)
+        .header("content-type", "text/plain")
+        .body(
+            http_body_util::Full::new(Bytes::from(format!("{why}\n")))
+                .map_err(|never| match never {})
+                .boxed_unsync(),
+        )
+        .expect("static response parts are valid")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(name, value)| {
+                (
+                    hyper::header::HeaderName::from_static(name),
+                    value.parse().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn only_loopback_host_names_pass() {
+        for host in [
+            "127.0.0.1:9000",
+            "127.1.2.3",
+            "localhost:80",
+            "LOCALHOST",
+            "[::1]:9000",
+            "[::1]",
+        ] {
+            assert!(loopback_host(&headers(&[("host", host)])), "{host}");
+        }
+        for host in [
+            "evil.example:9000",
+            "127.0.0.1.evil.example",
+            "10.0.0.1",
+            "[::2]:1",
+        ] {
+            assert!(!loopback_host(&headers(&[("host", host)])), "{host}");
+        }
+        assert!(!loopback_host(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn cross_site_writes_are_refused_and_tools_are_not() {
+        let post = Method::POST;
+        assert!(
+            same_origin_or_none(&post, &HeaderMap::new()),
+            "curl sends no Origin"
+        );
+        assert!(same_origin_or_none(
+            &post,
+            &headers(&[("origin", "http://127.0.0.1:9000")])
+        ));
+        assert!(!same_origin_or_none(
+            &post,
+            &headers(&[("origin", "https://evil.example")])
+        ));
+        assert!(!same_origin_or_none(&post, &headers(&[("origin", "null")])));
+        assert!(same_origin_or_none(
+            &Method::GET,
+            &headers(&[("origin", "https://evil.example")])
+        ));
+    }
+}
