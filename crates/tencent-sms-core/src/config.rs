@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 
 use crate::endpoint::Endpoint;
 use crate::json_input::{broken_text, holds_lone_surrogate};
-use crate::secret::SecretKey;
 use crate::template::{Template, REQUIRED_USAGE_TYPES, TEMPLATE_CODE_PLACEHOLDER};
+use tencent_sms_tc3::{is_valid_region, SecretKey};
 
 /// Longest string accepted for any single field: far above any real value, far below abuse.
 const MAX_FIELD_CHARS: usize = 512;
@@ -261,19 +261,6 @@ impl Reader<'_> {
             "must contain printable ASCII characters only (no control characters, no accents or CJK)",
         )
     }
-}
-
-/// `^[a-z]{2,}-[a-z0-9-]+$`, e.g. `ap-guangzhou`.
-pub fn is_valid_region(region: &str) -> bool {
-    let Some((area, rest)) = region.split_once('-') else {
-        return false;
-    };
-    area.len() >= 2
-        && area.bytes().all(|b| b.is_ascii_lowercase())
-        && !rest.is_empty()
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Validates a raw config as stored by Logto.

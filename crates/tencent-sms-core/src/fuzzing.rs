@@ -5,7 +5,7 @@ use crate::config::validate_config;
 use crate::json_input::parse_js_json;
 use crate::phone::normalize_e164;
 use crate::response::{parse_send_sms_response, TencentReply, MAX_RESPONSE_BYTES};
-use crate::secret::SecretKey;
+use tencent_sms_tc3::SecretKey;
 
 /// Any bytes: reading them as the binding does and validating never panics, and a valid
 /// config's `Debug` never depends on its secret.

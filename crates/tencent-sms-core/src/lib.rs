@@ -21,8 +21,6 @@ pub mod phone;
 pub mod remedy;
 pub mod request;
 pub mod response;
-pub mod secret;
-pub mod tc3;
 pub mod template;
 pub mod usage;
 

@@ -11,14 +11,12 @@ use serde::Serialize;
 
 use crate::config::ConnectorConfig;
 use crate::phone::E164;
-use crate::secret::SecretKey;
-use crate::tc3::{self, SignedHeader, SigningInput};
 use crate::template::Template;
+use tencent_sms_tc3::sign::{self as tc3, SignedHeader, SigningInput};
+use tencent_sms_tc3::{SecretKey, SERVICE, VERSION};
 
-pub const SERVICE: &str = "sms";
 pub const SEND_SMS: &str = "SendSms";
 pub const SEND_STATUS_STATISTICS: &str = "SendStatusStatistics";
-pub const VERSION: &str = "2021-01-11";
 pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
 pub const REQUEST_CLIENT: &str = concat!("connector-tencent-sms-rs/", env!("CARGO_PKG_VERSION"));
 

@@ -3,7 +3,7 @@
 
 use hyper::HeaderMap;
 use serde_json::{json, Value};
-use tencent_sms_core::config::is_valid_region;
+use tencent_sms_tc3::{is_valid_region, VERSION};
 
 use crate::api_error::ApiError;
 use crate::inbox::{placeholder_count, render, DeliveredMessage};
@@ -11,7 +11,6 @@ use crate::numbers::{iso_code, parse_destination};
 use crate::state::{EmulatorState, LedgerEntry};
 use crate::verify::{header, verify_signature};
 
-pub const VERSION: &str = "2021-01-11";
 const MAX_NUMBERS: usize = 200;
 
 /// Handles one API request and returns the whole `{ "Response": … }` body.

@@ -4,12 +4,11 @@
 //! port, so a signature over the bare host name is accepted too.
 
 use hyper::HeaderMap;
-use tencent_sms_core::tc3::{self, SignedHeader, SigningInput};
+use tencent_sms_tc3::sign::{self as tc3, SignedHeader, SigningInput};
+use tencent_sms_tc3::SERVICE;
 
 use crate::api_error::ApiError;
 use crate::options::Credential;
-
-pub const SERVICE: &str = "sms";
 
 /// A header's value as text, if present and valid.
 pub fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

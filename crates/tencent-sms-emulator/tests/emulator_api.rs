@@ -5,9 +5,9 @@ mod common;
 
 use common::emulator;
 use serde_json::{json, Value};
-use tencent_sms_core::tc3::{self, SignedHeader, SigningInput};
 use tencent_sms_emulator::options::*;
 use tencent_sms_emulator::{EmulatorOptions, Fault, FaultSpec, RunningEmulator};
+use tencent_sms_tc3::sign::{self as tc3, SignedHeader, SigningInput};
 
 /// One hand-built API call, valid unless a test changes a field.
 struct Call {

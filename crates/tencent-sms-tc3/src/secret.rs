@@ -12,6 +12,7 @@ use zeroize::Zeroize;
 pub struct SecretKey(String);
 
 impl SecretKey {
+    /// Wraps the key; from here on it prints as `[redacted]`.
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }

@@ -1,7 +1,7 @@
 //! Every published TC3-HMAC-SHA256 known-answer vector, plus the UTC-date and content-type cases.
 
 use serde::Deserialize;
-use tencent_sms_core::tc3::{self, SignedHeader, SigningInput};
+use tencent_sms_tc3::sign::{self as tc3, SignedHeader, SigningInput};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -9,6 +9,7 @@ use chrono::DateTime;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
+/// The algorithm name that opens the string to sign and the `Authorization` header.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
 const TERMINATOR: &str = "tc3_request";
 
@@ -17,24 +18,33 @@ type HmacSha256 = Hmac<Sha256>;
 /// One signed header as it goes into the canonical request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedHeader<'a> {
+    /// The header name; lowercased when canonicalized.
     pub name: &'a str,
+    /// The value exactly as sent; trimmed and lowercased when canonicalized.
     pub value: &'a str,
 }
 
 /// Everything the signature covers. `headers` must hold at least `content-type` and `host`.
 #[derive(Debug, Clone)]
 pub struct SigningInput<'a> {
+    /// The service of the credential scope, e.g. [`crate::SERVICE`].
     pub service: &'a str,
+    /// `X-TC-Timestamp`, Unix seconds; its UTC date is the scope date.
     pub timestamp: i64,
+    /// The signed headers, in any order.
     pub headers: Vec<SignedHeader<'a>>,
+    /// The request body, hashed into the canonical request.
     pub body: &'a [u8],
 }
 
 /// The canonical request, printable so a failing test shows what was signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CanonicalRequest {
+    /// `name:value\n` for each signed header, sorted by name.
     pub canonical_headers: String,
+    /// The signed header names, sorted and joined by `;`.
     pub signed_headers: String,
+    /// Lowercase hex SHA-256 of the body.
     pub hashed_payload: String,
 }
 
@@ -85,10 +95,15 @@ impl fmt::Display for CanonicalRequest {
 /// The result of signing: the pieces a verifier compares and the header to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signature {
+    /// The scope date, `YYYY-MM-DD` in UTC.
     pub date: String,
+    /// `<date>/<service>/tc3_request`.
     pub credential_scope: String,
+    /// What was signed.
     pub canonical_request: CanonicalRequest,
+    /// Lowercase hex SHA-256 of the canonical request.
     pub hashed_canonical_request: String,
+    /// The signature, lowercase hex.
     pub signature: String,
 }
 
@@ -177,10 +192,15 @@ pub fn signatures_match(a: &str, b: &str) -> bool {
 /// The parts of an `Authorization` header, as a verifier needs them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedAuthorization {
+    /// The SecretId the request claims to be signed with.
     pub secret_id: String,
+    /// The scope date as written.
     pub date: String,
+    /// The scope service as written.
     pub service: String,
+    /// The signed header names, lowercased.
     pub signed_headers: Vec<String>,
+    /// The signature, 64 hex digits.
     pub signature: String,
 }
 
