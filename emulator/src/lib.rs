@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use tencent_sms_emulator::state::EmulatorState;
+use tencent_sms_emulator::EmulatorState;
 use tencent_sms_emulator::{EmulatorOptions, FaultSpec, RunningEmulator};
 
 fn invalid_arg(message: String) -> Error {

@@ -8,9 +8,9 @@ use std::time::Instant;
 
 use serde_json::json;
 use tencent_sms_core::clock::{Clock, SystemClock};
-use tencent_sms_core::config::validate_config;
-use tencent_sms_core::message::parse_message_data;
+use tencent_sms_core::parse_message_data;
 use tencent_sms_core::prepare_send;
+use tencent_sms_core::validate_config;
 
 #[tokio::main]
 async fn main() {

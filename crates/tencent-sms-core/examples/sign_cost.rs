@@ -6,9 +6,9 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use serde_json::json;
-use tencent_sms_core::config::validate_config;
-use tencent_sms_core::message::parse_message_data;
+use tencent_sms_core::parse_message_data;
 use tencent_sms_core::prepare_send;
+use tencent_sms_core::validate_config;
 
 fn main() {
     let iterations: u32 = std::env::args()

@@ -3,36 +3,11 @@
 //! Logto turns the code into the HTTP status the user sees (429 for rate limits, 400 for
 //! config problems), so the class decides whether an operator, the user, or nobody can fix it.
 
-/// The `ConnectorErrorCodes` values this connector produces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorCode {
-    General,
-    InvalidConfig,
-    InvalidRequestParameters,
-    InvalidResponse,
-    TemplateNotFound,
-    RateLimitExceeded,
-    /// Falls back to `rate_limit_exceeded` in the JS shim when the host kit predates it (5.1.0).
-    UsageLimitExceeded,
-}
+use crate::failure::ErrorCode;
 
-impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::General => "general",
-            Self::InvalidConfig => "invalid_config",
-            Self::InvalidRequestParameters => "invalid_request_parameters",
-            Self::InvalidResponse => "invalid_response",
-            Self::TemplateNotFound => "template_not_found",
-            Self::RateLimitExceeded => "rate_limit_exceeded",
-            Self::UsageLimitExceeded => "usage_limit_exceeded",
-        }
-    }
-}
-
-/// The classes of the reference's error table.
+/// What a Tencent error code means for the operator: the classes the codes fall into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TencentErrorClass {
+pub(crate) enum TencentErrorClass {
     /// Wrong SecretId/SecretKey, SmsSdkAppId, IP allow-list, region.
     Credentials,
     /// Sign name, template or template parameters not approved or not matching.
@@ -52,7 +27,7 @@ pub enum TencentErrorClass {
 }
 
 impl TencentErrorClass {
-    pub fn error_code(self) -> ErrorCode {
+    pub(crate) fn error_code(self) -> ErrorCode {
         match self {
             Self::Credentials | Self::SignOrTemplate => ErrorCode::InvalidConfig,
             Self::Destination => ErrorCode::InvalidRequestParameters,
@@ -64,7 +39,7 @@ impl TencentErrorClass {
 }
 
 /// Classifies a Tencent `Error.Code` or `SendStatusSet[].Code`.
-pub fn classify_tencent_code(code: &str) -> TencentErrorClass {
+pub(crate) fn classify_tencent_code(code: &str) -> TencentErrorClass {
     use TencentErrorClass::*;
     match code {
         "AuthFailure.SignatureExpire" | "InternalError.RequestTimeException" => ClockSkew,

@@ -20,22 +20,23 @@ use std::time::Duration;
 use tokio::sync::SemaphorePermit;
 use tokio::time::Instant;
 
-use crate::classify::{classify_tencent_code, ErrorCode, TencentErrorClass};
+use crate::classify::{classify_tencent_code, TencentErrorClass};
 use crate::clock::{parse_http_date, Clock, SystemClock};
 use crate::failure::ConnectorFailure;
+use crate::failure::ErrorCode;
 use crate::request::{InvalidHeader, TencentRequest};
 use crate::response::{
     parse_send_sms_response, parse_usage_response, SendResult, TencentReply, MAX_RESPONSE_BYTES,
 };
 
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most a call takes, from `sendMessage` to its answer: queue wait, attempts and backoffs.
 pub const SEND_DEADLINE: Duration = Duration::from_secs(12);
 /// A request is started only with at least this much of the deadline left; Tencent answers in
 /// well under a second, so a later start would mostly send a code nobody waits for.
 pub const MIN_TIME_TO_SEND: Duration = Duration::from_secs(1);
-pub const MAX_RETRIES: u32 = 2;
+pub(crate) const MAX_RETRIES: u32 = 2;
 const BACKOFF_BASE: Duration = Duration::from_millis(100);
 /// Requests in flight at once; more callers wait for a slot. The connection pool opens a
 /// socket for every request that finds no idle one, so this cap is what bounds sockets (to
@@ -49,14 +50,30 @@ const MAX_CLOCK_HOSTS: usize = 64;
 
 /// How the client is built; `Default` is what production uses.
 pub struct ClientOptions {
+    /// The TCP (and TLS) connect bound of one attempt.
     pub connect_timeout: Duration,
+    /// The most one HTTP exchange may take (less when the send deadline is nearer).
     pub request_timeout: Duration,
     /// The whole call's bound; see [`SEND_DEADLINE`].
     pub send_deadline: Duration,
+    /// Retries of requests that cannot have been delivered.
     pub max_retries: u32,
+    /// The clock that timestamps requests.
     pub clock: Arc<dyn Clock>,
     /// Extra trusted root certificates (PEM), for tests against a local HTTPS server.
+    #[cfg(feature = "testing")]
     pub extra_root_certificates_pem: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("send_deadline", &self.send_deadline)
+            .field("max_retries", &self.max_retries)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for ClientOptions {
@@ -67,11 +84,14 @@ impl Default for ClientOptions {
             send_deadline: SEND_DEADLINE,
             max_retries: MAX_RETRIES,
             clock: Arc::new(SystemClock),
+            #[cfg(feature = "testing")]
             extra_root_certificates_pem: Vec::new(),
         }
     }
 }
 
+/// Sends signed requests to Tencent: one per process, shared by every send.
+#[derive(Debug)]
 pub struct SmsClient {
     http: reqwest::Client,
     /// The same client without proxies, built on first use, for loopback endpoints.
@@ -84,6 +104,7 @@ pub struct SmsClient {
 }
 
 impl SmsClient {
+    /// A client with its connection pools; fails only if TLS cannot be set up.
     pub fn new(options: ClientOptions) -> Result<Self, ConnectorFailure> {
         Ok(Self {
             http: build_http(&options, true)?,
@@ -142,35 +163,48 @@ impl SmsClient {
 
 /// The pooled HTTP client; `proxies` honours `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
 fn build_http(options: &ClientOptions, proxies: bool) -> Result<reqwest::Client, ConnectorFailure> {
-    {
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.request_timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .pool_max_idle_per_host(MAX_IDLE_CONNECTIONS)
-            .redirect(reqwest::redirect::Policy::none());
-        if !proxies {
-            builder = builder.no_proxy();
-        }
-        if !options.extra_root_certificates_pem.is_empty() {
-            let mut certs = Vec::new();
-            for pem in &options.extra_root_certificates_pem {
-                certs.push(reqwest::Certificate::from_pem(pem).map_err(|_| {
-                    ConnectorFailure::new(
-                        ErrorCode::General,
-                        "an extra root certificate is not valid PEM",
-                    )
-                })?);
-            }
-            builder = builder.tls_certs_merge(certs);
-        }
-        builder.build().map_err(|e| {
-            ConnectorFailure::new(
-                ErrorCode::General,
-                format!("cannot build the HTTP client: {}", root_cause(&e)),
-            )
-        })
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(options.connect_timeout)
+        .timeout(options.request_timeout)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(MAX_IDLE_CONNECTIONS)
+        .redirect(reqwest::redirect::Policy::none());
+    if !proxies {
+        builder = builder.no_proxy();
     }
+    #[cfg(feature = "testing")]
+    {
+        builder = trust_extra_roots(builder, &options.extra_root_certificates_pem)?;
+    }
+    builder.build().map_err(|e| {
+        ConnectorFailure::new(
+            ErrorCode::General,
+            format!("cannot build the HTTP client: {}", root_cause(&e)),
+        )
+    })
+}
+
+/// Adds test roots (PEM) to the platform's trust store.
+#[cfg(feature = "testing")]
+fn trust_extra_roots(
+    builder: reqwest::ClientBuilder,
+    pems: &[Vec<u8>],
+) -> Result<reqwest::ClientBuilder, ConnectorFailure> {
+    if pems.is_empty() {
+        return Ok(builder);
+    }
+    let certs = pems
+        .iter()
+        .map(|pem| {
+            reqwest::Certificate::from_pem(pem).map_err(|_| {
+                ConnectorFailure::new(
+                    ErrorCode::General,
+                    "an extra root certificate is not valid PEM",
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(builder.tls_certs_merge(certs))
 }
 
 impl SmsClient {

@@ -22,17 +22,21 @@ impl Clock for SystemClock {
 }
 
 /// The machine clock shifted by a fixed number of seconds: a wrong clock, for tests.
+#[cfg(any(test, feature = "testing"))]
 #[derive(Debug, Default, Clone, Copy)]
 pub struct OffsetClock {
     offset_seconds: i64,
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl OffsetClock {
+    /// A clock `offset_seconds` ahead of the machine's (behind, if negative).
     pub fn new(offset_seconds: i64) -> Self {
         Self { offset_seconds }
     }
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl Clock for OffsetClock {
     fn now_unix(&self) -> i64 {
         SystemClock.now_unix() + self.offset_seconds

@@ -20,37 +20,56 @@ const MAX_TEMPLATES: usize = 100;
 /// A validated connector config.
 #[derive(Debug, Clone)]
 pub struct ConnectorConfig {
+    /// Tencent's SecretId, printable ASCII.
     pub access_key_id: String,
+    /// Tencent's SecretKey; never printed.
     pub access_key_secret: SecretKey,
+    /// The sign name sent with mainland messages unless a template names its own.
     pub sign_name: String,
+    /// The SMS app, digits only.
     pub sdk_app_id: String,
+    /// The API region, e.g. `ap-guangzhou`.
     pub region: String,
+    /// The templates, in the order the admin listed them.
     pub templates: Vec<Template>,
+    /// Where requests go; Tencent's China site by default.
     pub endpoint: Endpoint,
+    /// Sent as `SenderId` with international messages.
     pub sender_id: Option<String>,
 }
 
 /// One validation problem, serialized exactly like a zod issue.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConfigIssue {
+    /// zod's issue code: `invalid_type`, `too_small`, `too_big`, `invalid_string`, `custom`.
     pub code: &'static str,
+    /// For `invalid_type`: the type wanted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<&'static str>,
+    /// For `invalid_type`: the type found, `undefined` when the key is missing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub received: Option<&'static str>,
+    /// For `invalid_string`: zod's validation name (`regex`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validation: Option<&'static str>,
+    /// For `too_small`: the least allowed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<usize>,
+    /// For `too_big`: the most allowed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<usize>,
+    /// For `too_small`/`too_big`: what was measured (`string`, `array`).
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<&'static str>,
+    /// For `too_small`/`too_big`: whether the bound itself is allowed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusive: Option<bool>,
+    /// For `too_small`/`too_big`: whether only the bound itself is allowed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exact: Option<bool>,
+    /// The key the issue is about, as zod paths go: names and array indexes.
     pub path: Vec<Value>,
+    /// What is wrong, in words an admin reads in the console.
     pub message: String,
 }
 

@@ -16,7 +16,8 @@ use crate::json_input::parse_js_json;
 /// A handful of configs covers every real deployment (one SMS connector, plus console tests).
 const CAPACITY: usize = 16;
 
-#[derive(Default)]
+/// Validated configs by the SHA-256 of their JSON text.
+#[derive(Debug, Default)]
 pub struct ConfigCache {
     entries: Mutex<HashMap<[u8; 32], Arc<ConnectorConfig>>>,
 }
@@ -45,11 +46,13 @@ impl ConfigCache {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.lock().len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }

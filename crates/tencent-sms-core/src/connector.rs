@@ -2,11 +2,13 @@
 
 use serde_json::Value;
 
-use crate::classify::ErrorCode;
 use crate::client::SmsClient;
-use crate::config::{validate_config, ConnectorConfig};
+#[cfg(feature = "testing")]
+use crate::config::validate_config;
+use crate::config::ConnectorConfig;
 use crate::config_cache::ConfigCache;
 use crate::failure::ConnectorFailure;
+use crate::failure::ErrorCode;
 use crate::json_input::parse_js_json;
 use crate::message::{parse_message_data, MessageData};
 use crate::phone::{normalize_e164, E164};
@@ -45,6 +47,7 @@ pub fn prepare_send(
 }
 
 /// The whole send: raw config and data in, Tencent's result or a classified failure out.
+#[cfg(feature = "testing")]
 pub async fn send_message(
     client: &SmsClient,
     config: &Value,

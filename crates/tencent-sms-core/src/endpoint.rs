@@ -6,7 +6,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-pub const DEFAULT_HOST: &str = "sms.tencentcloudapi.com";
+pub(crate) const DEFAULT_HOST: &str = "sms.tencentcloudapi.com";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
@@ -145,7 +145,7 @@ fn truncate(text: &str) -> String {
 }
 
 /// Loopback hosts: `localhost`, `127.0.0.0/8` and `[::1]`.
-pub fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     if host == "localhost" {
         return true;
     }

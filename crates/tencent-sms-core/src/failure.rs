@@ -6,9 +6,43 @@
 
 use serde_json::{json, Value};
 
-use crate::classify::{classify_tencent_code, ErrorCode, TencentErrorClass};
+use crate::classify::{classify_tencent_code, TencentErrorClass};
 use crate::config::ConfigIssue;
 use crate::remedy::{config_fix, ConfigFix, SentTemplate};
+
+/// The `ConnectorErrorCodes` values this connector produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// Anything transient or unknown (Logto answers 400).
+    General,
+    /// The operator must fix the config or the Tencent console.
+    InvalidConfig,
+    /// `sendMessage` or `getUsage` was called with bad arguments.
+    InvalidRequestParameters,
+    /// Tencent answered something unreadable.
+    InvalidResponse,
+    /// No template fits the message type.
+    TemplateNotFound,
+    /// A rate limit, Tencent's or the API's (Logto answers 429).
+    RateLimitExceeded,
+    /// Falls back to `rate_limit_exceeded` in the JS shim when the host kit predates it (5.1.0).
+    UsageLimitExceeded,
+}
+
+impl ErrorCode {
+    /// The code as Logto's `ConnectorErrorCodes` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::General => "general",
+            Self::InvalidConfig => "invalid_config",
+            Self::InvalidRequestParameters => "invalid_request_parameters",
+            Self::InvalidResponse => "invalid_response",
+            Self::TemplateNotFound => "template_not_found",
+            Self::RateLimitExceeded => "rate_limit_exceeded",
+            Self::UsageLimitExceeded => "usage_limit_exceeded",
+        }
+    }
+}
 
 /// What an operator reads when the account's SMS quota or balance ran out. Logto words every
 /// `usage_limit_exceeded` as "The email service usage limit has been reached.", so the detail
@@ -39,13 +73,17 @@ pub enum FailureData {
     },
 }
 
+/// How a send or a usage query failed: a `ConnectorError` in the making.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorFailure {
+    /// Logto's error code.
     pub code: ErrorCode,
+    /// What goes into the error's `data`.
     pub data: FailureData,
 }
 
 impl ConnectorFailure {
+    /// A failure described in words (`errorDescription`).
     pub fn new(code: ErrorCode, description: impl Into<String>) -> Self {
         Self {
             code,
@@ -57,6 +95,7 @@ impl ConnectorFailure {
         }
     }
 
+    /// The config failed validation: every issue, zod-shaped.
     pub fn invalid_config(issues: Vec<ConfigIssue>) -> Self {
         Self {
             code: ErrorCode::InvalidConfig,
@@ -64,6 +103,7 @@ impl ConnectorFailure {
         }
     }
 
+    /// No template fits `usage_type`, worded as the official connector words it.
     pub fn template_not_found(usage_type: &str) -> Self {
         Self {
             code: ErrorCode::TemplateNotFound,
@@ -127,6 +167,7 @@ impl ConnectorFailure {
         }
     }
 
+    /// The Tencent error code behind the failure, if Tencent gave one.
     pub fn tencent_code(&self) -> Option<&str> {
         match &self.data {
             FailureData::Described { tencent_code, .. } => tencent_code.as_deref(),

@@ -58,6 +58,12 @@ pub fn check_response_parser(data: &[u8]) {
     );
 }
 
+/// Whether `data` parses as a SendSms success, so a corpus can show it exercises
+/// [`check_response_parser`]'s success property.
+pub fn is_send_sms_success(data: &[u8]) -> bool {
+    matches!(parse_send_sms_response(data), Ok(TencentReply::Sent(_)))
+}
+
 /// Any text: normalization never panics and only yields `+` followed by 7–15 digits.
 pub fn check_phone_normalizer(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -1,34 +1,43 @@
 //! The pure Rust core of `connector-tencent-sms-rs`, testable without Node.
 //!
-//! One module per concern: [`tc3`] signs, [`config`] validates, [`template`] picks the
-//! template, [`phone`] normalizes numbers, [`request`] builds SendSms, [`client`] sends it,
-//! [`response`] reads the answer and [`classify`] maps Tencent codes to Logto's.
+//! One module per concern: `config` validates (reading JavaScript's JSON with `json_input`),
+//! `template` picks the template, `phone` normalizes numbers, `request` builds SendSms
+//! (signed by `tencent-sms-tc3`), `client` sends it within one deadline, `response` reads the
+//! answer, `classify` maps Tencent's codes to Logto's and `remedy` names the config key to fix;
+//! `usage` answers `getUsage`. What the Node binding needs is public; the rest is the crate's
+//! own. Test hooks (`fuzzing`, `OffsetClock`, extra root certificates, the `Value`-based
+//! [`send_message`]) exist only with the `testing` feature.
 
-pub mod classify;
-pub mod client;
+#![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
+
+mod classify;
+mod client;
 pub mod clock;
-pub mod config;
-pub mod config_cache;
-pub mod connector;
-pub mod endpoint;
-pub mod failure;
-#[doc(hidden)]
+mod config;
+mod config_cache;
+mod connector;
+mod endpoint;
+mod failure;
+#[cfg(feature = "testing")]
 pub mod fuzzing;
 pub mod json_input;
-pub mod message;
+mod message;
 pub mod metadata;
-pub mod phone;
-pub mod remedy;
-pub mod request;
-pub mod response;
-pub mod template;
-pub mod usage;
+mod phone;
+mod remedy;
+mod request;
+mod response;
+mod template;
+mod usage;
 
-pub use classify::{classify_tencent_code, ErrorCode, TencentErrorClass};
-pub use client::{ClientOptions, SmsClient};
+pub use client::{ClientOptions, SmsClient, MAX_IN_FLIGHT, MIN_TIME_TO_SEND, SEND_DEADLINE};
 pub use config::{validate_config, ConfigIssue, ConnectorConfig};
 pub use config_cache::ConfigCache;
-pub use connector::{prepare_send, send_message, send_message_json};
-pub use failure::ConnectorFailure;
+#[cfg(feature = "testing")]
+pub use connector::send_message;
+pub use connector::{prepare_send, send_message_json};
+pub use failure::{ConnectorFailure, ErrorCode};
+pub use message::{parse_message_data, MessageData};
+pub use request::TencentRequest;
 pub use response::SendResult;
 pub use usage::{get_usage, UsageCache};

@@ -6,17 +6,20 @@
 
 use serde_json::Value;
 
-use crate::classify::ErrorCode;
 use crate::failure::ConnectorFailure;
+use crate::failure::ErrorCode;
 use crate::json_input::{broken_text, holds_lone_surrogate};
 
 const MAX_TO_CHARS: usize = 64;
 const MAX_CODE_CHARS: usize = 256;
 const MAX_TYPE_CHARS: usize = 128;
 
+/// `sendMessage`'s data, read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageData {
+    /// The destination as Logto passed it (normalized later).
     pub to: String,
+    /// Logto's template type, e.g. `SignIn`.
     pub usage_type: String,
     /// `TemplateParamSet`: `[code]` when a code is present, else empty.
     pub template_params: Vec<String>,

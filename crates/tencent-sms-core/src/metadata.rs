@@ -2,12 +2,18 @@
 //! Logto uses (same id, so saved connector rows keep working), plus form items for the new
 //! optional fields. Kept as a data file so the diff against the official one is easy to read.
 
+#[cfg(test)]
 use serde_json::Value;
 
-pub const CONNECTOR_ID: &str = "tencent-short-message-service";
+/// The official connector's id: saved connector rows find this connector by it.
+#[cfg(test)]
+const CONNECTOR_ID: &str = "tencent-short-message-service";
+
+/// The metadata as JSON text, handed to JavaScript as it is.
 pub const METADATA_JSON: &str = include_str!("metadata.json");
 
-pub fn metadata() -> Value {
+#[cfg(test)]
+fn metadata() -> Value {
     serde_json::from_str(METADATA_JSON).expect("metadata.json is valid JSON")
 }
 

@@ -23,7 +23,7 @@ impl E164 {
 
 /// Why a number was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PhoneError {
+pub(crate) enum PhoneError {
     Empty,
     InvalidCharacter,
     WrongLength { digits: usize },
@@ -46,7 +46,7 @@ impl std::fmt::Display for PhoneError {
 
 /// Strips spaces, `-`, `(`, `)`; turns a `00` prefix into `+`; adds a missing `+`; requires
 /// 7–15 digits after the `+`.
-pub fn normalize_e164(input: &str) -> Result<E164, PhoneError> {
+pub(crate) fn normalize_e164(input: &str) -> Result<E164, PhoneError> {
     let compact: String = input
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))

@@ -18,7 +18,7 @@ pub struct SentTemplate {
 
 /// Where to fix a refusal and what to do there.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigFix {
+pub(crate) struct ConfigFix {
     pub path: Vec<Value>,
     pub advice: &'static str,
 }
@@ -34,7 +34,7 @@ enum Key {
 
 /// The key and the advice for a Tencent code the operator fixes in the config; `None` for codes
 /// that are not about the config (destination, rate, quota, transient).
-pub fn config_fix(code: &str, template: Option<SentTemplate>) -> Option<ConfigFix> {
+pub(crate) fn config_fix(code: &str, template: Option<SentTemplate>) -> Option<ConfigFix> {
     let (key, advice) = key_and_advice(code)?;
     let path = match (key, template) {
         (Key::TopLevel(name), _) => vec![name.into()],

@@ -15,10 +15,11 @@ use crate::template::Template;
 use tencent_sms_tc3::sign::{self as tc3, SignedHeader, SigningInput};
 use tencent_sms_tc3::{SecretKey, SERVICE, VERSION};
 
-pub const SEND_SMS: &str = "SendSms";
-pub const SEND_STATUS_STATISTICS: &str = "SendStatusStatistics";
-pub const CONTENT_TYPE: &str = "application/json; charset=utf-8";
-pub const REQUEST_CLIENT: &str = concat!("connector-tencent-sms-rs/", env!("CARGO_PKG_VERSION"));
+pub(crate) const SEND_SMS: &str = "SendSms";
+pub(crate) const SEND_STATUS_STATISTICS: &str = "SendStatusStatistics";
+pub(crate) const CONTENT_TYPE: &str = "application/json; charset=utf-8";
+pub(crate) const REQUEST_CLIENT: &str =
+    concat!("connector-tencent-sms-rs/", env!("CARGO_PKG_VERSION"));
 
 const X_TC_ACTION: HeaderName = HeaderName::from_static("x-tc-action");
 const X_TC_VERSION: HeaderName = HeaderName::from_static("x-tc-version");
@@ -58,14 +59,20 @@ struct SendStatusStatisticsBody<'a> {
 /// A request ready to be signed and sent any number of times.
 #[derive(Debug, Clone)]
 pub struct TencentRequest {
+    /// `X-TC-Action`: `SendSms` or `SendStatusStatistics`.
     pub action: &'static str,
+    /// Where it is posted.
     pub url: reqwest::Url,
+    /// The `Host` header, signed.
     pub host: String,
     /// Sent without any proxy: the endpoint is on this machine.
     pub direct: bool,
+    /// `X-TC-Region`.
     pub region: String,
+    /// The SecretId of the `Authorization` header.
     pub secret_id: String,
     secret_key: SecretKey,
+    /// The JSON body, signed.
     pub body: Bytes,
 }
 

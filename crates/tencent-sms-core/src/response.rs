@@ -6,26 +6,31 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::classify::ErrorCode;
 use crate::failure::ConnectorFailure;
+use crate::failure::ErrorCode;
 
 /// Bodies above this are refused unread: a real SendSms answer is well under 1 KiB.
-pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
 /// What `sendMessage` resolves with.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SendResult {
+    /// Tencent's `RequestId`, for support tickets.
     pub request_id: String,
+    /// Tencent's `SerialNo` of the message.
     pub serial_no: String,
+    /// The number as Tencent recorded it (E.164).
     pub phone_number: String,
+    /// Billed messages (a long text is split and billed per part).
     pub fee: u64,
+    /// The destination's country code, e.g. `CN`.
     pub iso_code: String,
 }
 
 /// A well-formed answer: done, or refused with a Tencent code.
 #[derive(Debug, Clone, PartialEq)]
-pub enum TencentReply<T> {
+pub(crate) enum TencentReply<T> {
     Sent(T),
     Refused {
         code: String,
@@ -88,7 +93,9 @@ fn refused<T>(reply: TencentReply<std::convert::Infallible>) -> TencentReply<T> 
 }
 
 /// Parses a SendSms response body.
-pub fn parse_send_sms_response(body: &[u8]) -> Result<TencentReply<SendResult>, ConnectorFailure> {
+pub(crate) fn parse_send_sms_response(
+    body: &[u8],
+) -> Result<TencentReply<SendResult>, ConnectorFailure> {
     let response = match parse_envelope(body)? {
         Ok(response) => response,
         Err(refusal) => return Ok(refused(refusal)),
@@ -120,7 +127,7 @@ pub fn parse_send_sms_response(body: &[u8]) -> Result<TencentReply<SendResult>, 
 }
 
 /// Parses a SendStatusStatistics response body: the billed message count (`FeeCount`).
-pub fn parse_usage_response(body: &[u8]) -> Result<TencentReply<u64>, ConnectorFailure> {
+pub(crate) fn parse_usage_response(body: &[u8]) -> Result<TencentReply<u64>, ConnectorFailure> {
     let response = match parse_envelope(body)? {
         Ok(response) => response,
         Err(refusal) => return Ok(refused(refusal)),

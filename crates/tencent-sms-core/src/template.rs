@@ -8,10 +8,11 @@
 //! other Logto SMS connectors do since connector-kit 4.7.
 
 /// The usage types the official guard requires; kept so saved configs stay valid.
-pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];
+pub(crate) const REQUIRED_USAGE_TYPES: [&str; 4] =
+    ["Register", "SignIn", "ForgotPassword", "Generic"];
 
 /// The admin console's default value for an unset template code.
-pub const TEMPLATE_CODE_PLACEHOLDER: &str = "<template-code>";
+pub(crate) const TEMPLATE_CODE_PLACEHOLDER: &str = "<template-code>";
 
 use crate::remedy::SentTemplate;
 
@@ -47,7 +48,7 @@ impl Template {
 /// Picks, in order: the exact usage type in the destination's region; `Generic` in that region;
 /// then the same two in the other region. The last two steps keep configs that mark nothing
 /// `international` working for every destination, as with the official connector.
-pub fn select_template<'a>(
+pub(crate) fn select_template<'a>(
     templates: &'a [Template],
     usage_type: &str,
     international_destination: bool,

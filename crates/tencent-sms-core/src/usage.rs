@@ -20,11 +20,11 @@ use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 use tokio::time::Instant;
 
-use crate::classify::ErrorCode;
 use crate::client::SmsClient;
 use crate::config::ConnectorConfig;
 use crate::config_cache::ConfigCache;
 use crate::failure::ConnectorFailure;
+use crate::failure::ErrorCode;
 use crate::request::TencentRequest;
 
 const HOUR: i64 = 3600;
@@ -35,21 +35,21 @@ const MAX_DAYS_BACK: i64 = 366;
 const DEFAULT_DAYS_BACK: i64 = 30;
 /// Tencent allows 10 SendStatusStatistics requests a second; 110 ms apart keeps any one-second
 /// span at 10 or fewer whether or not its ends count, with room for timer jitter.
-pub const USAGE_REQUEST_INTERVAL: Duration = Duration::from_millis(110);
+pub(crate) const USAGE_REQUEST_INTERVAL: Duration = Duration::from_millis(110);
 /// Closed windows remembered; a deployment needs about 14 per SMS app and key.
 const CACHE_CAPACITY: usize = 4096;
 
 /// A range of whole hours, `first..=last`, as hour numbers since the Unix epoch. Beijing is a
 /// whole number of hours from UTC, so these are Beijing hours too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct HourWindow {
+pub(crate) struct HourWindow {
     pub first: i64,
     pub last: i64,
 }
 
 impl HourWindow {
     /// `(BeginTime, EndTime)` as Tencent wants them: `yyyymmddhh` in Beijing time.
-    pub fn tencent_times(&self) -> Option<(String, String)> {
+    pub(crate) fn tencent_times(&self) -> Option<(String, String)> {
         Some((beijing_hour(self.first)?, beijing_hour(self.last)?))
     }
 }
@@ -66,7 +66,7 @@ fn beijing_hour(hour: i64) -> Option<String> {
 
 /// The windows covering `start..=now`: closed ones cut at fixed 31-day boundaries, and last
 /// the current hour on its own (the only one whose count can still change).
-pub fn usage_windows(start: Option<i64>, now: i64) -> Vec<HourWindow> {
+pub(crate) fn usage_windows(start: Option<i64>, now: i64) -> Vec<HourWindow> {
     let earliest = now - MAX_DAYS_BACK * 86_400;
     let start = start
         .unwrap_or(now - DEFAULT_DAYS_BACK * 86_400)
@@ -90,13 +90,13 @@ pub fn usage_windows(start: Option<i64>, now: i64) -> Vec<HourWindow> {
 /// Spaces requests at least `interval` apart, process-wide, so no burst of usage queries
 /// exceeds Tencent's rate however many calls arrive together.
 #[derive(Debug)]
-pub struct RequestPacer {
+pub(crate) struct RequestPacer {
     interval: Duration,
     next_slot: Mutex<Option<Instant>>,
 }
 
 impl RequestPacer {
-    pub fn new(interval: Duration) -> Self {
+    pub(crate) fn new(interval: Duration) -> Self {
         Self {
             interval,
             next_slot: Mutex::new(None),
@@ -104,7 +104,7 @@ impl RequestPacer {
     }
 
     /// Waits for this caller's slot.
-    pub async fn wait_turn(&self) {
+    pub(crate) async fn wait_turn(&self) {
         let slot = {
             let mut next = self.next_slot.lock().unwrap_or_else(|p| p.into_inner());
             let slot = next.map_or_else(Instant::now, |n| n.max(Instant::now()));

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tencent_sms_core::client::{MAX_IN_FLIGHT, MIN_TIME_TO_SEND};
 use tencent_sms_core::{send_message, ClientOptions, ErrorCode, SmsClient};
+use tencent_sms_core::{MAX_IN_FLIGHT, MIN_TIME_TO_SEND};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 

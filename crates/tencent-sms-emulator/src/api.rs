@@ -14,7 +14,12 @@ use crate::verify::{header, verify_signature};
 const MAX_NUMBERS: usize = 200;
 
 /// Handles one API request and returns the whole `{ "Response": … }` body.
-pub fn handle_api(state: &EmulatorState, headers: &HeaderMap, body: &[u8], now: i64) -> Value {
+pub(crate) fn handle_api(
+    state: &EmulatorState,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: i64,
+) -> Value {
     let request_id = state.request_id();
     let mut response = match dispatch(state, headers, body, now, &request_id) {
         Ok(response) => response,

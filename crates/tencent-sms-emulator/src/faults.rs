@@ -10,11 +10,16 @@ use serde::{Deserialize, Serialize};
     rename_all_fields = "camelCase",
     deny_unknown_fields
 )]
+/// What the next API request gets instead of (or before) its normal answer.
 pub enum Fault {
     /// An HTTP error status (e.g. 502, 503) with a short JSON-less body.
-    HttpStatus { status: u16 },
+    HttpStatus {
+        /// The HTTP status, 100–599.
+        status: u16,
+    },
     /// An HTML error page, as a proxy or gateway would answer.
     HtmlPage {
+        /// The HTTP status (502 by default).
         #[serde(default = "default_html_status")]
         status: u16,
     },
@@ -24,24 +29,32 @@ pub enum Fault {
     InvalidJson,
     /// A 200 with a valid JSON body larger than any real answer.
     Oversize {
+        /// The padding in bytes (2 MiB by default, at most 64 MiB).
         #[serde(default = "default_oversize_bytes")]
         bytes: usize,
     },
     /// Wait before answering normally.
-    Delay { ms: u64 },
+    Delay {
+        /// Milliseconds to wait, at most 10 minutes.
+        ms: u64,
+    },
     /// Reset the connection before reading the request body.
     ResetBeforeBody,
     /// Reset the connection after reading the whole request body, without answering.
     ResetAfterBody,
     /// Answer with this Tencent error in `Response.Error`.
     TencentError {
+        /// Tencent's error code, e.g. `LimitExceeded.PhoneNumberDailyLimit`.
         code: String,
+        /// The message (`injected <code>` by default).
         #[serde(default)]
         message: Option<String>,
     },
     /// Answer with this code for every number in `SendStatusSet`.
     SendStatusCode {
+        /// The per-number code, e.g. `InvalidParameterValue.IncorrectPhoneNumber`.
         code: String,
+        /// The message (`injected <code>` by default).
         #[serde(default)]
         message: Option<String>,
     },
@@ -59,8 +72,10 @@ fn default_oversize_bytes() -> usize {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FaultSpec {
+    /// The fault.
     #[serde(flatten)]
     pub fault: Fault,
+    /// How many of the next API requests get it (1 by default, at most 100 000).
     #[serde(default = "one")]
     pub count: u32,
 }
@@ -71,9 +86,9 @@ fn one() -> u32 {
 
 /// The largest fault values accepted: far above what any test needs, far below what could
 /// exhaust the host (the emulator may run inside the host's Node process).
-pub const MAX_OVERSIZE_BYTES: usize = 64 * 1024 * 1024;
-pub const MAX_DELAY_MS: u64 = 10 * 60 * 1000;
-pub const MAX_FAULT_COUNT: u32 = 100_000;
+pub(crate) const MAX_OVERSIZE_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_DELAY_MS: u64 = 10 * 60 * 1000;
+pub(crate) const MAX_FAULT_COUNT: u32 = 100_000;
 const MAX_TEXT_CHARS: usize = 1024;
 
 impl FaultSpec {

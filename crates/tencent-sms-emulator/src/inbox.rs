@@ -3,25 +3,34 @@
 
 use serde::Serialize;
 
+/// A message the emulator delivered: what the phone would show, and how it was sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveredMessage {
+    /// The destination, E.164.
     pub phone_number: String,
     /// The destination's country or region, as Tencent's `IsoCode` (e.g. `CN`, `US`).
     pub iso_code: String,
+    /// The SMS app it was sent with.
     pub sdk_app_id: String,
+    /// The sign, when one was sent (mainland messages need one).
     pub sign_name: Option<String>,
+    /// The template's ID.
     pub template_id: String,
+    /// `TemplateParamSet`: `{1}`, `{2}`, … in order.
     pub params: Vec<String>,
+    /// The text a phone shows: 【sign】 and the filled template.
     pub content: String,
+    /// The SendSms request's `RequestId`.
     pub request_id: String,
+    /// The message's `SerialNo`.
     pub serial_no: String,
     /// RFC 3339, UTC.
     pub received_at: String,
 }
 
 /// Fills `{1}`, `{2}`… with the parameters; Tencent shows the sign name in 【】 first.
-pub fn render(template: &str, params: &[String], sign_name: Option<&str>) -> String {
+pub(crate) fn render(template: &str, params: &[String], sign_name: Option<&str>) -> String {
     let mut text = String::new();
     if let Some(sign) = sign_name {
         text.push('【');
@@ -51,7 +60,7 @@ pub fn render(template: &str, params: &[String], sign_name: Option<&str>) -> Str
 }
 
 /// The number of parameters a template takes: its highest `{n}`.
-pub fn placeholder_count(template: &str) -> usize {
+pub(crate) fn placeholder_count(template: &str) -> usize {
     let mut highest = 0;
     let mut rest = template;
     while let Some(open) = rest.find('{') {

@@ -5,20 +5,25 @@
 //! messages, and injects faults on demand. It is the server the connector's tests, demo and
 //! benchmark talk to, and a tool for anyone's end-to-end tests of Logto.
 
-pub mod api;
-pub mod api_error;
-pub mod faults;
-pub mod inbox;
-pub mod numbers;
+#![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
+
+mod api;
+mod api_error;
+mod faults;
+mod inbox;
+mod numbers;
 pub mod options;
-pub mod refusals;
-pub mod server;
-pub mod state;
+mod refusals;
+mod server;
+mod state;
 mod ui;
-pub mod verify;
+mod verify;
 
 pub use faults::{Fault, FaultSpec};
 pub use inbox::DeliveredMessage;
 pub use options::{Credential, EmulatedApp, EmulatedTemplate, EmulatorOptions};
 pub use refusals::Refusal;
-pub use server::RunningEmulator;
+pub use server::{RunningEmulator, MAX_BODY_BYTES_IN_FLIGHT};
+pub use state::{
+    EmulatorState, MAX_INBOX_MESSAGES, MAX_LEDGER_ENTRIES, MAX_REFUSALS, MAX_REMEMBERED_NUMBERS,
+};

@@ -3,12 +3,12 @@
 //! US number sent without `+` lands in China, which the official Logto connector does.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParsedNumber {
+pub(crate) struct ParsedNumber {
     pub e164: String,
     pub mainland: bool,
 }
 
-pub fn parse_destination(raw: &str) -> Option<ParsedNumber> {
+pub(crate) fn parse_destination(raw: &str) -> Option<ParsedNumber> {
     let mainland = |national: &str| {
         (national.len() == 11
             && national.starts_with('1')
@@ -42,7 +42,7 @@ pub fn parse_destination(raw: &str) -> Option<ParsedNumber> {
 }
 
 /// ISO 3166 code for the `IsoCode` field; `DEF` where the emulator does not know it.
-pub fn iso_code(e164: &str) -> &'static str {
+pub(crate) fn iso_code(e164: &str) -> &'static str {
     const PREFIXES: [(&str, &str); 16] = [
         ("+852", "HK"),
         ("+853", "MO"),

@@ -3,40 +3,57 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The demo account's SecretId (public: it is in the README).
 pub const DEMO_SECRET_ID: &str = "AKIDLogtoEmulatorDemo";
+/// The demo account's SecretKey (public: it is in the README).
 pub const DEMO_SECRET_KEY: &str = "logto-emulator-demo-secret";
+/// The demo SMS app.
 pub const DEMO_SDK_APP_ID: &str = "1400000000";
+/// The demo app's approved sign.
 pub const DEMO_SIGN_NAME: &str = "Logto";
+/// The demo app's mainland China verification template.
 pub const DEMO_MAINLAND_TEMPLATE_ID: &str = "1000001";
+/// The demo app's international verification template.
 pub const DEMO_INTERNATIONAL_TEMPLATE_ID: &str = "2000001";
 
+/// An API key pair the emulator accepts signatures from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Credential {
+    /// The SecretId named in `Authorization`.
     pub secret_id: String,
+    /// The SecretKey signatures are checked with.
     pub secret_key: String,
 }
 
+/// An approved template of an emulated app.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EmulatedTemplate {
+    /// The template's ID, as SendSms names it.
     pub template_id: String,
     /// The approved text, with `{1}`, `{2}`… placeholders.
     pub content: String,
+    /// For numbers outside mainland China only (mainland ones otherwise).
     #[serde(default)]
     pub international: bool,
 }
 
+/// An emulated SMS app: its signs and templates.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EmulatedApp {
+    /// The app's SdkAppId.
     pub sdk_app_id: String,
+    /// Its approved signs.
     #[serde(default)]
     pub sign_names: Vec<String>,
+    /// Its approved templates.
     #[serde(default)]
     pub templates: Vec<EmulatedTemplate>,
 }
 
+/// How an emulator is started; `Default` is the documented demo.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct EmulatorOptions {
@@ -46,7 +63,9 @@ pub struct EmulatorOptions {
     pub host: String,
     /// 0 picks a free port.
     pub port: u16,
+    /// The key pairs it accepts.
     pub credentials: Vec<Credential>,
+    /// The SMS apps it knows.
     pub apps: Vec<EmulatedApp>,
     /// The same number gets at most one message per this many seconds; 0 turns it off.
     pub frequency_limit_seconds: u64,

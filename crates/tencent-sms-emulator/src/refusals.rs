@@ -5,6 +5,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+/// One refused API request (or one refused number of a SendSms request).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Refusal {
@@ -14,15 +15,17 @@ pub struct Refusal {
     pub action: Option<String>,
     /// Tencent's error code, e.g. `AuthFailure.SignatureFailure`.
     pub code: String,
+    /// Tencent's message.
     pub message: String,
     /// The number refused, for a per-number refusal in `SendStatusSet`.
     pub phone_number: Option<String>,
+    /// The answer's `RequestId`.
     pub request_id: String,
 }
 
 /// Every refusal in one `{ "Response": … }` answer: its `Error`, or each number of its
 /// `SendStatusSet` whose code is not `Ok`.
-pub fn refusals_in(answer: &Value, action: Option<&str>, received_at: &str) -> Vec<Refusal> {
+pub(crate) fn refusals_in(answer: &Value, action: Option<&str>, received_at: &str) -> Vec<Refusal> {
     let response = &answer["Response"];
     let request_id = response["RequestId"].as_str().unwrap_or_default();
     let refusal = |code: &Value, message: &Value, phone_number: Option<&str>| Refusal {

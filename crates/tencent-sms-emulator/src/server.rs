@@ -95,8 +95,11 @@ impl AsyncWrite for ResettableStream {
 }
 
 /// A running emulator. Dropping it without [`RunningEmulator::close`] also stops it.
+#[derive(Debug)]
 pub struct RunningEmulator {
+    /// Its memory: inbox, refusals, faults, counters.
     pub state: Arc<EmulatorState>,
+    /// The loopback address and port it listens on.
     pub local_addr: SocketAddr,
     shutdown: watch::Sender<bool>,
     accept_loop: Option<JoinHandle<()>>,

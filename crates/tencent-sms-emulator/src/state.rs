@@ -35,7 +35,7 @@ pub struct LedgerEntry {
     pub fee: u64,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Inner {
     inbox: VecDeque<DeliveredMessage>,
     refusals: VecDeque<Refusal>,
@@ -47,7 +47,10 @@ struct Inner {
     last_sent: HashMap<String, Instant>,
 }
 
+/// Everything the emulator remembers, shared by its connections and its owner.
+#[derive(Debug)]
 pub struct EmulatorState {
+    /// The options it was started with.
     pub options: EmulatorOptions,
     inner: Mutex<Inner>,
     api_requests: AtomicU64,
@@ -58,6 +61,7 @@ pub struct EmulatorState {
 }
 
 impl EmulatorState {
+    /// Empty memory for an emulator with `options`.
     pub fn new(options: EmulatorOptions) -> Self {
         Self {
             options,
@@ -88,6 +92,7 @@ impl EmulatorState {
         inner.faults.pop_front().map(|(fault, _)| fault)
     }
 
+    /// How many API requests arrived (faulted ones included).
     pub fn api_requests(&self) -> u64 {
         self.api_requests.load(Ordering::Relaxed)
     }
@@ -99,6 +104,7 @@ impl EmulatorState {
         Ok(())
     }
 
+    /// The delivered messages, oldest first.
     pub fn messages(&self) -> Vec<DeliveredMessage> {
         self.lock().inbox.iter().cloned().collect()
     }
@@ -189,6 +195,7 @@ impl EmulatorState {
         true
     }
 
+    /// Puts a message in the inbox, dropping the oldest beyond [`MAX_INBOX_MESSAGES`].
     pub fn deliver(&self, message: DeliveredMessage) {
         let mut inner = self.lock();
         if inner.inbox.len() == MAX_INBOX_MESSAGES {

@@ -25,7 +25,7 @@ const PAGE: &str = include_str!("inbox.html");
 const FEED_HEARTBEAT: Duration = Duration::from_secs(15);
 
 /// Whether `Host` names this machine: `localhost`, `127.x.y.z` or `[::1]`, with any port.
-pub fn loopback_host(headers: &HeaderMap) -> bool {
+pub(crate) fn loopback_host(headers: &HeaderMap) -> bool {
     headers
         .get(hyper::header::HOST)
         .and_then(|value| value.to_str().ok())
@@ -34,7 +34,7 @@ pub fn loopback_host(headers: &HeaderMap) -> bool {
 
 /// A browser's cross-origin request carries an `Origin` naming the other site; tools such as
 /// curl send none. State-changing requests are accepted without one or from loopback.
-pub fn same_origin_or_none(method: &Method, headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin_or_none(method: &Method, headers: &HeaderMap) -> bool {
     if method == Method::GET || method == Method::HEAD {
         return true;
     }
@@ -60,7 +60,7 @@ fn is_loopback_authority(authority: &str) -> bool {
         || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-pub fn page() -> Response<Body> {
+pub(crate) fn page() -> Response<Body> {
     Response::builder()
         .header("content-type", "text/html; charset=utf-8")
         .header("cache-control", "no-store")
@@ -78,7 +78,7 @@ pub fn page() -> Response<Body> {
 
 /// A `change` event each time the inbox or the refusals change (bursts coalesce into one),
 /// which the page answers by reading `/_emulator/messages` and `/_emulator/refusals` again.
-pub fn events(mut changes: watch::Receiver<u64>) -> Response<Body> {
+pub(crate) fn events(mut changes: watch::Receiver<u64>) -> Response<Body> {
     changes.mark_unchanged();
     let feed = futures_util::stream::unfold(Some(changes), |changes| async move {
         let mut changes = changes?;
@@ -108,7 +108,7 @@ pub fn events(mut changes: watch::Receiver<u64>) -> Response<Body> {
 }
 
 /// 403 for a request that failed a guard, saying which.
-pub fn forbidden(why: &str) -> Response<Body> {
+pub(crate) fn forbidden(why: &str) -> Response<Body> {
     Response::builder()
         .status(StatusCode::FORBIDDEN)
         .header("content-type", "text/plain")

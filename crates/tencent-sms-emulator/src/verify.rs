@@ -11,12 +11,12 @@ use crate::api_error::ApiError;
 use crate::options::Credential;
 
 /// A header's value as text, if present and valid.
-pub fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 /// Verifies the request's signature; returns the SecretId that signed it.
-pub fn verify_signature(
+pub(crate) fn verify_signature(
     headers: &HeaderMap,
     body: &[u8],
     credentials: &[Credential],

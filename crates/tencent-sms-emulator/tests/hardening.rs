@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use tencent_sms_emulator::server::MAX_BODY_BYTES_IN_FLIGHT;
+use tencent_sms_emulator::MAX_BODY_BYTES_IN_FLIGHT;
 use tencent_sms_emulator::{EmulatorOptions, RunningEmulator};
 
 const READ_TIMEOUT_MS: u64 = 300;
