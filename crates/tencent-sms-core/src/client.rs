@@ -24,7 +24,7 @@ use crate::classify::{classify_tencent_code, TencentErrorClass};
 use crate::clock::{parse_http_date, Clock, SystemClock};
 use crate::failure::ConnectorFailure;
 use crate::failure::ErrorCode;
-use crate::request::{InvalidHeader, TencentRequest};
+use crate::request::TencentRequest;
 use crate::response::{
     parse_send_sms_response, parse_usage_response, SendResult, TencentReply, MAX_RESPONSE_BYTES,
 };
@@ -254,7 +254,11 @@ impl SmsClient {
                 }
                 Err(error) => return Err(network_failure(&error, &request.host)),
             };
-            let reply = parse(&answer.body?)?;
+            let (body, server_time) = match answer {
+                Exchange::Body { body, server_time } => (body, server_time),
+                Exchange::NotSent(failure) | Exchange::Unusable(failure) => return Err(failure),
+            };
+            let reply = parse(&body)?;
             let (code, message, request_id) = match reply {
                 TencentReply::Sent(result) => return Ok(result),
                 TencentReply::Refused {
@@ -274,7 +278,7 @@ impl SmsClient {
                 TencentErrorClass::ClockSkew
                     if code == "AuthFailure.SignatureExpire" && !clock_corrected =>
                 {
-                    let server_time = answer.server_time.ok_or_else(refusal)?;
+                    let server_time = server_time.ok_or_else(refusal)?;
                     self.learn_clock_offset(&request.host, server_time);
                     clock_corrected = true;
                 }
@@ -308,77 +312,73 @@ impl SmsClient {
         &self,
         request: &TencentRequest,
         deadline: Instant,
-    ) -> Result<Answer, reqwest::Error> {
+    ) -> Result<Exchange, reqwest::Error> {
         let http = match self.http_for(request) {
             Ok(http) => http,
-            Err(failure) => {
-                return Ok(Answer {
-                    server_time: None,
-                    body: Err(failure),
-                })
-            }
+            Err(failure) => return Ok(Exchange::NotSent(failure)),
         };
-        let headers = match request.headers(self.now(&request.host)) {
-            Ok(headers) => headers,
-            Err(InvalidHeader) => return Ok(Answer {
-                server_time: None,
-                body: Err(ConnectorFailure::new(
-                    ErrorCode::InvalidConfig,
-                    "accessKeyId, region or endpoint holds characters an HTTP header cannot carry",
-                )),
-            }),
+        let Ok(headers) = request.headers(self.now(&request.host)) else {
+            return Ok(Exchange::NotSent(ConnectorFailure::new(
+                ErrorCode::InvalidConfig,
+                "accessKeyId, region or endpoint holds characters an HTTP header cannot carry",
+            )));
         };
         let mut http_request = reqwest::Request::new(reqwest::Method::POST, request.url.clone());
         *http_request.headers_mut() = headers;
         *http_request.body_mut() = Some(request.body.clone().into());
         let left = deadline.saturating_duration_since(Instant::now());
         *http_request.timeout_mut() = Some(self.options.request_timeout.min(left));
-        let mut response = http.execute(http_request).await?;
+        let response = http.execute(http_request).await?;
         let status = response.status();
+        if status != reqwest::StatusCode::OK {
+            return Ok(Exchange::Unusable(ConnectorFailure::new(
+                ErrorCode::General,
+                format!("Tencent SMS answered HTTP {status}"),
+            )));
+        }
         let server_time = response
             .headers()
             .get(reqwest::header::DATE)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_http_date);
-        if status != reqwest::StatusCode::OK {
-            return Ok(Answer {
-                server_time,
-                body: Err(ConnectorFailure::new(
-                    ErrorCode::General,
-                    format!("Tencent SMS answered HTTP {status}"),
-                )),
-            });
-        }
-        if response
-            .content_length()
-            .is_some_and(|len| len > MAX_RESPONSE_BYTES as u64)
-        {
-            return Ok(Answer {
-                server_time,
-                body: Err(oversize()),
-            });
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await? {
-            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                return Ok(Answer {
-                    server_time,
-                    body: Err(oversize()),
-                });
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(Answer {
-            server_time,
-            body: Ok(body),
+        Ok(match read_capped_body(response).await? {
+            Some(body) => Exchange::Body { body, server_time },
+            None => Exchange::Unusable(oversize()),
         })
     }
 }
 
-/// One HTTP exchange that completed: the server's clock and the body of a 200.
-struct Answer {
-    server_time: Option<i64>,
-    body: Result<Vec<u8>, ConnectorFailure>,
+/// What one HTTP exchange that did not fail on the network produced.
+enum Exchange {
+    /// Nothing was sent: the request could not be built.
+    NotSent(ConnectorFailure),
+    /// The server answered, but not with a readable 200.
+    Unusable(ConnectorFailure),
+    /// A 200's body, with the server's clock from its `Date` header.
+    Body {
+        body: Vec<u8>,
+        server_time: Option<i64>,
+    },
+}
+
+/// The body, or `None` past [`MAX_RESPONSE_BYTES`] (declared or read so far).
+async fn read_capped_body(
+    mut response: reqwest::Response,
+) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    if response
+        .content_length()
+        .is_some_and(|len| len > MAX_RESPONSE_BYTES as u64)
+    {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
 }
 
 fn oversize() -> ConnectorFailure {

@@ -310,10 +310,10 @@ pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue
         .optional_string(object, &[], "endpoint")
         .map(|raw| Endpoint::parse(&raw))
         .transpose()
-        .unwrap_or_else(|message| {
+        .unwrap_or_else(|error| {
             reader
                 .issues
-                .push(ConfigIssue::custom(&[key("endpoint")], message));
+                .push(ConfigIssue::custom(&[key("endpoint")], error.to_string()));
             None
         });
     let sender_id = reader.optional_string(object, &[], "senderId");

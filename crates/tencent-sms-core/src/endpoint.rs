@@ -4,6 +4,7 @@
 //! strictly: a bare host or an `https://host[:port]` URL, and plain `http://` only to loopback
 //! (the emulator). No userinfo, path, query or fragment.
 
+use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 pub(crate) const DEFAULT_HOST: &str = "sms.tencentcloudapi.com";
@@ -20,6 +21,50 @@ pub struct Endpoint {
     pub loopback: bool,
 }
 
+/// Why an `endpoint` value was refused; `Display` tells the admin what to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndpointError {
+    /// A scheme other than `https://` or `http://`.
+    UnsupportedScheme(String),
+    /// A path, query or fragment after the authority.
+    NotJustAHost,
+    /// `user@host`.
+    Credentials,
+    /// A port that is not 1–65535.
+    BadPort,
+    /// `[` without `]`.
+    UnclosedBracket,
+    /// Brackets around something that is not an IPv6 address.
+    BadIpv6,
+    /// Not a host name (shown shortened).
+    BadHost(String),
+    /// `http://` to anything but this machine.
+    PlainHttpNotLoopback,
+}
+
+impl fmt::Display for EndpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnsupportedScheme(scheme) => {
+                write!(f, "endpoint scheme `{scheme}` is not supported; use https://")
+            }
+            Self::NotJustAHost => f.write_str(
+                "endpoint must be a host or https://host[:port], without path, query or fragment",
+            ),
+            Self::Credentials => f.write_str("endpoint must not contain credentials (user@host)"),
+            Self::BadPort => f.write_str("endpoint port must be a number from 1 to 65535"),
+            Self::UnclosedBracket => f.write_str("endpoint has an unclosed IPv6 bracket"),
+            Self::BadIpv6 => f.write_str("endpoint has an invalid IPv6 address"),
+            Self::BadHost(host) => write!(f, "endpoint host `{host}` is not a valid host name"),
+            Self::PlainHttpNotLoopback => f.write_str(
+                "plain http:// is only allowed to a loopback host (localhost, 127.0.0.0/8, [::1]); use https://",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EndpointError {}
+
 impl Default for Endpoint {
     fn default() -> Self {
         Self::https(DEFAULT_HOST, None).expect("the default Tencent host is a valid URL")
@@ -27,22 +72,18 @@ impl Default for Endpoint {
 }
 
 impl Endpoint {
-    fn https(host: &str, port: Option<u16>) -> Result<Self, String> {
+    fn https(host: &str, port: Option<u16>) -> Result<Self, EndpointError> {
         Self::build("https", host, port.filter(|p| *p != 443))
     }
 
     /// `host` is already validated, so the URL parser only confirms it.
-    fn build(scheme: &str, host: &str, port: Option<u16>) -> Result<Self, String> {
+    fn build(scheme: &str, host: &str, port: Option<u16>) -> Result<Self, EndpointError> {
         let host_header = match port {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
-        let url = reqwest::Url::parse(&format!("{scheme}://{host_header}/")).map_err(|_| {
-            format!(
-                "endpoint host `{}` is not a valid host name",
-                truncate(host)
-            )
-        })?;
+        let url = reqwest::Url::parse(&format!("{scheme}://{host_header}/"))
+            .map_err(|_| EndpointError::BadHost(truncate(host)))?;
         Ok(Self {
             url,
             host_header,
@@ -51,35 +92,27 @@ impl Endpoint {
     }
 
     /// Parses the `endpoint` config value; the error says what to fix.
-    pub fn parse(input: &str) -> Result<Self, String> {
+    pub fn parse(input: &str) -> Result<Self, EndpointError> {
         let (scheme, rest) = match input.split_once("://") {
             Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
             None => (String::new(), input),
         };
         if !scheme.is_empty() && scheme != "https" && scheme != "http" {
-            return Err(format!(
-                "endpoint scheme `{scheme}` is not supported; use https://"
-            ));
+            return Err(EndpointError::UnsupportedScheme(scheme));
         }
         let authority = rest.strip_suffix('/').unwrap_or(rest);
         if authority.contains(['/', '?', '#']) {
-            return Err(
-                "endpoint must be a host or https://host[:port], without path, query or fragment"
-                    .into(),
-            );
+            return Err(EndpointError::NotJustAHost);
         }
         if authority.contains('@') {
-            return Err("endpoint must not contain credentials (user@host)".into());
+            return Err(EndpointError::Credentials);
         }
         let (host, port) = split_host_port(authority)?;
         let host = host.to_ascii_lowercase();
         validate_host(&host)?;
         if scheme == "http" {
             if !is_loopback(&host) {
-                return Err(
-                    "plain http:// is only allowed to a loopback host (localhost, 127.0.0.0/8, [::1]); use https://"
-                        .into(),
-                );
+                return Err(EndpointError::PlainHttpNotLoopback);
             }
             return Self::build("http", &host, port.filter(|p| *p != 80));
         }
@@ -87,12 +120,10 @@ impl Endpoint {
     }
 }
 
-fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), String> {
-    let bad_port = || "endpoint port must be a number from 1 to 65535".to_string();
+fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), EndpointError> {
+    let bad_port = || EndpointError::BadPort;
     if let Some(rest) = authority.strip_prefix('[') {
-        let (inside, after) = rest
-            .split_once(']')
-            .ok_or("endpoint has an unclosed IPv6 bracket")?;
+        let (inside, after) = rest.split_once(']').ok_or(EndpointError::UnclosedBracket)?;
         let host = &authority[..inside.len() + 2];
         return match after {
             "" => Ok((host, None)),
@@ -115,12 +146,12 @@ fn parse_port(port: &str) -> Option<u16> {
     port.parse().ok().filter(|p| *p != 0)
 }
 
-fn validate_host(host: &str) -> Result<(), String> {
+fn validate_host(host: &str) -> Result<(), EndpointError> {
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         return inner
             .parse::<Ipv6Addr>()
             .map(|_| ())
-            .map_err(|_| "endpoint has an invalid IPv6 address".to_string());
+            .map_err(|_| EndpointError::BadIpv6);
     }
     let valid_label = |label: &str| {
         !label.is_empty()
@@ -132,10 +163,7 @@ fn validate_host(host: &str) -> Result<(), String> {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-')
     };
     if host.is_empty() || host.len() > 253 || !host.split('.').all(valid_label) {
-        return Err(format!(
-            "endpoint host `{}` is not a valid host name",
-            truncate(host)
-        ));
+        return Err(EndpointError::BadHost(truncate(host)));
     }
     Ok(())
 }
