@@ -136,7 +136,7 @@ const callNative = (start) =>
   });
 
 /** Awaits a core call's `{ ok, result | error }` JSON; anything else is an internal error. */
-const settle = async (call) => {
+const resultOf = async (call) => {
   let outcome;
   try {
     outcome = JSON.parse(await call());
@@ -160,7 +160,7 @@ const createSendMessage = (getConfig) => async (data, inputConfig) => {
       errorDescription: 'sendMessage data must be JSON data { to, type, payload }',
     });
   }
-  return settle(() => callNative((id) => dispatcher.sendMessage(id, configJson, dataJson)));
+  return resultOf(() => callNative((id) => dispatcher.sendMessage(id, configJson, dataJson)));
 };
 
 /**
@@ -186,7 +186,7 @@ const startSecondsOf = (startFrom) => {
 const createGetUsage = (getConfig) => async (startFrom) => {
   const configJson = configJsonOf(await getConfig(metadata.id));
   const seconds = startSecondsOf(startFrom);
-  return settle(() => callNative((id) => dispatcher.getUsage(id, configJson, seconds)));
+  return resultOf(() => callNative((id) => dispatcher.getUsage(id, configJson, seconds)));
 };
 
 /**

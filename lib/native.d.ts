@@ -4,15 +4,11 @@
 /**
  * Runs sends and usage queries on the addon's runtime and reports every outcome, as
  * `{"ok":true,"result":…}` or `{"ok":false,"error":{"code","data"}}`, through one callback.
- *
- * Not `#[napi] async fn`: napi-rs creates and tears down a threadsafe function (a libuv
- * handle, an async resource and a cleanup hook) for every such call. Together with mimalloc
- * and the parsed endpoint, dropping that cut event-loop time per send by 35–45 % at 64
- * concurrent sends (A/B runs of `npm run bench` children). One per module instance (not a
- * global) stays right when the shim is loaded twice or in worker threads.
+ * One per module instance (not a global), so it stays right when the shim is loaded twice
+ * or in worker threads.
  */
 export declare class Dispatcher {
-  constructor(settle: (arg0: number, arg1: string) => void)
+  constructor(report: (arg0: number, arg1: string) => void)
   /** Sends one message; the outcome comes back to the callback under `id`. */
   sendMessage(id: number, configJson: string, dataJson: string): void
   /** Billed messages since `start_from_seconds` (Unix), from Tencent's SendStatusStatistics. */

@@ -17,8 +17,8 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::json;
 use tencent_sms_core::{
-    json_input::parse_js_json, metadata, validate_config as validate, ConfigCache,
-    ConnectorFailure, SmsClient, UsageCache,
+    json_input::parse_js_json, metadata, validate_config, ConfigCache, ConnectorFailure, SmsClient,
+    UsageCache,
 };
 
 /// Per send, buffers are allocated on the tokio worker and freed on Node's main thread (and
@@ -67,13 +67,13 @@ pub fn metadata_json() -> String {
 }
 
 /// Validates a config given as JSON text: `{"success":true}` or `{"success":false,"issues":[…]}`.
-#[napi]
-pub fn validate_config(config_json: String) -> String {
+#[napi(js_name = "validateConfig")]
+pub fn validate_config_json(config_json: String) -> String {
     let outcome = match parse_js_json(&config_json) {
         None => {
             json!({ "success": false, "issues": [{ "code": "custom", "path": [], "message": "The config must be JSON data" }] })
         }
-        Some(config) => match validate(&config) {
+        Some(config) => match validate_config(&config) {
             Ok(_) => json!({ "success": true }),
             Err(issues) => json!({ "success": false, "issues": issues }),
         },
@@ -99,31 +99,31 @@ fn outcome_json<T: serde::Serialize>(outcome: std::result::Result<T, ConnectorFa
     .to_string()
 }
 
-/// `(id, outcomeJson)` back to `lib/index.js`. Weak, so an idle connector never keeps Node
-/// alive; the shim holds a timer while calls are in flight.
-type SettleFn =
+/// Reports `(id, outcomeJson)` back to `lib/index.js`. Weak, so an idle connector never
+/// keeps Node alive; the shim holds a timer while calls are in flight.
+type ReportFn =
     ThreadsafeFunction<FnArgs<(u32, String)>, (), FnArgs<(u32, String)>, Status, false, true>;
 
 /// Runs sends and usage queries on the addon's runtime and reports every outcome, as
 /// `{"ok":true,"result":…}` or `{"ok":false,"error":{"code","data"}}`, through one callback.
-///
-/// Not `#[napi] async fn`: napi-rs creates and tears down a threadsafe function (a libuv
-/// handle, an async resource and a cleanup hook) for every such call. Together with mimalloc
-/// and the parsed endpoint, dropping that cut event-loop time per send by 35–45 % at 64
-/// concurrent sends (A/B runs of `npm run bench` children). One per module instance (not a
-/// global) stays right when the shim is loaded twice or in worker threads.
+/// One per module instance (not a global), so it stays right when the shim is loaded twice
+/// or in worker threads.
+//
+// Not `#[napi] async fn`: napi-rs creates and tears down a threadsafe function (a libuv
+// handle, an async resource and a cleanup hook) for every such call; one callback for all
+// calls is far cheaper per send (see the README's Performance section).
 #[napi]
 pub struct Dispatcher {
-    settle: Arc<SettleFn>,
+    report: Arc<ReportFn>,
 }
 
 #[napi]
 impl Dispatcher {
     #[napi(constructor)]
-    pub fn new(settle: Function<FnArgs<(u32, String)>, ()>) -> Result<Self> {
-        let settle = settle.build_threadsafe_function().weak::<true>().build()?;
+    pub fn new(report: Function<FnArgs<(u32, String)>, ()>) -> Result<Self> {
+        let report = report.build_threadsafe_function().weak::<true>().build()?;
         Ok(Self {
-            settle: Arc::new(settle),
+            report: Arc::new(report),
         })
     }
 
@@ -150,7 +150,7 @@ impl Dispatcher {
                 usage_cache(),
                 &config_json,
                 start,
-                chrono_now(),
+                unix_now(),
             )
             .await
         });
@@ -165,7 +165,7 @@ impl Dispatcher {
         T: serde::Serialize,
         F: Future<Output = std::result::Result<T, ConnectorFailure>> + Send + 'static,
     {
-        let settle = self.settle.clone();
+        let report = self.report.clone();
         napi::bindgen_prelude::spawn(async move {
             let outcome = match AssertUnwindSafe(work).catch_unwind().await {
                 Ok(outcome) => outcome_json(outcome),
@@ -173,7 +173,7 @@ impl Dispatcher {
                     "errorDescription": "connector-tencent-sms-rs internal error: the send panicked" } } })
                 .to_string(),
             };
-            settle.call(
+            report.call(
                 (id, outcome).into(),
                 ThreadsafeFunctionCallMode::NonBlocking,
             );
@@ -181,7 +181,7 @@ impl Dispatcher {
     }
 }
 
-fn chrono_now() -> i64 {
+fn unix_now() -> i64 {
     use tencent_sms_core::clock::{Clock, SystemClock};
     SystemClock.now_unix()
 }

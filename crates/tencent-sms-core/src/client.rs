@@ -260,7 +260,7 @@ impl SmsClient {
             };
             let reply = parse(&body)?;
             let (code, message, request_id) = match reply {
-                TencentReply::Sent(result) => return Ok(result),
+                TencentReply::Success(result) => return Ok(result),
                 TencentReply::Refused {
                     code,
                     message,

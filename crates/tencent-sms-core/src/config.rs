@@ -179,11 +179,11 @@ fn key(name: &str) -> Value {
 }
 
 /// Collects issues while reading fields, so every problem is reported together.
-struct Reader<'a> {
+struct FieldChecker<'a> {
     issues: &'a mut Vec<ConfigIssue>,
 }
 
-impl Reader<'_> {
+impl FieldChecker<'_> {
     /// A required string of 1..=MAX_FIELD_CHARS characters.
     fn required_string(
         &mut self,
@@ -288,7 +288,7 @@ pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue
     let Value::Object(object) = input else {
         return Err(vec![ConfigIssue::invalid_type(&[], "object", Some(input))]);
     };
-    let mut reader = Reader {
+    let mut reader = FieldChecker {
         issues: &mut issues,
     };
     let access_key_id = reader.required_string(object, &[], "accessKeyId");
@@ -351,7 +351,7 @@ pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue
     })
 }
 
-fn read_templates(reader: &mut Reader<'_>, value: Option<&Value>) -> Option<Vec<Template>> {
+fn read_templates(reader: &mut FieldChecker<'_>, value: Option<&Value>) -> Option<Vec<Template>> {
     let path = [key("templates")];
     let Some(Value::Array(items)) = value else {
         reader

@@ -35,7 +35,7 @@ pub fn check_config_validator(data: &[u8]) {
 /// [`MAX_RESPONSE_BYTES`] whose `Response` has no `Error` and whose first `SendStatusSet`
 /// entry has the code `Ok`, and carries that entry's `SerialNo` and that body's `RequestId`.
 pub fn check_response_parser(data: &[u8]) {
-    let Ok(TencentReply::Sent(result)) = parse_send_sms_response(data) else {
+    let Ok(TencentReply::Success(result)) = parse_send_sms_response(data) else {
         return;
     };
     assert!(data.len() <= MAX_RESPONSE_BYTES);
@@ -61,7 +61,7 @@ pub fn check_response_parser(data: &[u8]) {
 /// Whether `data` parses as a SendSms success, so a corpus can show it exercises
 /// [`check_response_parser`]'s success property.
 pub fn is_send_sms_success(data: &[u8]) -> bool {
-    matches!(parse_send_sms_response(data), Ok(TencentReply::Sent(_)))
+    matches!(parse_send_sms_response(data), Ok(TencentReply::Success(_)))
 }
 
 /// Any text: normalization never panics and only yields `+` followed by 7–15 digits.

@@ -4,9 +4,7 @@
 //! when a retry or a clock correction re-signs it.
 
 use bytes::Bytes;
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE as CT, HOST,
-};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use serde::Serialize;
 
 use crate::config::ConnectorConfig;
@@ -17,7 +15,7 @@ use tencent_sms_tc3::{SecretKey, SERVICE, VERSION};
 
 pub(crate) const SEND_SMS: &str = "SendSms";
 pub(crate) const SEND_STATUS_STATISTICS: &str = "SendStatusStatistics";
-pub(crate) const CONTENT_TYPE: &str = "application/json; charset=utf-8";
+pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 pub(crate) const REQUEST_CLIENT: &str =
     concat!("connector-tencent-sms-rs/", env!("CARGO_PKG_VERSION"));
 
@@ -148,7 +146,7 @@ impl TencentRequest {
                 headers: vec![
                     SignedHeader {
                         name: "content-type",
-                        value: CONTENT_TYPE,
+                        value: JSON_CONTENT_TYPE,
                     },
                     SignedHeader {
                         name: "host",
@@ -160,7 +158,7 @@ impl TencentRequest {
         );
         let value = |text: String| HeaderValue::try_from(text).map_err(|_| InvalidHeader);
         let mut headers = HeaderMap::with_capacity(8);
-        headers.insert(CT, HeaderValue::from_static(CONTENT_TYPE));
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
         headers.insert(HOST, value(self.host.clone())?);
         headers.insert(X_TC_ACTION, HeaderValue::from_static(self.action));
         headers.insert(X_TC_VERSION, HeaderValue::from_static(VERSION));

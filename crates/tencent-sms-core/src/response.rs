@@ -31,7 +31,8 @@ pub struct SendResult {
 /// A well-formed answer: done, or refused with a Tencent code.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum TencentReply<T> {
-    Sent(T),
+    /// Tencent did it; `T` is what it answered (the send's result, a count).
+    Success(T),
     Refused {
         code: String,
         message: String,
@@ -88,7 +89,7 @@ fn refused<T>(reply: TencentReply<std::convert::Infallible>) -> TencentReply<T> 
             message,
             request_id,
         },
-        TencentReply::Sent(never) => match never {},
+        TencentReply::Success(never) => match never {},
     }
 }
 
@@ -117,7 +118,7 @@ pub(crate) fn parse_send_sms_response(
             request_id,
         });
     }
-    Ok(TencentReply::Sent(SendResult {
+    Ok(TencentReply::Success(SendResult {
         request_id: request_id.unwrap_or_default(),
         serial_no: string_field(status, "SerialNo").unwrap_or_default(),
         phone_number: string_field(status, "PhoneNumber").unwrap_or_default(),
@@ -136,7 +137,7 @@ pub(crate) fn parse_usage_response(body: &[u8]) -> Result<TencentReply<u64>, Con
         .get("SendStatusStatistics")
         .and_then(|s| s.get("FeeCount"))
         .and_then(Value::as_u64)
-        .map(TencentReply::Sent)
+        .map(TencentReply::Success)
         .ok_or_else(|| malformed("no `SendStatusStatistics.FeeCount`"))
 }
 
@@ -147,7 +148,7 @@ mod tests {
     #[test]
     fn success_is_read_from_send_status_set() {
         let body = br#"{"Response":{"SendStatusSet":[{"SerialNo":"5000:1","PhoneNumber":"+8618511122233","Fee":1,"SessionContext":"","Code":"Ok","Message":"send success","IsoCode":"CN"}],"RequestId":"a0aa"}}"#;
-        let TencentReply::Sent(result) = parse_send_sms_response(body).unwrap() else {
+        let TencentReply::Success(result) = parse_send_sms_response(body).unwrap() else {
             panic!("expected success");
         };
         assert_eq!(result.request_id, "a0aa");
@@ -181,7 +182,10 @@ mod tests {
     #[test]
     fn usage_is_the_fee_count() {
         let body = br#"{"Response":{"SendStatusStatistics":{"FeeCount":120,"RequestCount":100,"RequestSuccessCount":100},"RequestId":"u"}}"#;
-        assert_eq!(parse_usage_response(body).unwrap(), TencentReply::Sent(120));
+        assert_eq!(
+            parse_usage_response(body).unwrap(),
+            TencentReply::Success(120)
+        );
         assert!(parse_usage_response(br#"{"Response":{"RequestId":"u"}}"#).is_err());
         assert!(matches!(
             parse_usage_response(

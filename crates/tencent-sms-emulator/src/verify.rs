@@ -15,14 +15,14 @@ pub(crate) fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> 
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Verifies the request's signature; returns the SecretId that signed it.
+/// Verifies the request's signature, as Tencent does, with Tencent's codes for each failure.
 pub(crate) fn verify_signature(
     headers: &HeaderMap,
     body: &[u8],
     credentials: &[Credential],
     now: i64,
     max_skew_seconds: i64,
-) -> Result<String, ApiError> {
+) -> Result<(), ApiError> {
     let authorization = header(headers, "authorization").ok_or_else(|| {
         ApiError::new(
             "AuthFailure.InvalidAuthorization",
@@ -115,13 +115,13 @@ pub(crate) fn verify_signature(
         )
     };
     if matches(&values) {
-        return Ok(credential.secret_id.clone());
+        return Ok(());
     }
     if let Some(host) = values.iter_mut().find(|(name, _)| *name == "host") {
         if let Some(bare) = strip_port(&host.1) {
             host.1 = bare.to_owned();
             if matches(&values) {
-                return Ok(credential.secret_id.clone());
+                return Ok(());
             }
         }
     }
