@@ -8,7 +8,8 @@ import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { ZodError } from 'zod';
 
 import createConnector from '../lib/index.js';
-import { connectorFor, rejectsWith, signIn, startTestEmulator } from './helpers.mjs';
+import { tencentErrors } from '../scripts/tables.mjs';
+import { connectorFor, fourTemplates, rejectsWith, signIn, startTestEmulator } from './helpers.mjs';
 
 let emulator;
 before(async () => {
@@ -124,7 +125,7 @@ describe('sendMessage', () => {
     const emu = await startTestEmulator({ apps: [{ sdkAppId: '1400000000', signNames: ['Logto'], templates: [{ templateId: '7', content: 'Code {1}', international: true }] }] });
     try {
       const { connector } = await connectorFor(emu, {
-        templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, templateCode: '7' })),
+        templates: fourTemplates('7'),
       });
       await connector.sendMessage(signIn('85291234567'));
       assert.equal((await emu.messages())[0].templateId, '7');
@@ -158,13 +159,9 @@ describe('sendMessage', () => {
       ] }],
     });
     try {
-      const usage = ['SignIn', 'Register', 'ForgotPassword', 'Generic'];
       const { connector } = await connectorFor(emu, {
         senderId: 'LOGTO',
-        templates: [
-          ...usage.map((usageType) => ({ usageType, templateCode: '1', signName: 'Other' })),
-          ...usage.map((usageType) => ({ usageType, templateCode: '2', international: true, signName: 'Other' })),
-        ],
+        templates: [...fourTemplates('1', { signName: 'Other' }), ...fourTemplates('2', { international: true, signName: 'Other' })],
       });
       await connector.sendMessage(signIn('8613711112222'));
       await connector.sendMessage(signIn('447911123456'));
@@ -189,7 +186,7 @@ describe('sendMessage', () => {
 
   test('template_not_found names the type', async () => {
     const { connector } = await connectorFor(emulator, {
-      templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, templateCode: '<template-code>' })),
+      templates: fourTemplates('<template-code>'),
     });
     const error = await rejectsWith(connector.sendMessage(signIn()), 'template_not_found');
     assert.deepEqual(error.data, { message: 'Cannot find template for type: SignIn' });
@@ -219,31 +216,18 @@ describe('sendMessage', () => {
 });
 
 describe('Tencent errors are classified', () => {
-  const cases = [
-    ['AuthFailure.SecretIdNotFound', 'invalid_config'],
-    ['AuthFailure.SignatureFailure', 'invalid_config'],
-    ['UnauthorizedOperation.SmsSdkAppIdVerifyFail', 'invalid_config'],
-    ['FailedOperation.SignatureIncorrectOrUnapproved', 'invalid_config'],
-    ['FailedOperation.TemplateIncorrectOrUnapproved', 'invalid_config'],
-    ['FailedOperation.TemplateParamSetNotMatchApprovedTemplate', 'invalid_config'],
-    ['InvalidParameterValue.IncorrectPhoneNumber', 'invalid_request_parameters'],
-    ['FailedOperation.PhoneNumberInBlacklist', 'invalid_request_parameters'],
-    ['UnsupportedOperation.UnsupportedRegion', 'invalid_request_parameters'],
-    ['LimitExceeded.PhoneNumberDailyLimit', 'rate_limit_exceeded'],
-    ['LimitExceeded.DeliveryFrequencyLimit', 'rate_limit_exceeded'],
-    ['LimitExceeded.AppDailyLimit', 'usage_limit_exceeded'],
-    ['FailedOperation.InsufficientBalanceInSmsPackage', 'usage_limit_exceeded'],
-    ['InternalError.RequestTimeException', 'general'],
-    ['InternalError.Timeout', 'general'],
-  ];
+  // The README's error table, from its one source.
+  const cases = tencentErrors().flatMap(({ tencentCodes, logtoCode }) => tencentCodes.map((tencentCode) => [tencentCode, logtoCode]));
   /** What the admin console prints as details: Logto's `formatZodError` lines. */
   const consoleDetails = (zodError) => zodError.issues.map((i) => `Error in key path "${i.path.join('.')}": (${i.code}) ${i.message}`);
 
   for (const [tencentCode, code] of cases) {
     test(`${tencentCode} → ${code}`, async () => {
       const { connector } = await connectorFor(emulator);
-      emulator.injectFault({ kind: 'tencentError', code: tencentCode, message: 'injected' });
+      // Enough for every attempt a refusal may take (API rate limits are retried twice).
+      emulator.injectFault({ kind: 'tencentError', code: tencentCode, message: 'injected', count: 3 });
       const error = await rejectsWith(connector.sendMessage(signIn()), code);
+      emulator.clear();
       assert.equal(error.data.tencentCode, tencentCode);
       assert.match(error.data.requestId, /^[0-9a-f-]{36}$/);
       if (code === 'invalid_config' || code === 'usage_limit_exceeded') {
@@ -254,8 +238,9 @@ describe('Tencent errors are classified', () => {
       } else {
         assert.ok(error.data.errorDescription.startsWith(`${tencentCode}: injected`), error.data.errorDescription);
       }
-      emulator.injectFault({ kind: 'sendStatusCode', code: tencentCode });
+      emulator.injectFault({ kind: 'sendStatusCode', code: tencentCode, count: 3 });
       await rejectsWith(connector.sendMessage(signIn()), code);
+      emulator.clear();
     });
   }
 
@@ -291,7 +276,7 @@ describe('Tencent errors are classified', () => {
 
   test('a real wrong template id from the emulator names templates.<i>.templateCode', async () => {
     const { connector } = await connectorFor(emulator, {
-      templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, templateCode: usageType === 'SignIn' ? '4040404' : '1000001' })),
+      templates: fourTemplates('1000001').map((t) => (t.usageType === 'SignIn' ? { ...t, templateCode: '4040404' } : t)),
     });
     const error = await rejectsWith(connector.sendMessage(signIn()), 'invalid_config');
     assert.equal(error.data.tencentCode, 'FailedOperation.TemplateIncorrectOrUnapproved');

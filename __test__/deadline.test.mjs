@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { runNode } from './helpers.mjs';
 
 const index = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'lib', 'index.js')).href;
+const helpers = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'helpers.mjs')).href;
 
 /** The README's stated bound for a whole send. */
 const SEND_DEADLINE_MS = 12_000;
@@ -21,12 +22,13 @@ const SEND_DEADLINE_MS = 12_000;
 const script = (kind, count) => `
   import net from 'node:net';
   import createConnector from '${index}';
+  import { fourTemplates } from '${helpers}';
   const server = net.createServer((socket) => { server.connections += 1; socket.on('data', () => {}); });
   server.connections = 0;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   if (${JSON.stringify(kind)} === 'closed') await new Promise((resolve) => server.close(resolve));
-  const templates = ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, templateCode: '1' }));
+  const templates = fourTemplates('1');
   const config = { accessKeyId: 'AKID', accessKeySecret: 'secret', signName: 'Logto', sdkAppId: '1400000000',
     region: 'ap-guangzhou', endpoint: 'http://127.0.0.1:' + port, templates };
   const connector = await createConnector({ getConfig: async () => config });

@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 import { ConnectorError } from '@logto/connector-kit';
 
@@ -10,6 +11,12 @@ import createConnector from '../lib/index.js';
 import { startEmulator } from 'tencent-sms-emulator';
 
 export const SECRET_MARKER = 'logto-emulator-demo-secret';
+
+/** The usage types every config needs a template for: the fixture the Rust tests read too. */
+export const requiredUsageTypes = JSON.parse(readFileSync(new URL('./fixtures/required-usage-types.json', import.meta.url), 'utf8'));
+
+/** One template per required usage type, with `templateCode` and any `extra` keys. */
+export const fourTemplates = (templateCode, extra = {}) => requiredUsageTypes.map((usageType) => ({ usageType, templateCode, ...extra }));
 
 export const startTestEmulator = (options = {}) => startEmulator({ frequencyLimitSeconds: 0, ...options });
 

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import SignModule from 'tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js';
 
 import createConnector from '../lib/index.js';
+import { fourTemplates } from './helpers.mjs';
 
 const Sign = SignModule.default ?? SignModule;
 let server;
@@ -55,7 +56,7 @@ test('Sign.sign3 reproduces the Authorization header the connector sent', async 
     sdkAppId: '1400006666',
     region: 'ap-guangzhou',
     endpoint: 'http://localhost',
-    templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, templateCode: '1110' })),
+    templates: fourTemplates('1110'),
   };
   const connector = await createConnector({ getConfig: async () => config });
   await connector.sendMessage({ to: '8613711112222', type: 'SignIn', payload: { code: '123456', locale: 'en' } });

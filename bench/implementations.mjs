@@ -1,5 +1,6 @@
 // How the benchmark loads each implementation and points it at the emulator.
 
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,7 +13,8 @@ export const DEMO = {
   signName: 'Logto',
   sdkAppId: '1400000000',
   region: 'ap-guangzhou',
-  templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, templateCode: '1000001' })),
+  templates: JSON.parse(readFileSync(new URL('../__test__/fixtures/required-usage-types.json', import.meta.url), 'utf8'))
+    .map((usageType) => ({ usageType, templateCode: '1000001' })),
 };
 
 export const MESSAGE = { to: '8613711112222', type: 'SignIn', payload: { code: '123456' } };

@@ -18,10 +18,7 @@ async fn main() {
     let url = args.first().expect("emulator url").clone();
     let concurrency: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(64);
     let count: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(20_000);
-    let templates: Vec<_> = ["SignIn", "Register", "ForgotPassword", "Generic"]
-        .iter()
-        .map(|t| json!({ "usageType": t, "templateCode": "1000001" }))
-        .collect();
+    let templates = tencent_sms_core::testing::four_templates("1000001");
     let config = validate_config(&json!({ "accessKeyId": "AKIDLogtoEmulatorDemo", "accessKeySecret": "logto-emulator-demo-secret",
         "signName": "Logto", "sdkAppId": "1400000000", "region": "ap-guangzhou", "endpoint": url, "templates": templates }))
     .expect("valid config");

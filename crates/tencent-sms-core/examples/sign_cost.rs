@@ -15,10 +15,7 @@ fn main() {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(200_000);
-    let templates: Vec<_> = ["SignIn", "Register", "ForgotPassword", "Generic"]
-        .iter()
-        .map(|t| json!({ "usageType": t, "templateCode": "1110" }))
-        .collect();
+    let templates = tencent_sms_core::testing::four_templates("1110");
     let config = validate_config(&json!({ "accessKeyId": "AKIDEXAMPLE", "accessKeySecret": "SECRETEXAMPLE",
         "signName": "腾讯云", "sdkAppId": "1400006666", "region": "ap-guangzhou", "templates": templates }))
     .expect("valid config");

@@ -62,10 +62,7 @@ mod tests {
     use super::*;
 
     fn config_json(secret: &str) -> String {
-        let templates: Vec<_> = ["SignIn", "Register", "ForgotPassword", "Generic"]
-            .iter()
-            .map(|t| serde_json::json!({ "usageType": t, "templateCode": "1" }))
-            .collect();
+        let templates = crate::testing::four_templates("1");
         serde_json::json!({ "accessKeyId": "AKID", "accessKeySecret": secret, "signName": "Logto", "sdkAppId": "1",
             "region": "ap-guangzhou", "templates": templates })
         .to_string()

@@ -5,8 +5,8 @@
 //! (signed by `tencent-sms-tc3`), `client` sends it within one deadline, `response` reads the
 //! answer, `classify` maps Tencent's codes to Logto's and `remedy` names the config key to fix;
 //! `usage` answers `getUsage`. What the Node binding needs is public; the rest is the crate's
-//! own. Test hooks (`fuzzing`, `OffsetClock`, extra root certificates, the `Value`-based
-//! [`send_message`]) exist only with the `testing` feature.
+//! own. Test hooks (`fuzzing`, `testing`, `OffsetClock`, extra root certificates, the
+//! `Value`-based [`send_message`]) exist only with the `testing` feature.
 
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
@@ -28,6 +28,8 @@ mod remedy;
 mod request;
 mod response;
 mod template;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 mod usage;
 
 pub use client::{ClientOptions, SmsClient, MAX_IN_FLIGHT, MIN_TIME_TO_SEND, SEND_DEADLINE};

@@ -58,10 +58,7 @@ async fn serves_a_configured_app_and_its_inbox() {
     let url = line.trim().rsplit(' ').next().unwrap().to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{line}");
 
-    let templates: Vec<Value> = ["SignIn", "Register", "ForgotPassword", "Generic"]
-        .iter()
-        .map(|t| json!({ "usageType": t, "templateCode": "55" }))
-        .collect();
+    let templates = tencent_sms_core::testing::four_templates("55");
     let config = json!({ "accessKeyId": "AKIDbin", "accessKeySecret": "bin-secret", "signName": "Bin",
         "sdkAppId": "1400777777", "region": "ap-guangzhou", "endpoint": url, "templates": templates });
     let client = SmsClient::new(ClientOptions::default()).unwrap();

@@ -13,10 +13,7 @@ use tencent_sms_emulator::options::*;
 use tencent_sms_emulator::FaultSpec;
 
 fn config(url: &str) -> Value {
-    let templates: Vec<Value> = ["SignIn", "Register", "ForgotPassword", "Generic"]
-        .iter()
-        .map(|t| json!({ "usageType": t, "templateCode": DEMO_MAINLAND_TEMPLATE_ID }))
-        .collect();
+    let templates = tencent_sms_core::testing::four_templates(DEMO_MAINLAND_TEMPLATE_ID);
     json!({ "accessKeyId": DEMO_SECRET_ID, "accessKeySecret": DEMO_SECRET_KEY, "signName": DEMO_SIGN_NAME,
             "sdkAppId": DEMO_SDK_APP_ID, "region": "ap-guangzhou", "endpoint": url, "templates": templates })
 }

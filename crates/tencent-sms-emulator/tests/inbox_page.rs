@@ -13,10 +13,7 @@ use tencent_sms_emulator::options::{DEMO_MAINLAND_TEMPLATE_ID, DEMO_SECRET_ID, D
 use tencent_sms_emulator::RunningEmulator;
 
 fn config(emu: &RunningEmulator, secret: &str) -> Value {
-    let templates: Vec<Value> = ["SignIn", "Register", "ForgotPassword", "Generic"]
-        .iter()
-        .map(|t| json!({ "usageType": t, "templateCode": DEMO_MAINLAND_TEMPLATE_ID }))
-        .collect();
+    let templates = tencent_sms_core::testing::four_templates(DEMO_MAINLAND_TEMPLATE_ID);
     json!({ "accessKeyId": DEMO_SECRET_ID, "accessKeySecret": secret, "signName": "Logto",
         "sdkAppId": "1400000000", "region": "ap-guangzhou", "endpoint": emu.url(), "templates": templates })
 }

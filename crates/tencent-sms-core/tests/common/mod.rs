@@ -57,10 +57,7 @@ pub async fn answer_one<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, seen: 
 }
 
 pub fn config(endpoint: &str) -> Value {
-    let templates: Vec<Value> = ["SignIn", "Register", "ForgotPassword", "Generic"]
-        .iter()
-        .map(|t| json!({ "usageType": t, "templateCode": "1110" }))
-        .collect();
+    let templates = tencent_sms_core::testing::four_templates("1110");
     json!({ "accessKeyId": "AKIDEXAMPLE", "accessKeySecret": "SECRETEXAMPLE", "signName": "Logto",
             "sdkAppId": "1400006666", "region": "ap-guangzhou", "endpoint": endpoint, "templates": templates })
 }

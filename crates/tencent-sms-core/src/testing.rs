@@ -1,0 +1,37 @@
+//! Test helpers shared by this crate's tests, the emulator's tests and the benchmark helpers
+//! (the `testing` feature): one definition of the config fixture they all need.
+
+use serde_json::{json, Value};
+
+/// The usage types every config must have a template for, from the fixture the JS tests read
+/// too (`__test__/fixtures/required-usage-types.json`; a unit test keeps it equal to the
+/// rule the config guard applies).
+pub fn required_usage_types() -> Vec<String> {
+    serde_json::from_str(include_str!(
+        "../../../__test__/fixtures/required-usage-types.json"
+    ))
+    .expect("the fixture is a JSON array of strings")
+}
+
+/// One template per required usage type, all with `template_code`.
+pub fn four_templates(template_code: &str) -> Value {
+    required_usage_types()
+        .iter()
+        .map(|usage_type| json!({ "usageType": usage_type, "templateCode": template_code }))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::REQUIRED_USAGE_TYPES;
+
+    #[test]
+    fn the_fixture_is_the_rule_the_guard_applies() {
+        let mut fixture = required_usage_types();
+        let mut rule: Vec<String> = REQUIRED_USAGE_TYPES.iter().map(|t| t.to_string()).collect();
+        fixture.sort();
+        rule.sort();
+        assert_eq!(fixture, rule);
+    }
+}
