@@ -38,3 +38,11 @@ test('the release builds Linux with the local recipe and publishes only the tarb
   assert.match(ci, /npm run build:linux/);
   assert.match(ci, /npm run check:tarball/);
 });
+
+test('every push and pull request runs .ci/run, which fails when a build changes a tracked file', () => {
+  const ci = readFileSync(path.join(workflows, 'ci.yml'), 'utf8');
+  assert.match(ci, /on:\n\s+push:[\s\S]*pull_request:/);
+  assert.match(ci, /CI=true bash \.ci\/run/);
+  const run = readFileSync(path.join(workflows, '..', '..', '.ci', 'run'), 'utf8');
+  assert.match(run, /git status --porcelain --untracked-files=no/);
+});
