@@ -6,12 +6,9 @@ use serde_json::{json, Value};
 use tencent_sms_tc3::{is_valid_region, VERSION};
 
 use crate::api_error::ApiError;
-use crate::inbox::{placeholder_count, render, DeliveredMessage};
-use crate::numbers::{iso_code, parse_destination};
-use crate::state::{EmulatorState, LedgerEntry};
+use crate::send_sms::send_sms;
+use crate::state::EmulatorState;
 use crate::verify::{header, verify_signature};
-
-const MAX_NUMBERS: usize = 200;
 
 /// Handles one API request and returns the whole `{ "Response": … }` body.
 pub(crate) fn handle_api(
@@ -147,7 +144,7 @@ fn send_status_statistics(state: &EmulatorState, params: &Value) -> Result<Value
     )
 }
 
-fn missing(name: &str) -> ApiError {
+pub(crate) fn missing(name: &str) -> ApiError {
     ApiError::new(
         "MissingParameter",
         format!("The request is missing a required parameter `{name}`."),
@@ -161,7 +158,7 @@ fn invalid(name: &str) -> ApiError {
     )
 }
 
-fn string_param<'a>(params: &'a Value, name: &str) -> Result<Option<&'a str>, ApiError> {
+pub(crate) fn string_param<'a>(params: &'a Value, name: &str) -> Result<Option<&'a str>, ApiError> {
     match params.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -169,7 +166,7 @@ fn string_param<'a>(params: &'a Value, name: &str) -> Result<Option<&'a str>, Ap
     }
 }
 
-fn string_list(params: &Value, name: &str) -> Result<Option<Vec<String>>, ApiError> {
+pub(crate) fn string_list(params: &Value, name: &str) -> Result<Option<Vec<String>>, ApiError> {
     match params.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(items)) => items
@@ -179,162 +176,4 @@ fn string_list(params: &Value, name: &str) -> Result<Option<Vec<String>>, ApiErr
             .map(Some),
         Some(_) => Err(invalid(name)),
     }
-}
-
-fn send_sms(
-    state: &EmulatorState,
-    params: &Value,
-    request_id: &str,
-    now: i64,
-) -> Result<Value, ApiError> {
-    let numbers =
-        string_list(params, "PhoneNumberSet")?.ok_or_else(|| missing("PhoneNumberSet"))?;
-    if numbers.is_empty() {
-        return Err(ApiError::new(
-            "MissingParameter.EmptyPhoneNumberSet",
-            "The PhoneNumberSet is empty.",
-        ));
-    }
-    if numbers.len() > MAX_NUMBERS {
-        return Err(ApiError::new(
-            "LimitExceeded.PhoneNumberCountLimit",
-            "At most 200 phone numbers per request.",
-        ));
-    }
-    let sdk_app_id = string_param(params, "SmsSdkAppId")?.ok_or_else(|| missing("SmsSdkAppId"))?;
-    let template_id = string_param(params, "TemplateId")?.ok_or_else(|| missing("TemplateId"))?;
-    let sign_name = string_param(params, "SignName")?.filter(|s| !s.is_empty());
-    let template_params = string_list(params, "TemplateParamSet")?.unwrap_or_default();
-    for optional in ["SenderId", "ExtendCode"] {
-        string_param(params, optional)?;
-    }
-    let session_context = string_param(params, "SessionContext")?.unwrap_or_default();
-
-    let app = state
-        .options
-        .apps
-        .iter()
-        .find(|app| app.sdk_app_id == sdk_app_id)
-        .ok_or_else(|| {
-            ApiError::new(
-                "UnauthorizedOperation.SmsSdkAppIdVerifyFail",
-                "The SmsSdkAppId does not belong to this account.",
-            )
-        })?;
-    let template = app
-        .templates
-        .iter()
-        .find(|t| t.template_id == template_id)
-        .ok_or_else(|| {
-            ApiError::new(
-                "FailedOperation.TemplateIncorrectOrUnapproved",
-                "The template is not approved or does not exist.",
-            )
-        })?;
-
-    let parsed: Vec<_> = numbers.iter().map(|n| parse_destination(n)).collect();
-    let any_mainland = parsed.iter().flatten().any(|n| n.mainland);
-    if any_mainland && parsed.iter().flatten().any(|n| !n.mainland) {
-        return Err(ApiError::new(
-            "UnsupportedOperation.ContainDomesticAndInternationalPhoneNumber",
-            "A request may not mix mainland China and international numbers.",
-        ));
-    }
-    match sign_name {
-        None if any_mainland => {
-            return Err(ApiError::new(
-                "FailedOperation.SignatureIncorrectOrUnapproved",
-                "SignName is required for mainland China numbers.",
-            ));
-        }
-        Some(sign) if !app.sign_names.iter().any(|s| s == sign) => {
-            return Err(ApiError::new(
-                "FailedOperation.SignatureIncorrectOrUnapproved",
-                format!("The sign name `{sign}` is not approved."),
-            ));
-        }
-        _ => {}
-    }
-    let expected = placeholder_count(&template.content);
-    if template_params.len() != expected {
-        return Err(ApiError::new(
-            "FailedOperation.TemplateParamSetNotMatchApprovedTemplate",
-            format!(
-                "The template takes {expected} parameter(s); {} were sent.",
-                template_params.len()
-            ),
-        ));
-    }
-
-    let mut statuses = Vec::with_capacity(numbers.len());
-    for (raw, number) in numbers.iter().zip(parsed) {
-        let status = |code: &str, message: &str| {
-            json!({ "SerialNo": "", "PhoneNumber": raw, "Fee": 0, "SessionContext": session_context,
-                    "Code": code, "Message": message, "IsoCode": "" })
-        };
-        let Some(number) = number else {
-            statuses.push(status(
-                "InvalidParameterValue.IncorrectPhoneNumber",
-                "The phone number is malformed.",
-            ));
-            continue;
-        };
-        if template.international && number.mainland {
-            statuses.push(status(
-                "UnsupportedOperation.GlobalTemplateToChineseMainlandPhone",
-                "An international template cannot be sent to a mainland China number.",
-            ));
-            continue;
-        }
-        if !template.international && !number.mainland {
-            statuses.push(status(
-                "UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone",
-                "A mainland China template cannot be sent to an international number.",
-            ));
-            continue;
-        }
-        if !state.admit_send(&number.e164) {
-            statuses.push(status(
-                "LimitExceeded.PhoneNumberThirtySecondLimit",
-                "This number already got a message within the frequency limit.",
-            ));
-            continue;
-        }
-        let content = render(&template.content, &template_params, sign_name);
-        let serial_no = state.serial_no();
-        let fee = if content.chars().count() <= 70 {
-            1
-        } else {
-            content.chars().count().div_ceil(67)
-        };
-        state.deliver(DeliveredMessage {
-            phone_number: number.e164.clone(),
-            iso_code: iso_code(&number.e164).to_owned(),
-            sdk_app_id: sdk_app_id.to_owned(),
-            sign_name: sign_name.map(str::to_owned),
-            template_id: template_id.to_owned(),
-            params: template_params.clone(),
-            content,
-            request_id: request_id.to_owned(),
-            serial_no: serial_no.clone(),
-            received_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        });
-        statuses.push(json!({ "SerialNo": serial_no, "PhoneNumber": number.e164, "Fee": fee,
-            "SessionContext": session_context, "Code": "Ok", "Message": "send success", "IsoCode": iso_code(&number.e164) }));
-    }
-    let succeeded: Vec<u64> = statuses
-        .iter()
-        .filter(|s| s["Code"] == "Ok")
-        .filter_map(|s| s["Fee"].as_u64())
-        .collect();
-    state.record(
-        sdk_app_id,
-        LedgerEntry {
-            at: now,
-            requested: statuses.len() as u64,
-            succeeded: succeeded.len() as u64,
-            fee: succeeded.iter().sum(),
-        },
-    );
-    Ok(json!({ "SendStatusSet": statuses }))
 }

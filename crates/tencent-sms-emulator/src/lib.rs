@@ -14,6 +14,7 @@ mod inbox;
 mod numbers;
 pub mod options;
 mod refusals;
+mod send_sms;
 mod server;
 mod state;
 mod ui;
