@@ -15,7 +15,9 @@ pub(crate) fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> 
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Verifies the request's signature, as Tencent does, with Tencent's codes for each failure.
+/// Verifies the request's signature, as Tencent does, with Tencent's codes for each failure:
+/// the header's shape, the timestamp's freshness, the SecretId, the credential scope, then
+/// the signature itself.
 pub(crate) fn verify_signature(
     headers: &HeaderMap,
     body: &[u8],
@@ -23,26 +25,47 @@ pub(crate) fn verify_signature(
     now: i64,
     max_skew_seconds: i64,
 ) -> Result<(), ApiError> {
-    let authorization = header(headers, "authorization").ok_or_else(|| {
-        ApiError::new(
-            "AuthFailure.InvalidAuthorization",
-            "The Authorization header is missing.",
-        )
-    })?;
+    let parsed = read_authorization(headers)?;
+    let timestamp = fresh_timestamp(headers, now, max_skew_seconds)?;
+    let credential = credentials
+        .iter()
+        .find(|c| c.secret_id == parsed.secret_id)
+        .ok_or_else(|| {
+            ApiError::new(
+                "AuthFailure.SecretIdNotFound",
+                "The SecretId is not found, please ensure that your SecretId is correct.",
+            )
+        })?;
+    check_scope(&parsed, timestamp)?;
+    let signed = signed_header_values(headers, &parsed)?;
+    if signature_matches(&signed, timestamp, body, credential, &parsed.signature) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            "AuthFailure.SignatureFailure",
+            "The provided credentials could not be validated. Please check your signature is correct.",
+        ))
+    }
+}
+
+/// The `Authorization` header, parsed, naming at least `content-type` and `host`.
+fn read_authorization(headers: &HeaderMap) -> Result<tc3::ParsedAuthorization, ApiError> {
+    let invalid = |message: String| ApiError::new("AuthFailure.InvalidAuthorization", message);
+    let authorization = header(headers, "authorization")
+        .ok_or_else(|| invalid("The Authorization header is missing.".into()))?;
     let parsed = tc3::parse_authorization(authorization).ok_or_else(|| {
-        ApiError::new(
-            "AuthFailure.InvalidAuthorization",
-            "The Authorization header is malformed: expected `TC3-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.",
-        )
+        invalid("The Authorization header is malformed: expected `TC3-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.".into())
     })?;
     for required in ["content-type", "host"] {
         if !parsed.signed_headers.iter().any(|h| h == required) {
-            return Err(ApiError::new(
-                "AuthFailure.InvalidAuthorization",
-                format!("SignedHeaders must include `{required}`."),
-            ));
+            return Err(invalid(format!("SignedHeaders must include `{required}`.")));
         }
     }
+    Ok(parsed)
+}
+
+/// `X-TC-Timestamp`, within `max_skew_seconds` of `now` (checked arithmetic: any i64 is safe).
+fn fresh_timestamp(headers: &HeaderMap, now: i64, max_skew_seconds: i64) -> Result<i64, ApiError> {
     let timestamp: i64 = header(headers, "x-tc-timestamp")
         .ok_or_else(|| {
             ApiError::new(
@@ -65,15 +88,11 @@ pub(crate) fn verify_signature(
             format!("Signature expired: the request timestamp {timestamp} is more than {max_skew_seconds} s from the server time {now}."),
         ));
     }
-    let credential = credentials
-        .iter()
-        .find(|c| c.secret_id == parsed.secret_id)
-        .ok_or_else(|| {
-            ApiError::new(
-                "AuthFailure.SecretIdNotFound",
-                "The SecretId is not found, please ensure that your SecretId is correct.",
-            )
-        })?;
+    Ok(timestamp)
+}
+
+/// The credential scope names this service and the UTC date of the timestamp.
+fn check_scope(parsed: &tc3::ParsedAuthorization, timestamp: i64) -> Result<(), ApiError> {
     if parsed.service != SERVICE {
         return Err(ApiError::new(
             "AuthFailure.SignatureFailure",
@@ -89,16 +108,38 @@ pub(crate) fn verify_signature(
             "The credential scope date is not the UTC date of X-TC-Timestamp.",
         ));
     }
-    let mut values = Vec::with_capacity(parsed.signed_headers.len());
-    for name in &parsed.signed_headers {
-        let value = header(headers, name).ok_or_else(|| {
-            ApiError::new(
-                "AuthFailure.SignatureFailure",
-                format!("The signed header `{name}` was not sent."),
-            )
-        })?;
-        values.push((name.as_str(), value.to_owned()));
-    }
+    Ok(())
+}
+
+/// Each signed header with the value that was sent.
+fn signed_header_values<'p>(
+    headers: &HeaderMap,
+    parsed: &'p tc3::ParsedAuthorization,
+) -> Result<Vec<(&'p str, String)>, ApiError> {
+    parsed
+        .signed_headers
+        .iter()
+        .map(|name| {
+            let value = header(headers, name).ok_or_else(|| {
+                ApiError::new(
+                    "AuthFailure.SignatureFailure",
+                    format!("The signed header `{name}` was not sent."),
+                )
+            })?;
+            Ok((name.as_str(), value.to_owned()))
+        })
+        .collect()
+}
+
+/// Whether `signature` signs these values; the signed `host` may also be the bare host name
+/// (clients differ on whether a non-default port is part of it).
+fn signature_matches(
+    signed: &[(&str, String)],
+    timestamp: i64,
+    body: &[u8],
+    credential: &Credential,
+    signature: &str,
+) -> bool {
     let matches = |values: &[(&str, String)]| {
         let input = SigningInput {
             service: SERVICE,
@@ -111,24 +152,23 @@ pub(crate) fn verify_signature(
         };
         tc3::signatures_match(
             &tc3::sign(&credential.secret_key, &input).signature,
-            &parsed.signature,
+            signature,
         )
     };
-    if matches(&values) {
-        return Ok(());
+    if matches(signed) {
+        return true;
     }
-    if let Some(host) = values.iter_mut().find(|(name, _)| *name == "host") {
-        if let Some(bare) = strip_port(&host.1) {
-            host.1 = bare.to_owned();
-            if matches(&values) {
-                return Ok(());
+    let mut bare = signed.to_vec();
+    match bare.iter_mut().find(|(name, _)| *name == "host") {
+        Some(host) => match strip_port(&host.1) {
+            Some(without_port) => {
+                host.1 = without_port.to_owned();
+                matches(&bare)
             }
-        }
+            None => false,
+        },
+        None => false,
     }
-    Err(ApiError::new(
-        "AuthFailure.SignatureFailure",
-        "The provided credentials could not be validated. Please check your signature is correct.",
-    ))
 }
 
 /// `host:port` → `host` (also `[v6]:port` → `[v6]`); `None` when there is no port.
