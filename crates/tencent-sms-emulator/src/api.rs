@@ -26,6 +26,7 @@ pub(crate) fn handle_api(
     json!({ "Response": response })
 }
 
+/// The common parameters every Tencent Cloud API checks first, then the action itself.
 fn dispatch(
     state: &EmulatorState,
     headers: &HeaderMap,
@@ -33,45 +34,9 @@ fn dispatch(
     now: i64,
     request_id: &str,
 ) -> Result<Value, ApiError> {
-    let action = header(headers, "x-tc-action").ok_or_else(|| {
-        ApiError::new(
-            "MissingParameter",
-            "The request is missing a required parameter `Action`.",
-        )
-    })?;
-    if action != "SendSms" && action != "SendStatusStatistics" {
-        return Err(ApiError::new(
-            "InvalidAction",
-            format!("The action `{action}` is not supported by this emulator."),
-        ));
-    }
-    match header(headers, "x-tc-version") {
-        Some(VERSION) => {}
-        Some(other) => {
-            return Err(ApiError::new(
-                "NoSuchVersion",
-                format!("The version `{other}` does not exist; use {VERSION}."),
-            ))
-        }
-        None => {
-            return Err(ApiError::new(
-                "MissingParameter",
-                "The request is missing a required parameter `Version`.",
-            ))
-        }
-    }
-    let region = header(headers, "x-tc-region").ok_or_else(|| {
-        ApiError::new(
-            "MissingParameter",
-            "The request is missing a required parameter `Region`.",
-        )
-    })?;
-    if !is_valid_region(region) {
-        return Err(ApiError::new(
-            "UnsupportedRegion",
-            format!("The region `{region}` is not supported."),
-        ));
-    }
+    let action = supported_action(headers)?;
+    check_version(headers)?;
+    check_region(headers)?;
     verify_signature(
         headers,
         body,
@@ -79,7 +44,55 @@ fn dispatch(
         now,
         state.options.max_clock_skew_seconds,
     )?;
-    let params: Value = serde_json::from_slice(body)
+    let params = json_object(body)?;
+    match action {
+        Action::SendStatusStatistics => send_status_statistics(state, &params),
+        Action::SendSms => send_sms(state, &params, request_id, now),
+    }
+}
+
+/// The actions this emulator answers.
+enum Action {
+    SendSms,
+    SendStatusStatistics,
+}
+
+fn supported_action(headers: &HeaderMap) -> Result<Action, ApiError> {
+    match header(headers, "x-tc-action") {
+        Some("SendSms") => Ok(Action::SendSms),
+        Some("SendStatusStatistics") => Ok(Action::SendStatusStatistics),
+        Some(other) => Err(ApiError::new(
+            "InvalidAction",
+            format!("The action `{other}` is not supported by this emulator."),
+        )),
+        None => Err(missing("Action")),
+    }
+}
+
+fn check_version(headers: &HeaderMap) -> Result<(), ApiError> {
+    match header(headers, "x-tc-version") {
+        Some(VERSION) => Ok(()),
+        Some(other) => Err(ApiError::new(
+            "NoSuchVersion",
+            format!("The version `{other}` does not exist; use {VERSION}."),
+        )),
+        None => Err(missing("Version")),
+    }
+}
+
+fn check_region(headers: &HeaderMap) -> Result<(), ApiError> {
+    let region = header(headers, "x-tc-region").ok_or_else(|| missing("Region"))?;
+    if is_valid_region(region) {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        "UnsupportedRegion",
+        format!("The region `{region}` is not supported."),
+    ))
+}
+
+fn json_object(body: &[u8]) -> Result<Value, ApiError> {
+    serde_json::from_slice(body)
         .ok()
         .filter(Value::is_object)
         .ok_or_else(|| {
@@ -87,11 +100,7 @@ fn dispatch(
                 "FailedOperation.JsonParseFail",
                 "The request body is not a JSON object.",
             )
-        })?;
-    if action == "SendStatusStatistics" {
-        return send_status_statistics(state, &params);
-    }
-    send_sms(state, &params, request_id, now)
+        })
 }
 
 /// `yyyymmddhh` in Beijing time → Unix seconds at the start of that hour.
