@@ -378,8 +378,7 @@ impl Connection {
         reset: Arc<AtomicBool>,
         request: Request<Incoming>,
     ) -> Result<Response<Body>, BoxError> {
-        let state = &self.state;
-        let fault = state.next_api_request();
+        let fault = self.state.next_api_request();
         if let Some(Fault::ResetBeforeBody) = fault {
             reset.store(true, Ordering::Relaxed);
             return Err("injected reset before body".into());
@@ -387,31 +386,43 @@ impl Connection {
         let (parts, body) = request.into_parts();
         let (body, _reservation) = match self.read_body(body).await {
             Ok(read) => read,
-            Err(BodyError::TooLarge) => {
-                return Ok(json_response(&json!({ "Response": { "Error": {
-                "Code": "RequestSizeLimitExceeded", "Message": "The request body is larger than 10 MB." },
-                "RequestId": state.request_id() } })))
-            }
+            Err(BodyError::TooLarge) => return Ok(self.too_large()),
             Err(other) => return Err(other.into()),
         };
-        // A Tencent-shaped answer, its refusals remembered for the inbox page.
-        let answer = |value: Value| {
-            let action = crate::verify::header(&parts.headers, "x-tc-action");
-            let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-            state.refuse(refusals_in(&value, action, &now));
-            json_response(&value)
-        };
-        let normal = || {
-            answer(handle_api(
-                state,
-                &parts.headers,
-                &body,
-                chrono::Utc::now().timestamp(),
-            ))
-        };
-        let Some(fault) = fault else {
-            return Ok(normal());
-        };
+        match fault {
+            None => Ok(self.tencent_answer(&parts.headers, self.handled(&parts.headers, &body))),
+            Some(fault) => self.faulted(fault, &reset, &parts.headers, &body).await,
+        }
+    }
+
+    /// What Tencent answers a body over its 10 MB limit.
+    fn too_large(&self) -> Response<Body> {
+        json_response(&json!({ "Response": { "Error": {
+            "Code": "RequestSizeLimitExceeded", "Message": "The request body is larger than 10 MB." },
+            "RequestId": self.state.request_id() } }))
+    }
+
+    fn handled(&self, headers: &hyper::HeaderMap, body: &[u8]) -> Value {
+        handle_api(&self.state, headers, body, chrono::Utc::now().timestamp())
+    }
+
+    /// A Tencent-shaped answer, its refusals remembered for the inbox page.
+    fn tencent_answer(&self, headers: &hyper::HeaderMap, value: Value) -> Response<Body> {
+        let action = crate::verify::header(headers, "x-tc-action");
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        self.state.refuse(refusals_in(&value, action, &now));
+        json_response(&value)
+    }
+
+    /// The answer an injected fault gives once the body has been read.
+    async fn faulted(
+        &self,
+        fault: Fault,
+        reset: &AtomicBool,
+        headers: &hyper::HeaderMap,
+        body: &[u8],
+    ) -> Result<Response<Body>, BoxError> {
+        let state = &self.state;
         Ok(match fault {
             Fault::ResetBeforeBody | Fault::ResetAfterBody => {
                 reset.store(true, Ordering::Relaxed);
@@ -419,7 +430,7 @@ impl Connection {
             }
             Fault::Delay { ms } => {
                 tokio::time::sleep(Duration::from_millis(ms)).await;
-                normal()
+                self.tencent_answer(headers, self.handled(headers, body))
             }
             Fault::HttpStatus { status } => {
                 let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
@@ -445,11 +456,11 @@ impl Connection {
                     ),
                 )
             }
-            Fault::TencentError { code, message } => answer(json!({ "Response": {
+            Fault::TencentError { code, message } => self.tencent_answer(headers, json!({ "Response": {
             "Error": { "Code": code, "Message": message.unwrap_or_else(|| format!("injected {code}")) },
             "RequestId": state.request_id() } })),
             Fault::SendStatusCode { code, message } => {
-                let numbers: Vec<String> = serde_json::from_slice::<Value>(&body)
+                let numbers: Vec<String> = serde_json::from_slice::<Value>(body)
                     .ok()
                     .and_then(|v| v.get("PhoneNumberSet").cloned())
                     .and_then(|v| serde_json::from_value(v).ok())
@@ -462,7 +473,8 @@ impl Connection {
                 "SessionContext": "", "Code": code, "Message": message, "IsoCode": "" })
                     })
                     .collect();
-                answer(
+                self.tencent_answer(
+                    headers,
                     json!({ "Response": { "SendStatusSet": statuses, "RequestId": state.request_id() } }),
                 )
             }
