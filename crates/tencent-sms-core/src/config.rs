@@ -282,142 +282,116 @@ impl FieldChecker<'_> {
     }
 }
 
-/// Validates a raw config as stored by Logto.
+/// Validates a raw config as stored by Logto, reporting every issue at once.
 pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue>> {
-    let mut issues = Vec::new();
     let Value::Object(object) = input else {
         return Err(vec![ConfigIssue::invalid_type(&[], "object", Some(input))]);
     };
-    let mut reader = FieldChecker {
-        issues: &mut issues,
-    };
-    let access_key_id = reader.required_string(object, &[], "accessKeyId");
-    let access_key_id = reader.header_safe(&[], "accessKeyId", access_key_id);
-    let access_key_secret = reader.required_string(object, &[], "accessKeySecret");
-    let sign_name = reader.required_string(object, &[], "signName");
-    let sdk_app_id = reader.required_string(object, &[], "sdkAppId");
-    let sdk_app_id = reader.digits_only(&[], "sdkAppId", sdk_app_id);
-    let region = reader.required_string(object, &[], "region");
-    let region = reader.matching(
+    let mut issues = Vec::new();
+    let fields = read_fields(
+        &mut FieldChecker {
+            issues: &mut issues,
+        },
+        object,
+    );
+    match fields.complete() {
+        Some(config) if issues.is_empty() => Ok(config),
+        _ => Err(issues),
+    }
+}
+
+/// Each field as read: `None` where it is absent or an issue was recorded.
+struct Fields {
+    access_key_id: Option<String>,
+    access_key_secret: Option<String>,
+    sign_name: Option<String>,
+    sdk_app_id: Option<String>,
+    region: Option<String>,
+    templates: Option<Vec<Template>>,
+    endpoint: Option<Endpoint>,
+    sender_id: Option<String>,
+}
+
+impl Fields {
+    /// The config, when every required field was read.
+    fn complete(self) -> Option<ConnectorConfig> {
+        Some(ConnectorConfig {
+            access_key_id: self.access_key_id?,
+            access_key_secret: SecretKey::new(self.access_key_secret?),
+            sign_name: self.sign_name?,
+            sdk_app_id: self.sdk_app_id?,
+            region: self.region?,
+            templates: self.templates?,
+            endpoint: self.endpoint.unwrap_or_default(),
+            sender_id: self.sender_id,
+        })
+    }
+}
+
+/// The fields in the order their issues are reported (the official connector's order).
+fn read_fields(checker: &mut FieldChecker<'_>, object: &Map<String, Value>) -> Fields {
+    let access_key_id = checker.required_string(object, &[], "accessKeyId");
+    let access_key_id = checker.header_safe(&[], "accessKeyId", access_key_id);
+    let access_key_secret = checker.required_string(object, &[], "accessKeySecret");
+    let sign_name = checker.required_string(object, &[], "signName");
+    let sdk_app_id = checker.required_string(object, &[], "sdkAppId");
+    let sdk_app_id = checker.digits_only(&[], "sdkAppId", sdk_app_id);
+    let region = checker.required_string(object, &[], "region");
+    let region = checker.matching(
         &[],
         "region",
         region,
         is_valid_region,
         "must look like `ap-guangzhou` (lowercase, e.g. ap-guangzhou, ap-singapore)",
     );
-    let templates = read_templates(&mut reader, object.get("templates"));
-    let endpoint = reader
-        .optional_string(object, &[], "endpoint")
-        .map(|raw| Endpoint::parse(&raw))
-        .transpose()
-        .unwrap_or_else(|error| {
-            reader
-                .issues
-                .push(ConfigIssue::custom(&[key("endpoint")], error.to_string()));
-            None
-        });
-    let sender_id = reader.optional_string(object, &[], "senderId");
-
-    if !issues.is_empty() {
-        return Err(issues);
-    }
-    let (
-        Some(access_key_id),
-        Some(secret),
-        Some(sign_name),
-        Some(sdk_app_id),
-        Some(region),
-        Some(templates),
-    ) = (
+    Fields {
         access_key_id,
         access_key_secret,
         sign_name,
         sdk_app_id,
         region,
-        templates,
-    )
-    else {
-        unreachable!("every missing field pushed an issue");
-    };
-    Ok(ConnectorConfig {
-        access_key_id,
-        access_key_secret: SecretKey::new(secret),
-        sign_name,
-        sdk_app_id,
-        region,
-        templates,
-        endpoint: endpoint.unwrap_or_default(),
-        sender_id,
-    })
+        templates: read_templates(checker, object.get("templates")),
+        endpoint: read_endpoint(checker, object),
+        sender_id: checker.optional_string(object, &[], "senderId"),
+    }
 }
 
-fn read_templates(reader: &mut FieldChecker<'_>, value: Option<&Value>) -> Option<Vec<Template>> {
+/// `endpoint`, when set and valid; the default site when absent.
+fn read_endpoint(checker: &mut FieldChecker<'_>, object: &Map<String, Value>) -> Option<Endpoint> {
+    let raw = checker.optional_string(object, &[], "endpoint")?;
+    Endpoint::parse(&raw)
+        .map_err(|error| {
+            checker
+                .issues
+                .push(ConfigIssue::custom(&[key("endpoint")], error.to_string()));
+        })
+        .ok()
+}
+
+/// `templates`: an array of at most [`MAX_TEMPLATES`] entries covering every required usage type.
+fn read_templates(checker: &mut FieldChecker<'_>, value: Option<&Value>) -> Option<Vec<Template>> {
     let path = [key("templates")];
     let Some(Value::Array(items)) = value else {
-        reader
+        checker
             .issues
             .push(ConfigIssue::invalid_type(&path, "array", value));
         return None;
     };
     if items.len() > MAX_TEMPLATES {
-        reader
+        checker
             .issues
             .push(ConfigIssue::too_big(&path, "array", MAX_TEMPLATES));
         return None;
     }
-    let before = reader.issues.len();
-    let mut templates = Vec::with_capacity(items.len());
-    for (index, item) in items.iter().enumerate() {
-        let item_path = [key("templates"), Value::from(index)];
-        let Value::Object(object) = item else {
-            reader
-                .issues
-                .push(ConfigIssue::invalid_type(&item_path, "object", Some(item)));
-            continue;
-        };
-        let usage_type = reader.required_string(object, &item_path, "usageType");
-        let template_code = reader.required_string(object, &item_path, "templateCode");
-        // The admin console pre-fills unused rows with this placeholder; the official connector
-        // accepts it, so it is kept and treated as "no template for this usage type".
-        let template_code = match template_code {
-            Some(code) if code == TEMPLATE_CODE_PLACEHOLDER => Some(code),
-            other => reader.digits_only(&item_path, "templateCode", other),
-        };
-        let international = match object.get("international") {
-            None | Some(Value::Null) => Some(false),
-            Some(Value::Bool(b)) => Some(*b),
-            other => {
-                let path = [&item_path[..], &[key("international")]].concat();
-                reader
-                    .issues
-                    .push(ConfigIssue::invalid_type(&path, "boolean", other));
-                None
-            }
-        };
-        let sign_name = reader.optional_string(object, &item_path, "signName");
-        if let (Some(usage_type), Some(template_code), Some(international)) =
-            (usage_type, template_code, international)
-        {
-            templates.push(Template {
-                index,
-                usage_type,
-                template_code,
-                international,
-                sign_name,
-            });
-        }
-    }
-    let missing: Vec<&str> = REQUIRED_USAGE_TYPES
+    let before = checker.issues.len();
+    let templates: Vec<Template> = items
         .iter()
-        .copied()
-        .filter(|required| {
-            !items
-                .iter()
-                .any(|item| item.get("usageType").and_then(Value::as_str) == Some(*required))
-        })
+        .enumerate()
+        .filter_map(|(index, item)| read_template(checker, index, item))
         .collect();
+    let missing = missing_usage_types(items);
     if !missing.is_empty() {
-        reader.issues.push(ConfigIssue::custom(
+        checker.issues.push(ConfigIssue::custom(
             &path,
             format!(
                 "Template with UsageType ({}) should be provided!",
@@ -425,5 +399,65 @@ fn read_templates(reader: &mut FieldChecker<'_>, value: Option<&Value>) -> Optio
             ),
         ));
     }
-    (reader.issues.len() == before).then_some(templates)
+    (checker.issues.len() == before).then_some(templates)
+}
+
+/// `templates.<index>`, or `None` with its issues recorded.
+fn read_template(checker: &mut FieldChecker<'_>, index: usize, item: &Value) -> Option<Template> {
+    let item_path = [key("templates"), Value::from(index)];
+    let Value::Object(object) = item else {
+        checker
+            .issues
+            .push(ConfigIssue::invalid_type(&item_path, "object", Some(item)));
+        return None;
+    };
+    let usage_type = checker.required_string(object, &item_path, "usageType");
+    let template_code = checker.required_string(object, &item_path, "templateCode");
+    // The admin console pre-fills unused rows with this placeholder; the official connector
+    // accepts it, so it is kept and treated as "no template for this usage type".
+    let template_code = match template_code {
+        Some(code) if code == TEMPLATE_CODE_PLACEHOLDER => Some(code),
+        other => checker.digits_only(&item_path, "templateCode", other),
+    };
+    let international = read_international(checker, object, &item_path);
+    let sign_name = checker.optional_string(object, &item_path, "signName");
+    Some(Template {
+        index,
+        usage_type: usage_type?,
+        template_code: template_code?,
+        international: international?,
+        sign_name,
+    })
+}
+
+/// `international`: absent or `null` means `false`.
+fn read_international(
+    checker: &mut FieldChecker<'_>,
+    object: &Map<String, Value>,
+    item_path: &[Value],
+) -> Option<bool> {
+    match object.get("international") {
+        None | Some(Value::Null) => Some(false),
+        Some(Value::Bool(b)) => Some(*b),
+        other => {
+            let path = [item_path, &[key("international")]].concat();
+            checker
+                .issues
+                .push(ConfigIssue::invalid_type(&path, "boolean", other));
+            None
+        }
+    }
+}
+
+/// The required usage types no entry names.
+fn missing_usage_types(items: &[Value]) -> Vec<&'static str> {
+    REQUIRED_USAGE_TYPES
+        .iter()
+        .copied()
+        .filter(|required| {
+            !items
+                .iter()
+                .any(|item| item.get("usageType").and_then(Value::as_str) == Some(*required))
+        })
+        .collect()
 }
