@@ -24,8 +24,18 @@ const renderTencentErrors = (rows) => [
   }),
 ].join('\n');
 
+/** `docs/tables/faults.json`: what `sendMessage` does for each failure. */
+export const faults = () => readJson('docs/tables/faults.json').rows;
+
+const renderFaults = (rows) => [
+  '| fault | `ConnectorError` code | requests sent | bound |',
+  '|---|---|---|---|',
+  ...rows.map(({ fault, outcome, requests, bound }) => `| ${fault} | ${outcome} | ${requests} | ${bound} |`),
+].join('\n');
+
 export const tables = {
   'tencent-errors': () => renderTencentErrors(tencentErrors()),
+  faults: () => renderFaults(faults()),
 };
 
 const markers = (name) => [`<!-- table:${name} -->\n`, `\n<!-- /table:${name} -->`];
