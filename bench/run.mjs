@@ -40,7 +40,9 @@ execFileSync('cargo', ['build', '--release', '-p', 'tencent-sms-emulator', '-p',
 const release = path.join(root, 'target', 'release');
 
 const emulatorConfig = path.join(work, 'emulator.json');
-writeFileSync(emulatorConfig, JSON.stringify({ frequencyLimitSeconds: 0 }));
+// The longest idle timeout: this process blocks while each child runs, so its pooled
+// connection to the emulator idles that long and must still be open for the next inbox reset.
+writeFileSync(emulatorConfig, JSON.stringify({ frequencyLimitSeconds: 0, readTimeoutMs: 600_000 }));
 const emulator = spawn(path.join(release, 'tencent-sms-emulator'), ['--port', '0', '--config', emulatorConfig], { stdio: ['ignore', 'pipe', 'inherit'] });
 const emulatorUrl = await new Promise((resolve, reject) => {
   emulator.on('error', reject);
