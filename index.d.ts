@@ -12,7 +12,22 @@ export type TencentSmsTemplate = {
   international?: boolean;
   /** Overrides the global sign name for this template. */
   signName?: string;
+  /** The template's language (BCP 47: `en`, `zh-CN`); preferred for users of that language. */
+  locale?: string;
+  /** Values for `{1}`, `{2}`, …: `"{code}"` for the code, else 0–6 digits sent as written. */
+  params?: string[];
 };
+
+/** A second Tencent Cloud account for numbers outside mainland China; left-out keys come from the top level. */
+export type TencentSmsSite = Partial<{
+  accessKeyId: string;
+  accessKeySecret: string;
+  sdkAppId: string;
+  region: string;
+  endpoint: string;
+  signName: string;
+  senderId: string;
+}>;
 
 /** The connector config, as saved by Logto's admin console. */
 export type TencentSmsConfig = {
@@ -31,6 +46,8 @@ export type TencentSmsConfig = {
   endpoint?: string;
   /** Sent with international messages only. */
   senderId?: string;
+  /** Tencent's international site, for numbers outside mainland China. */
+  internationalSite?: TencentSmsSite;
 };
 
 /** What `sendMessage` resolves with. */

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::endpoint::Endpoint;
 use crate::json_input::{broken_text, holds_lone_surrogate};
-use crate::template::{Template, REQUIRED_USAGE_TYPES, TEMPLATE_CODE_PLACEHOLDER};
+use crate::template::{Template, CODE_PARAM, REQUIRED_USAGE_TYPES, TEMPLATE_CODE_PLACEHOLDER};
 use tencent_sms_tc3::{is_valid_region, SecretKey};
 
 /// Longest string accepted for any single field: far above any real value, far below abuse.
@@ -20,6 +20,34 @@ const MAX_TEMPLATES: usize = 100;
 /// A validated connector config.
 #[derive(Debug, Clone)]
 pub struct ConnectorConfig {
+    /// The top-level account: every send's, or mainland China's when there is an
+    /// international site.
+    pub site: Site,
+    /// `internationalSite`: a second account (Tencent's international site) for numbers
+    /// outside mainland China, its keys left out taken from the top level.
+    pub international_site: Option<Site>,
+    /// The templates, in the order the admin listed them.
+    pub templates: Vec<Template>,
+}
+
+impl ConnectorConfig {
+    /// The site a destination is sent through.
+    pub fn site_for(&self, international_destination: bool) -> &Site {
+        match &self.international_site {
+            Some(site) if international_destination => site,
+            _ => &self.site,
+        }
+    }
+
+    /// Every site this config sends through (`getUsage` counts them all).
+    pub fn sites(&self) -> impl Iterator<Item = &Site> {
+        std::iter::once(&self.site).chain(&self.international_site)
+    }
+}
+
+/// One Tencent Cloud SMS account as the connector uses it: key, app, region, endpoint, sign.
+#[derive(Debug, Clone)]
+pub struct Site {
     /// Tencent's SecretId, printable ASCII.
     pub access_key_id: String,
     /// Tencent's SecretKey; never printed.
@@ -30,8 +58,6 @@ pub struct ConnectorConfig {
     pub sdk_app_id: String,
     /// The API region, e.g. `ap-guangzhou`.
     pub region: String,
-    /// The templates, in the order the admin listed them.
-    pub templates: Vec<Template>,
     /// Where requests go; Tencent's China site by default.
     pub endpoint: Endpoint,
     /// Sent as `SenderId` with international messages.
@@ -268,6 +294,17 @@ impl FieldChecker<'_> {
         self.matching(path, name, value, digits, "must contain digits only")
     }
 
+    /// A region of Tencent's shape, e.g. `ap-guangzhou`.
+    fn valid_region(&mut self, path: &[Value], region: Option<String>) -> Option<String> {
+        self.matching(
+            path,
+            "region",
+            region,
+            is_valid_region,
+            "must look like `ap-guangzhou` (lowercase, e.g. ap-guangzhou, ap-singapore)",
+        )
+    }
+
     /// The value travels in the `Authorization` header, which carries printable ASCII only
     /// (SecretIds are ASCII letters and digits, so no config that ever worked is refused).
     fn header_safe(&mut self, path: &[Value], name: &str, value: Option<String>) -> Option<String> {
@@ -288,42 +325,77 @@ pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue
         return Err(vec![ConfigIssue::invalid_type(&[], "object", Some(input))]);
     };
     let mut issues = Vec::new();
-    let fields = read_fields(
-        &mut FieldChecker {
-            issues: &mut issues,
-        },
-        object,
-    );
-    match fields.complete() {
+    let mut checker = FieldChecker {
+        issues: &mut issues,
+    };
+    let fields = read_fields(&mut checker, object);
+    let international = read_international_site(&mut checker, object.get(INTERNATIONAL_SITE));
+    let config = fields.complete(international);
+    match config {
         Some(config) if issues.is_empty() => Ok(config),
         _ => Err(issues),
     }
 }
 
-/// Each field as read: `None` where it is absent or an issue was recorded.
-struct Fields {
+/// The config key of the second site.
+const INTERNATIONAL_SITE: &str = "internationalSite";
+
+/// One site's fields as read: `None` where absent or an issue was recorded.
+#[derive(Default)]
+struct SiteFields {
     access_key_id: Option<String>,
     access_key_secret: Option<String>,
     sign_name: Option<String>,
     sdk_app_id: Option<String>,
     region: Option<String>,
-    templates: Option<Vec<Template>>,
     endpoint: Option<Endpoint>,
     sender_id: Option<String>,
 }
 
+/// The top level's fields.
+struct Fields {
+    site: SiteFields,
+    templates: Option<Vec<Template>>,
+}
+
+impl SiteFields {
+    /// A site from these fields, each one left out taken from `fallback`.
+    fn or(self, fallback: &Site) -> Site {
+        Site {
+            access_key_id: self
+                .access_key_id
+                .unwrap_or_else(|| fallback.access_key_id.clone()),
+            access_key_secret: self
+                .access_key_secret
+                .map_or_else(|| fallback.access_key_secret.clone(), SecretKey::new),
+            sign_name: self.sign_name.unwrap_or_else(|| fallback.sign_name.clone()),
+            sdk_app_id: self
+                .sdk_app_id
+                .unwrap_or_else(|| fallback.sdk_app_id.clone()),
+            region: self.region.unwrap_or_else(|| fallback.region.clone()),
+            endpoint: self.endpoint.unwrap_or_else(|| fallback.endpoint.clone()),
+            sender_id: self.sender_id.or_else(|| fallback.sender_id.clone()),
+        }
+    }
+}
+
 impl Fields {
     /// The config, when every required field was read.
-    fn complete(self) -> Option<ConnectorConfig> {
+    fn complete(self, international: Option<SiteFields>) -> Option<ConnectorConfig> {
+        let site = self.site;
+        let site = Site {
+            access_key_id: site.access_key_id?,
+            access_key_secret: SecretKey::new(site.access_key_secret?),
+            sign_name: site.sign_name?,
+            sdk_app_id: site.sdk_app_id?,
+            region: site.region?,
+            endpoint: site.endpoint.unwrap_or_default(),
+            sender_id: site.sender_id,
+        };
         Some(ConnectorConfig {
-            access_key_id: self.access_key_id?,
-            access_key_secret: SecretKey::new(self.access_key_secret?),
-            sign_name: self.sign_name?,
-            sdk_app_id: self.sdk_app_id?,
-            region: self.region?,
+            international_site: international.map(|fields| fields.or(&site)),
+            site,
             templates: self.templates?,
-            endpoint: self.endpoint.unwrap_or_default(),
-            sender_id: self.sender_id,
         })
     }
 }
@@ -337,33 +409,66 @@ fn read_fields(checker: &mut FieldChecker<'_>, object: &Map<String, Value>) -> F
     let sdk_app_id = checker.required_string(object, &[], "sdkAppId");
     let sdk_app_id = checker.digits_only(&[], "sdkAppId", sdk_app_id);
     let region = checker.required_string(object, &[], "region");
-    let region = checker.matching(
-        &[],
-        "region",
-        region,
-        is_valid_region,
-        "must look like `ap-guangzhou` (lowercase, e.g. ap-guangzhou, ap-singapore)",
-    );
+    let region = checker.valid_region(&[], region);
+    let templates = read_templates(checker, object.get("templates"));
     Fields {
-        access_key_id,
-        access_key_secret,
-        sign_name,
-        sdk_app_id,
-        region,
-        templates: read_templates(checker, object.get("templates")),
-        endpoint: read_endpoint(checker, object),
-        sender_id: checker.optional_string(object, &[], "senderId"),
+        site: SiteFields {
+            access_key_id,
+            access_key_secret,
+            sign_name,
+            sdk_app_id,
+            region,
+            endpoint: read_endpoint(checker, object, &[]),
+            sender_id: checker.optional_string(object, &[], "senderId"),
+        },
+        templates,
     }
 }
 
-/// `endpoint`, when set and valid; the default site when absent.
-fn read_endpoint(checker: &mut FieldChecker<'_>, object: &Map<String, Value>) -> Option<Endpoint> {
-    let raw = checker.optional_string(object, &[], "endpoint")?;
-    Endpoint::parse(&raw)
-        .map_err(|error| {
+/// `internationalSite`: absent or `null` for none; otherwise an object whose keys are all
+/// optional and checked by the top level's rules, at paths under `internationalSite`.
+fn read_international_site(
+    checker: &mut FieldChecker<'_>,
+    value: Option<&Value>,
+) -> Option<SiteFields> {
+    let path = [key(INTERNATIONAL_SITE)];
+    let object = match value {
+        None | Some(Value::Null) => return None,
+        Some(Value::Object(object)) => object,
+        other => {
             checker
                 .issues
-                .push(ConfigIssue::custom(&[key("endpoint")], error.to_string()));
+                .push(ConfigIssue::invalid_type(&path, "object", other));
+            return None;
+        }
+    };
+    let access_key_id = checker.optional_string(object, &path, "accessKeyId");
+    let sdk_app_id = checker.optional_string(object, &path, "sdkAppId");
+    let region = checker.optional_string(object, &path, "region");
+    Some(SiteFields {
+        access_key_id: checker.header_safe(&path, "accessKeyId", access_key_id),
+        access_key_secret: checker.optional_string(object, &path, "accessKeySecret"),
+        sign_name: checker.optional_string(object, &path, "signName"),
+        sdk_app_id: checker.digits_only(&path, "sdkAppId", sdk_app_id),
+        region: checker.valid_region(&path, region),
+        endpoint: read_endpoint(checker, object, &path),
+        sender_id: checker.optional_string(object, &path, "senderId"),
+    })
+}
+
+/// `endpoint`, when set and valid; `None` (the default site, or the top level's) when absent.
+fn read_endpoint(
+    checker: &mut FieldChecker<'_>,
+    object: &Map<String, Value>,
+    path: &[Value],
+) -> Option<Endpoint> {
+    let raw = checker.optional_string(object, path, "endpoint")?;
+    Endpoint::parse(&raw)
+        .map_err(|error| {
+            let path = [path, &[key("endpoint")]].concat();
+            checker
+                .issues
+                .push(ConfigIssue::custom(&path, error.to_string()));
         })
         .ok()
 }
@@ -421,13 +526,103 @@ fn read_template(checker: &mut FieldChecker<'_>, index: usize, item: &Value) -> 
     };
     let international = read_international(checker, object, &item_path);
     let sign_name = checker.optional_string(object, &item_path, "signName");
+    let locale = checker.optional_string(object, &item_path, "locale");
+    let locale = checker.matching(
+        &item_path,
+        "locale",
+        locale,
+        is_language_tag,
+        "must be a BCP 47 language tag such as en, zh-CN or zh-TW",
+    );
+    let params = read_params(checker, object, &item_path);
     Some(Template {
         index,
         usage_type: usage_type?,
         template_code: template_code?,
         international: international?,
         sign_name,
+        locale,
+        params: params?,
     })
+}
+
+/// `ll`, `lll`, then subtags of 1–8 letters or digits: `en`, `zh-CN`, `zh-Hant-TW`.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or_default();
+    (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|part| {
+            (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// Tencent fills at most this many placeholders per template.
+const MAX_PARAMS: usize = 10;
+/// Tencent refuses a verification-code template's value that is not 0–6 digits.
+const MAX_PARAM_DIGITS: usize = 6;
+
+/// `params`: absent or `null` for the code alone; else 1–10 entries, each `{code}` or a
+/// value Tencent accepts in a verification-code template (0–6 digits). `Some(None)` is
+/// "absent"; `None` means an issue was recorded.
+fn read_params(
+    checker: &mut FieldChecker<'_>,
+    object: &Map<String, Value>,
+    item_path: &[Value],
+) -> Option<Option<Vec<String>>> {
+    let path = [item_path, &[key("params")]].concat();
+    let items = match object.get("params") {
+        None | Some(Value::Null) => return Some(None),
+        Some(Value::Array(items)) => items,
+        other => {
+            checker
+                .issues
+                .push(ConfigIssue::invalid_type(&path, "array", other));
+            return None;
+        }
+    };
+    if items.is_empty() || items.len() > MAX_PARAMS {
+        let issue = if items.is_empty() {
+            ConfigIssue::too_small(&path, "array", 1)
+        } else {
+            ConfigIssue::too_big(&path, "array", MAX_PARAMS)
+        };
+        checker.issues.push(issue);
+        return None;
+    }
+    let before = checker.issues.len();
+    let params: Vec<String> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(index, item)| read_param(checker, &path, index, item))
+        .collect();
+    (checker.issues.len() == before).then_some(Some(params))
+}
+
+fn read_param(
+    checker: &mut FieldChecker<'_>,
+    params_path: &[Value],
+    index: usize,
+    item: &Value,
+) -> Option<String> {
+    let path = [params_path, &[Value::from(index)]].concat();
+    let Value::String(param) = item else {
+        checker
+            .issues
+            .push(ConfigIssue::invalid_type(&path, "string", Some(item)));
+        return None;
+    };
+    let digits = param.len() <= MAX_PARAM_DIGITS && param.bytes().all(|b| b.is_ascii_digit());
+    if param == CODE_PARAM || digits {
+        return Some(param.clone());
+    }
+    checker.issues.push(ConfigIssue::regex(
+        &path,
+        format!(
+            "must be {CODE_PARAM} (the verification code) or a number of at most {MAX_PARAM_DIGITS} digits: Tencent refuses any other value in a verification-code template"
+        ),
+    ));
+    None
 }
 
 /// `international`: absent or `null` means `false`.

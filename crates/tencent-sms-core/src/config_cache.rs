@@ -77,7 +77,7 @@ mod tests {
         let c = cache
             .get_or_validate(&config_json("another-secret"))
             .unwrap();
-        assert_eq!(c.access_key_secret.expose(), "another-secret");
+        assert_eq!(c.site.access_key_secret.expose(), "another-secret");
         assert_eq!(cache.len(), 2);
     }
 

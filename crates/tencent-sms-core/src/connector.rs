@@ -14,7 +14,7 @@ use crate::message::{parse_message_data, MessageData};
 use crate::phone::{normalize_e164, E164};
 use crate::request::TencentRequest;
 use crate::response::SendResult;
-use crate::template::{select_template, Template};
+use crate::template::{select_template, Template, Wanted};
 
 /// The normalized destination and the template it gets, or why nothing may be sent.
 fn destination_and_template<'a>(
@@ -27,23 +27,51 @@ fn destination_and_template<'a>(
             format!("invalid phone number: {e}"),
         )
     })?;
-    let template = select_template(&config.templates, &data.usage_type, !to.is_mainland_china())
+    let wanted = Wanted {
+        usage_type: &data.usage_type,
+        international: !to.is_mainland_china(),
+        locale: data.locale.as_deref(),
+        separate_sites: config.international_site.is_some(),
+    };
+    let template = select_template(&config.templates, &wanted)
         .ok_or_else(|| ConnectorFailure::template_not_found(&data.usage_type))?;
     Ok((to, template))
 }
 
-/// Builds the request for one message, or says why nothing may be sent.
+/// Builds the request for one message (through the destination's site), or says why nothing
+/// may be sent.
 pub fn prepare_send(
     config: &ConnectorConfig,
     data: &MessageData,
 ) -> Result<TencentRequest, ConnectorFailure> {
+    prepare(config, data).map(|prepared| prepared.request)
+}
+
+/// A request ready to go, and what an error about it must point at.
+struct Prepared<'a> {
+    request: TencentRequest,
+    template: &'a Template,
+    via_international_site: bool,
+}
+
+fn prepare<'a>(
+    config: &'a ConnectorConfig,
+    data: &MessageData,
+) -> Result<Prepared<'a>, ConnectorFailure> {
     let (to, template) = destination_and_template(config, data)?;
-    Ok(TencentRequest::send_sms(
-        config,
+    let params = template.param_set(data.code.as_deref()).ok_or_else(|| {
+        ConnectorFailure::new(
+            ErrorCode::InvalidRequestParameters,
+            "`payload.code` is missing, but the template's `params` send {code}",
+        )
+    })?;
+    let international = !to.is_mainland_china();
+    let site = config.site_for(international);
+    Ok(Prepared {
+        request: TencentRequest::send_sms(site, template, &to, &params),
         template,
-        &to,
-        &data.template_params,
-    ))
+        via_international_site: international && config.international_site.is_some(),
+    })
 }
 
 /// The whole send: raw config and data in, Tencent's result or a classified failure out.
@@ -69,17 +97,84 @@ pub async fn send_message_json(
     send_with_config(client, &config, &data).await
 }
 
-/// Steps 3–10 once the config is valid: read the data, build, sign, send.
+/// Once the config is valid: read the data, build, sign, send, and point a refusal at the
+/// key to fix.
 async fn send_with_config(
     client: &SmsClient,
     config: &ConnectorConfig,
     data: &Value,
 ) -> Result<SendResult, ConnectorFailure> {
     let data = parse_message_data(data)?;
-    let (to, template) = destination_and_template(config, &data)?;
-    let request = TencentRequest::send_sms(config, template, &to, &data.template_params);
-    client
-        .send(&request)
-        .await
-        .map_err(|failure| failure.pointing_at_config(Some(template.sent())))
+    let prepared = prepare(config, &data)?;
+    client.send(&prepared.request).await.map_err(|failure| {
+        let failure = failure.pointing_at_config(Some(prepared.template.sent()));
+        if prepared.via_international_site {
+            failure.in_international_site()
+        } else {
+            failure
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn two_sites() -> ConnectorConfig {
+        crate::config::validate_config(&json!({
+            "accessKeyId": "AKIDCN", "accessKeySecret": "cn-secret", "signName": "Logto",
+            "sdkAppId": "1400000001", "region": "ap-guangzhou",
+            "internationalSite": { "accessKeyId": "AKIDINTL", "accessKeySecret": "intl-secret",
+                "sdkAppId": "2400000002", "region": "ap-singapore", "endpoint": "sms.intl.tencentcloudapi.com" },
+            "templates": [
+                { "usageType": "SignIn", "templateCode": "1" },
+                { "usageType": "Register", "templateCode": "1" },
+                { "usageType": "ForgotPassword", "templateCode": "1" },
+                { "usageType": "Generic", "templateCode": "1" },
+                { "usageType": "Generic", "templateCode": "2", "international": true, "params": ["{code}", "10"] }
+            ]
+        }))
+        .unwrap()
+    }
+
+    fn message(to: &str) -> MessageData {
+        MessageData {
+            to: to.into(),
+            usage_type: "SignIn".into(),
+            code: Some("123456".into()),
+            locale: None,
+        }
+    }
+
+    fn body(request: &TencentRequest) -> serde_json::Value {
+        serde_json::from_slice(&request.body).unwrap()
+    }
+
+    #[test]
+    fn each_destination_goes_through_its_own_site() {
+        let config = two_sites();
+        let mainland = prepare_send(&config, &message("8613711112222")).unwrap();
+        assert_eq!(mainland.host, "sms.tencentcloudapi.com");
+        assert_eq!(mainland.secret_id, "AKIDCN");
+        assert_eq!(body(&mainland)["SmsSdkAppId"], "1400000001");
+        assert_eq!(body(&mainland)["TemplateParamSet"], json!(["123456"]));
+        let abroad = prepare_send(&config, &message("16502530000")).unwrap();
+        assert_eq!(abroad.host, "sms.intl.tencentcloudapi.com");
+        assert_eq!(
+            (abroad.secret_id.as_str(), abroad.region.as_str()),
+            ("AKIDINTL", "ap-singapore")
+        );
+        assert_eq!(body(&abroad)["SmsSdkAppId"], "2400000002");
+        assert_eq!(body(&abroad)["TemplateId"], "2");
+        assert_eq!(body(&abroad)["TemplateParamSet"], json!(["123456", "10"]));
+    }
+
+    #[test]
+    fn a_template_of_the_other_site_is_never_used() {
+        let mut config = two_sites();
+        config.templates.retain(|t| !t.international);
+        let failure = prepare_send(&config, &message("16502530000")).unwrap_err();
+        assert_eq!(failure.code, ErrorCode::TemplateNotFound);
+    }
 }

@@ -167,6 +167,18 @@ impl ConnectorFailure {
         }
     }
 
+    /// For a request through `internationalSite`: a fix at one of the site's keys moves under
+    /// `internationalSite`, where that site's value is set (templates stay where they are).
+    pub(crate) fn in_international_site(mut self) -> Self {
+        if let FailureData::TencentIssue { issue, .. } = &mut self.data {
+            let top_key = issue.path.first().and_then(Value::as_str);
+            if top_key.is_some_and(|key| key != "templates") {
+                issue.path.insert(0, Value::from("internationalSite"));
+            }
+        }
+        self
+    }
+
     /// The Tencent error code behind the failure, if Tencent gave one.
     pub fn tencent_code(&self) -> Option<&str> {
         match &self.data {

@@ -1,8 +1,9 @@
 //! The `data` argument of `sendMessage`: `{ to, type, payload }`.
 //!
-//! Only `payload.code` is ever sent. The official connector sends every payload value but
-//! `locale`, which leaks `uiLocales` into `TemplateParamSet` and breaks one-placeholder
-//! templates.
+//! Only `payload.code` is ever sent (with a template's own `params`, if it has some). The
+//! official connector sends every payload value but `locale`, which leaks `uiLocales` into
+//! `TemplateParamSet` and breaks one-placeholder templates. `payload.locale`, the user's
+//! language as Logto resolved it, picks among templates written in different languages.
 
 use serde_json::Value;
 
@@ -13,6 +14,8 @@ use crate::json_input::{broken_text, holds_lone_surrogate};
 const MAX_TO_CHARS: usize = 64;
 const MAX_CODE_CHARS: usize = 256;
 const MAX_TYPE_CHARS: usize = 128;
+/// Longer than any BCP 47 tag Logto resolves; a longer value is ignored, not refused.
+const MAX_LOCALE_CHARS: usize = 64;
 
 /// `sendMessage`'s data, read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,8 +24,10 @@ pub struct MessageData {
     pub to: String,
     /// Logto's template type, e.g. `SignIn`.
     pub usage_type: String,
-    /// `TemplateParamSet`: `[code]` when a code is present, else empty.
-    pub template_params: Vec<String>,
+    /// `payload.code`, the verification code.
+    pub code: Option<String>,
+    /// `payload.locale`, when it is a string.
+    pub locale: Option<String>,
 }
 
 fn bad_request(description: &str) -> ConnectorFailure {
@@ -68,9 +73,9 @@ pub fn parse_message_data(data: &Value) -> Result<MessageData, ConnectorFailure>
         Some(Value::Object(payload)) => payload,
         _ => return Err(bad_request("`payload` must be an object")),
     };
-    let template_params = match payload.get("code") {
-        None => Vec::new(),
-        Some(Value::String(code)) if code.chars().count() <= MAX_CODE_CHARS => vec![code.clone()],
+    let code = match payload.get("code") {
+        None => None,
+        Some(Value::String(code)) if code.chars().count() <= MAX_CODE_CHARS => Some(code.clone()),
         // JSON has no NaN or Infinity: JavaScript turns them into null on the way here, so a
         // null code is refused rather than sent as a message without its code.
         Some(Value::Null) => {
@@ -80,10 +85,16 @@ pub fn parse_message_data(data: &Value) -> Result<MessageData, ConnectorFailure>
         }
         Some(_) => return Err(bad_request("`payload.code` must be a string")),
     };
+    let locale = payload
+        .get("locale")
+        .and_then(Value::as_str)
+        .filter(|locale| !locale.is_empty() && locale.len() <= MAX_LOCALE_CHARS)
+        .map(str::to_owned);
     Ok(MessageData {
         to: to.clone(),
         usage_type: usage_type.clone(),
-        template_params,
+        code,
+        locale,
     })
 }
 
@@ -94,18 +105,15 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn only_the_code_becomes_a_parameter() {
+    fn only_the_code_and_the_locale_are_read() {
         let data = json!({ "to": "8613711112222", "type": "SignIn",
             "payload": { "code": "123456", "locale": "en", "uiLocales": "fr-CA fr" } });
-        assert_eq!(
-            parse_message_data(&data).unwrap().template_params,
-            vec!["123456"]
-        );
-        let data = json!({ "to": "8613711112222", "type": "SignIn", "payload": {} });
-        assert!(parse_message_data(&data)
-            .unwrap()
-            .template_params
-            .is_empty());
+        let read = parse_message_data(&data).unwrap();
+        assert_eq!(read.code.as_deref(), Some("123456"));
+        assert_eq!(read.locale.as_deref(), Some("en"));
+        let data = json!({ "to": "8613711112222", "type": "SignIn", "payload": { "locale": 42 } });
+        let read = parse_message_data(&data).unwrap();
+        assert_eq!((read.code, read.locale), (None, None));
     }
 
     #[test]

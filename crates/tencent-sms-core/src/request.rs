@@ -7,7 +7,7 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use serde::Serialize;
 
-use crate::config::ConnectorConfig;
+use crate::config::Site;
 use crate::phone::E164;
 use crate::template::Template;
 use tencent_sms_tc3::sign::{self as tc3, SignedHeader, SigningInput};
@@ -77,57 +77,52 @@ pub struct TencentRequest {
 impl TencentRequest {
     /// `SignName` is the template's own, else the global one, and is left out for international
     /// templates without their own; `SenderId` goes on international sends only.
-    pub fn send_sms(
-        config: &ConnectorConfig,
-        template: &Template,
-        to: &E164,
-        params: &[String],
-    ) -> Self {
+    pub fn send_sms(site: &Site, template: &Template, to: &E164, params: &[String]) -> Self {
         let international = !to.is_mainland_china();
         let sign_name = template
             .sign_name
             .as_deref()
-            .or((!template.international).then_some(config.sign_name.as_str()));
+            .or((!template.international).then_some(site.sign_name.as_str()));
         let body = SendSmsBody {
             phone_number_set: [to.as_str()],
-            sms_sdk_app_id: &config.sdk_app_id,
+            sms_sdk_app_id: &site.sdk_app_id,
             template_id: &template.template_code,
             template_param_set: params,
             sign_name,
-            sender_id: config.sender_id.as_deref().filter(|_| international),
+            sender_id: site.sender_id.as_deref().filter(|_| international),
         };
         Self::new(
             SEND_SMS,
-            config,
+            site,
             serde_json::to_vec(&body).expect("the body serializes"),
         )
     }
 
     /// Billing statistics for the hours `begin`..=`end` (`yyyymmddhh`, Beijing time).
-    pub fn send_status_statistics(config: &ConnectorConfig, begin: &str, end: &str) -> Self {
+    pub fn send_status_statistics(site: &Site, begin: &str, end: &str) -> Self {
         let body = SendStatusStatisticsBody {
             begin_time: begin,
             end_time: end,
-            sms_sdk_app_id: &config.sdk_app_id,
+            sms_sdk_app_id: &site.sdk_app_id,
             limit: 0,
             offset: 0,
         };
         Self::new(
             SEND_STATUS_STATISTICS,
-            config,
+            site,
             serde_json::to_vec(&body).expect("the body serializes"),
         )
     }
 
-    fn new(action: &'static str, config: &ConnectorConfig, body: Vec<u8>) -> Self {
+    fn new(action: &'static str, site: &Site, body: Vec<u8>) -> Self {
         Self {
             action,
-            url: config.endpoint.url.clone(),
-            host: config.endpoint.host_header.clone(),
-            direct: config.endpoint.loopback,
-            region: config.region.clone(),
-            secret_id: config.access_key_id.clone(),
-            secret_key: config.access_key_secret.clone(),
+            url: site.endpoint.url.clone(),
+            host: site.endpoint.host_header.clone(),
+            direct: site.endpoint.loopback,
+            region: site.region.clone(),
+            secret_id: site.access_key_id.clone(),
+            secret_key: site.access_key_secret.clone(),
             body: Bytes::from(body),
         }
     }

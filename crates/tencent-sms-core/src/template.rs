@@ -5,7 +5,9 @@
 //! destination's region outranks the message type: a `Generic` template of the right region is
 //! better than a `SignIn` template Tencent will refuse. Logto also sends more message types
 //! (MFA, BindMfa, …) than an operator may have configured, hence the `Generic` fallback, as the
-//! other Logto SMS connectors do since connector-kit 4.7.
+//! other Logto SMS connectors do since connector-kit 4.7. Within each of those steps a
+//! template in the user's language wins (`locale`), and a template may send more than the code
+//! (`params`).
 
 /// The usage types the official guard requires; kept so saved configs stay valid.
 pub(crate) const REQUIRED_USAGE_TYPES: [&str; 4] =
@@ -18,17 +20,28 @@ use crate::remedy::SentTemplate;
 
 const GENERIC: &str = "Generic";
 
+/// What `params` writes for the verification code.
+pub(crate) const CODE_PARAM: &str = "{code}";
+
+/// One entry of the config's `templates`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
     /// Where the template stands in the config's `templates` array, so an error can point the
     /// operator at `templates.<index>`.
     pub index: usize,
+    /// Logto's message type, e.g. `SignIn`, or `Generic` for every type without its own.
     pub usage_type: String,
+    /// Tencent's template ID.
     pub template_code: String,
     /// An international (non-mainland) template.
     pub international: bool,
     /// Overrides the global `signName` for this template.
     pub sign_name: Option<String>,
+    /// The language it is written in (a BCP 47 tag such as `en`, `zh-CN`).
+    pub locale: Option<String>,
+    /// `{1}`, `{2}`, … in order: [`CODE_PARAM`] for the code, anything else as written.
+    /// `None` sends the code alone.
+    pub params: Option<Vec<String>>,
 }
 
 impl Template {
@@ -43,25 +56,91 @@ impl Template {
     fn is_configured(&self) -> bool {
         self.template_code != TEMPLATE_CODE_PLACEHOLDER
     }
+
+    /// `TemplateParamSet` for `code`: `params` with the code filled in, or the code alone (or
+    /// nothing without one). `None` when `params` needs a code and there is none.
+    pub(crate) fn param_set(&self, code: Option<&str>) -> Option<Vec<String>> {
+        let Some(params) = &self.params else {
+            return Some(code.map(str::to_owned).into_iter().collect());
+        };
+        params
+            .iter()
+            .map(|param| match param.as_str() {
+                CODE_PARAM => code.map(str::to_owned),
+                literal => Some(literal.to_owned()),
+            })
+            .collect()
+    }
+}
+
+/// What a message needs of its template.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Wanted<'a> {
+    /// Logto's message type.
+    pub(crate) usage_type: &'a str,
+    /// The destination is outside mainland China.
+    pub(crate) international: bool,
+    /// The user's language, as Logto resolved it.
+    pub(crate) locale: Option<&'a str>,
+    /// Each region has its own site (`internationalSite`), so a template of the other region
+    /// belongs to another account and is never used.
+    pub(crate) separate_sites: bool,
 }
 
 /// Picks, in order: the exact usage type in the destination's region; `Generic` in that region;
-/// then the same two in the other region. The last two steps keep configs that mark nothing
-/// `international` working for every destination, as with the official connector.
+/// then the same two in the other region (unless each region has its own site). The steps to
+/// the other region keep configs that mark nothing `international` working for every
+/// destination, as with the official connector. Within a step, [`by_locale`] chooses.
 pub(crate) fn select_template<'a>(
     templates: &'a [Template],
-    usage_type: &str,
-    international_destination: bool,
+    wanted: &Wanted<'_>,
 ) -> Option<&'a Template> {
-    let find = |usage: &str, international: bool| {
-        templates.iter().find(|t| {
-            t.is_configured() && t.usage_type == usage && t.international == international
+    let own_region = [wanted.international];
+    let both_regions = [wanted.international, !wanted.international];
+    let regions: &[bool] = if wanted.separate_sites {
+        &own_region
+    } else {
+        &both_regions
+    };
+    regions.iter().find_map(|&international| {
+        [wanted.usage_type, GENERIC].into_iter().find_map(|usage| {
+            let candidates: Vec<&Template> = templates
+                .iter()
+                .filter(|t| {
+                    t.is_configured() && t.usage_type == usage && t.international == international
+                })
+                .collect();
+            by_locale(&candidates, wanted.locale)
+        })
+    })
+}
+
+/// Among templates of one step: the user's exact locale, then the same language (`en` for
+/// `en-US` and the reverse), then one without `locale`, then the first.
+fn by_locale<'a>(candidates: &[&'a Template], locale: Option<&str>) -> Option<&'a Template> {
+    let of = |t: &&'a Template| t.locale.as_deref();
+    let exact = locale.and_then(|wanted| {
+        candidates
+            .iter()
+            .find(|t| of(t).is_some_and(|l| l.eq_ignore_ascii_case(wanted)))
+    });
+    let same_language = || {
+        locale.and_then(|wanted| {
+            candidates
+                .iter()
+                .find(|t| of(t).is_some_and(|l| language(l).eq_ignore_ascii_case(language(wanted))))
         })
     };
-    find(usage_type, international_destination)
-        .or_else(|| find(GENERIC, international_destination))
-        .or_else(|| find(usage_type, !international_destination))
-        .or_else(|| find(GENERIC, !international_destination))
+    exact
+        .or_else(same_language)
+        .or_else(|| candidates.iter().find(|t| t.locale.is_none()))
+        .or_else(|| candidates.first())
+        .copied()
+}
+
+/// The primary language subtag: `zh` of `zh-CN`.
+fn language(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or(tag)
 }
 
 #[cfg(test)]
@@ -75,31 +154,117 @@ mod tests {
             template_code: code.into(),
             international,
             sign_name: None,
+            locale: None,
+            params: None,
         }
+    }
+
+    /// The selection without a locale and with one site, as every config before locales.
+    fn pick<'a>(
+        all: &'a [Template],
+        usage_type: &str,
+        international: bool,
+    ) -> Option<&'a Template> {
+        select_template(
+            all,
+            &Wanted {
+                usage_type,
+                international,
+                locale: None,
+                separate_sites: false,
+            },
+        )
+    }
+
+    fn in_locale(usage: &str, code: &str, locale: Option<&str>) -> Template {
+        Template {
+            locale: locale.map(str::to_owned),
+            ..t(usage, code, false)
+        }
+    }
+
+    fn pick_for(all: &[Template], locale: &str) -> String {
+        let wanted = Wanted {
+            usage_type: "SignIn",
+            international: false,
+            locale: Some(locale),
+            separate_sites: false,
+        };
+        select_template(all, &wanted).unwrap().template_code.clone()
+    }
+
+    #[test]
+    fn the_users_language_wins_within_a_step() {
+        let all = [
+            in_locale("SignIn", "plain", None),
+            in_locale("SignIn", "en", Some("en")),
+            in_locale("SignIn", "zh-CN", Some("zh-CN")),
+            in_locale("SignIn", "zh-TW", Some("zh-TW")),
+        ];
+        assert_eq!(pick_for(&all, "zh-TW"), "zh-TW", "exact");
+        assert_eq!(pick_for(&all, "ZH-cn"), "zh-CN", "exact, any case");
+        assert_eq!(pick_for(&all, "en-US"), "en", "same language");
+        assert_eq!(
+            pick_for(&all, "zh"),
+            "zh-CN",
+            "same language, the other way"
+        );
+        assert_eq!(pick_for(&all, "fr"), "plain", "then one without locale");
+        assert_eq!(pick_for(&all[1..], "fr"), "en", "then the first");
+    }
+
+    #[test]
+    fn the_locale_never_outranks_the_usage_type_or_the_region() {
+        let all = [
+            in_locale("Generic", "generic-fr", Some("fr")),
+            in_locale("SignIn", "sign-in", None),
+        ];
+        assert_eq!(pick_for(&all, "fr"), "sign-in");
+    }
+
+    #[test]
+    fn separate_sites_never_cross_regions() {
+        let all = [t("SignIn", "mainland", false)];
+        let wanted = Wanted {
+            usage_type: "SignIn",
+            international: true,
+            locale: None,
+            separate_sites: true,
+        };
+        assert_eq!(select_template(&all, &wanted), None);
+        assert_eq!(
+            pick(&all, "SignIn", true).unwrap().template_code,
+            "mainland"
+        );
+    }
+
+    #[test]
+    fn params_fill_in_the_code_and_send_the_rest_as_written() {
+        let mut template = t("SignIn", "1", false);
+        assert_eq!(
+            template.param_set(Some("123456")),
+            Some(vec!["123456".into()])
+        );
+        assert_eq!(template.param_set(None), Some(vec![]));
+        template.params = Some(vec!["{code}".into(), "10".into()]);
+        assert_eq!(
+            template.param_set(Some("123456")),
+            Some(vec!["123456".into(), "10".into()])
+        );
+        assert_eq!(template.param_set(None), None, "params need the code");
     }
 
     #[test]
     fn prefers_the_template_matching_the_destination() {
         let all = [t("SignIn", "1", false), t("SignIn", "2", true)];
-        assert_eq!(
-            select_template(&all, "SignIn", false)
-                .unwrap()
-                .template_code,
-            "1"
-        );
-        assert_eq!(
-            select_template(&all, "SignIn", true).unwrap().template_code,
-            "2"
-        );
+        assert_eq!(pick(&all, "SignIn", false).unwrap().template_code, "1");
+        assert_eq!(pick(&all, "SignIn", true).unwrap().template_code, "2");
     }
 
     #[test]
     fn falls_back_to_the_other_flag_like_the_official_connector() {
         let all = [t("SignIn", "1", false)];
-        assert_eq!(
-            select_template(&all, "SignIn", true).unwrap().template_code,
-            "1"
-        );
+        assert_eq!(pick(&all, "SignIn", true).unwrap().template_code, "1");
     }
 
     #[test]
@@ -110,17 +275,10 @@ mod tests {
             t("Generic", "8", true),
         ];
         assert_eq!(
-            select_template(&all, "MfaVerification", false)
-                .unwrap()
-                .template_code,
+            pick(&all, "MfaVerification", false).unwrap().template_code,
             "9"
         );
-        assert_eq!(
-            select_template(&all, "BindMfa", true)
-                .unwrap()
-                .template_code,
-            "8"
-        );
+        assert_eq!(pick(&all, "BindMfa", true).unwrap().template_code, "8");
     }
 
     #[test]
@@ -129,13 +287,8 @@ mod tests {
             t("BindMfa", TEMPLATE_CODE_PLACEHOLDER, false),
             t("Generic", "9", false),
         ];
-        assert_eq!(
-            select_template(&all, "BindMfa", false)
-                .unwrap()
-                .template_code,
-            "9"
-        );
-        assert!(select_template(
+        assert_eq!(pick(&all, "BindMfa", false).unwrap().template_code, "9");
+        assert!(pick(
             &[t("Generic", TEMPLATE_CODE_PLACEHOLDER, false)],
             "SignIn",
             false
@@ -154,20 +307,15 @@ mod tests {
         ];
         for usage in ["SignIn", "Register", "BindMfa"] {
             assert_eq!(
-                select_template(&all, usage, true).unwrap().template_code,
+                pick(&all, usage, true).unwrap().template_code,
                 "2220",
                 "{usage} to an international number"
             );
         }
-        assert_eq!(
-            select_template(&all, "SignIn", false)
-                .unwrap()
-                .template_code,
-            "1110"
-        );
+        assert_eq!(pick(&all, "SignIn", false).unwrap().template_code, "1110");
         let international_only = [t("SignIn", "2001", true), t("Generic", "1112", false)];
         assert_eq!(
-            select_template(&international_only, "SignIn", false)
+            pick(&international_only, "SignIn", false)
                 .unwrap()
                 .template_code,
             "1112",
@@ -177,6 +325,6 @@ mod tests {
 
     #[test]
     fn nothing_when_neither_type_nor_generic_exists() {
-        assert!(select_template(&[t("SignIn", "1", false)], "Register", false).is_none());
+        assert!(pick(&[t("SignIn", "1", false)], "Register", false).is_none());
     }
 }

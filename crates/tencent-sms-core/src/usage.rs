@@ -21,7 +21,7 @@ use tokio::sync::OnceCell;
 use tokio::time::Instant;
 
 use crate::client::SmsClient;
-use crate::config::ConnectorConfig;
+use crate::config::Site;
 use crate::config_cache::ConfigCache;
 use crate::failure::ConnectorFailure;
 use crate::failure::ErrorCode;
@@ -125,13 +125,13 @@ impl Default for RequestPacer {
 /// credential.
 type SiteKey = [u8; 32];
 
-fn site_key(config: &ConnectorConfig) -> SiteKey {
+fn site_key(site: &Site) -> SiteKey {
     let mut hasher = Sha256::new();
     for part in [
-        config.endpoint.host_header.as_str(),
-        &config.region,
-        &config.sdk_app_id,
-        &config.access_key_id,
+        site.endpoint.host_header.as_str(),
+        &site.region,
+        &site.sdk_app_id,
+        &site.access_key_id,
     ] {
         hasher.update(part.as_bytes());
         hasher.update([0]);
@@ -163,7 +163,7 @@ impl UsageCache {
 async fn ask(
     client: &SmsClient,
     pacer: &RequestPacer,
-    config: &ConnectorConfig,
+    site: &Site,
     window: HourWindow,
 ) -> Result<u64, ConnectorFailure> {
     let (begin, end) = window.tencent_times().ok_or_else(|| {
@@ -173,14 +173,11 @@ async fn ask(
         )
     })?;
     pacer.wait_turn().await;
-    let request = TencentRequest::send_status_statistics(config, &begin, &end);
-    client
-        .fetch_usage(&request)
-        .await
-        .map_err(|failure| failure.pointing_at_config(None))
+    let request = TencentRequest::send_status_statistics(site, &begin, &end);
+    client.fetch_usage(&request).await
 }
 
-/// Billed messages since `start_from` (Unix seconds), summed over the windows.
+/// Billed messages since `start_from` (Unix seconds), summed over the windows and the sites.
 pub async fn get_usage(
     client: &SmsClient,
     configs: &ConfigCache,
@@ -190,21 +187,41 @@ pub async fn get_usage(
     now: i64,
 ) -> Result<u64, ConnectorFailure> {
     let config = configs.get_or_validate(config_json)?;
-    let site = site_key(&config);
+    let windows = usage_windows(start_from, now);
     let current = now.div_euclid(HOUR);
-    let counts = usage_windows(start_from, now).into_iter().map(|window| {
-        let config = &config;
-        async move {
-            if window.last >= current {
-                return ask(client, &cache.pacer, config, window).await;
-            }
-            let cell = cache.cell(site, window);
-            cell.get_or_try_init(|| ask(client, &cache.pacer, config, window))
+    let counts = config.sites().flat_map(|site| {
+        let via_international_site = !std::ptr::eq(site, &config.site);
+        windows.iter().map(move |&window| async move {
+            site_usage(client, cache, site, window, current)
                 .await
-                .copied()
-        }
+                .map_err(|failure| {
+                    let failure = failure.pointing_at_config(None);
+                    if via_international_site {
+                        failure.in_international_site()
+                    } else {
+                        failure
+                    }
+                })
+        })
     });
     Ok(try_join_all(counts).await?.into_iter().sum())
+}
+
+/// One site's count for one window: asked afresh for the current hour, else remembered.
+async fn site_usage(
+    client: &SmsClient,
+    cache: &UsageCache,
+    site: &Site,
+    window: HourWindow,
+    current: i64,
+) -> Result<u64, ConnectorFailure> {
+    if window.last >= current {
+        return ask(client, &cache.pacer, site, window).await;
+    }
+    let cell = cache.cell(site_key(site), window);
+    cell.get_or_try_init(|| ask(client, &cache.pacer, site, window))
+        .await
+        .copied()
 }
 
 #[cfg(test)]

@@ -35,9 +35,9 @@ fn paths(issues: &[ConfigIssue]) -> Vec<String> {
 #[test]
 fn a_valid_official_config_is_accepted_unchanged() {
     let config = validate_config(&official_config()).unwrap();
-    assert_eq!(config.endpoint.host_header, "sms.tencentcloudapi.com");
+    assert_eq!(config.site.endpoint.host_header, "sms.tencentcloudapi.com");
     assert_eq!(config.templates.len(), 5);
-    assert_eq!(config.sender_id, None);
+    assert_eq!(config.site.sender_id, None);
 }
 
 #[test]
@@ -203,12 +203,12 @@ fn endpoint_rules() {
     let mut config = official_config();
     config["endpoint"] = json!("https://sms.intl.tencentcloudapi.com");
     assert_eq!(
-        validate_config(&config).unwrap().endpoint.host_header,
+        validate_config(&config).unwrap().site.endpoint.host_header,
         "sms.intl.tencentcloudapi.com"
     );
     config["endpoint"] = json!("http://127.0.0.1:8080");
     assert_eq!(
-        validate_config(&config).unwrap().endpoint.url.as_str(),
+        validate_config(&config).unwrap().site.endpoint.url.as_str(),
         "http://127.0.0.1:8080/"
     );
     for bad in [
@@ -230,10 +230,10 @@ fn optional_fields_accept_absent_null_and_empty() {
     config["senderId"] = json!(null);
     config["endpoint"] = json!("");
     let parsed = validate_config(&config).unwrap();
-    assert_eq!(parsed.sender_id, None);
+    assert_eq!(parsed.site.sender_id, None);
     config["senderId"] = json!("LOGTO");
     assert_eq!(
-        validate_config(&config).unwrap().sender_id.as_deref(),
+        validate_config(&config).unwrap().site.sender_id.as_deref(),
         Some("LOGTO")
     );
 }
@@ -275,4 +275,90 @@ fn non_objects_are_one_invalid_type_issue() {
 fn the_secret_never_appears_in_debug_output() {
     let config = validate_config(&official_config()).unwrap();
     assert!(!format!("{config:?}").contains("SECRETEXAMPLE"));
+}
+
+#[test]
+fn an_international_site_takes_what_it_leaves_out_from_the_top_level() {
+    let mut config = official_config();
+    config["internationalSite"] = json!({ "accessKeyId": "AKIDINTL", "accessKeySecret": "INTLSECRET",
+        "sdkAppId": "2400000000", "endpoint": "sms.intl.tencentcloudapi.com", "region": "ap-singapore" });
+    let parsed = validate_config(&config).unwrap();
+    let intl = parsed.international_site.as_ref().expect("the second site");
+    assert_eq!(intl.access_key_id, "AKIDINTL");
+    assert_eq!(intl.access_key_secret.expose(), "INTLSECRET");
+    assert_eq!(intl.sdk_app_id, "2400000000");
+    assert_eq!(intl.region, "ap-singapore");
+    assert_eq!(intl.endpoint.host_header, "sms.intl.tencentcloudapi.com");
+    assert_eq!(intl.sign_name, "腾讯云", "left out: the top level's");
+    assert!(std::ptr::eq(parsed.site_for(true), intl));
+    assert!(std::ptr::eq(parsed.site_for(false), &parsed.site));
+    assert_eq!(parsed.sites().count(), 2);
+    assert!(!format!("{parsed:?}").contains("INTLSECRET"));
+    config["internationalSite"] = Value::Null;
+    assert!(validate_config(&config)
+        .unwrap()
+        .international_site
+        .is_none());
+}
+
+#[test]
+fn an_international_site_is_checked_by_the_same_rules_at_its_own_paths() {
+    let mut config = official_config();
+    config["internationalSite"] = json!({ "accessKeyId": "AKID\u{1}", "sdkAppId": "14ab",
+        "region": "AP", "endpoint": "http://example.com", "signName": 7 });
+    assert_eq!(
+        paths(&issues(config.clone())),
+        [
+            r#"["internationalSite","accessKeyId"]"#,
+            r#"["internationalSite","signName"]"#,
+            r#"["internationalSite","sdkAppId"]"#,
+            r#"["internationalSite","region"]"#,
+            r#"["internationalSite","endpoint"]"#,
+        ]
+    );
+    config["internationalSite"] = json!("sms.intl.tencentcloudapi.com");
+    assert_eq!(paths(&issues(config)), [r#"["internationalSite"]"#]);
+}
+
+#[test]
+fn templates_may_name_a_locale_and_their_params() {
+    let mut config = official_config();
+    config["templates"][0]["locale"] = json!("zh-CN");
+    config["templates"][0]["params"] = json!(["{code}", "10"]);
+    let parsed = validate_config(&config).unwrap();
+    assert_eq!(parsed.templates[0].locale.as_deref(), Some("zh-CN"));
+    assert_eq!(
+        parsed.templates[0].params.as_deref(),
+        Some(&["{code}".to_owned(), "10".to_owned()][..])
+    );
+    assert_eq!(
+        parsed.templates[1].params, None,
+        "without params: the code alone"
+    );
+}
+
+#[test]
+fn a_locale_or_a_param_tencent_would_refuse_is_refused_at_its_path() {
+    let mut config = official_config();
+    config["templates"][0]["locale"] = json!("english please");
+    config["templates"][1]["params"] = json!(["{code}", "1234567", "ten", 10]);
+    config["templates"][2]["params"] = json!([]);
+    config["templates"][4]["params"] = json!("{code}");
+    let found = issues(config);
+    assert_eq!(
+        paths(&found),
+        [
+            r#"["templates",0,"locale"]"#,
+            r#"["templates",1,"params",1]"#,
+            r#"["templates",1,"params",2]"#,
+            r#"["templates",1,"params",3]"#,
+            r#"["templates",2,"params"]"#,
+            r#"["templates",4,"params"]"#,
+        ]
+    );
+    assert!(
+        found[1].message.contains("at most 6 digits"),
+        "{}",
+        found[1].message
+    );
 }
