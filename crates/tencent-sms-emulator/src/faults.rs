@@ -60,6 +60,14 @@ pub enum Fault {
     },
 }
 
+impl Fault {
+    /// Whether the request body is read before the fault strikes: for every fault but a reset
+    /// before the body.
+    pub(crate) fn reads_body(&self) -> bool {
+        !matches!(self, Self::ResetBeforeBody)
+    }
+}
+
 fn default_html_status() -> u16 {
     502
 }

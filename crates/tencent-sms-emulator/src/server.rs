@@ -379,19 +379,20 @@ impl Connection {
         request: Request<Incoming>,
     ) -> Result<Response<Body>, BoxError> {
         let fault = self.state.next_api_request();
-        if let Some(Fault::ResetBeforeBody) = fault {
-            reset.store(true, Ordering::Relaxed);
-            return Err("injected reset before body".into());
-        }
         let (parts, body) = request.into_parts();
-        let (body, _reservation) = match self.read_body(body).await {
-            Ok(read) => read,
-            Err(BodyError::TooLarge) => return Ok(self.too_large()),
-            Err(other) => return Err(other.into()),
+        let read = if fault.as_ref().is_none_or(Fault::reads_body) {
+            match self.read_body(body).await {
+                Ok(read) => Some(read),
+                Err(BodyError::TooLarge) => return Ok(self.too_large()),
+                Err(other) => return Err(other.into()),
+            }
+        } else {
+            None
         };
+        let body = read.as_ref().map_or(&[][..], |(body, _reservation)| body);
         match fault {
-            None => Ok(self.tencent_answer(&parts.headers, self.handled(&parts.headers, &body))),
-            Some(fault) => self.faulted(fault, &reset, &parts.headers, &body).await,
+            None => Ok(self.tencent_answer(&parts.headers, self.handled(&parts.headers, body))),
+            Some(fault) => self.faulted(fault, &reset, &parts.headers, body).await,
         }
     }
 
@@ -414,7 +415,7 @@ impl Connection {
         json_response(&value)
     }
 
-    /// The answer an injected fault gives once the body has been read.
+    /// The answer an injected fault gives, once the body was read if [`Fault::reads_body`].
     async fn faulted(
         &self,
         fault: Fault,
@@ -426,7 +427,7 @@ impl Connection {
         Ok(match fault {
             Fault::ResetBeforeBody | Fault::ResetAfterBody => {
                 reset.store(true, Ordering::Relaxed);
-                return Err("injected reset after body".into());
+                return Err("injected reset".into());
             }
             Fault::Delay { ms } => {
                 tokio::time::sleep(Duration::from_millis(ms)).await;
