@@ -3,7 +3,8 @@
 // BENCH_ROUNDS (default 3) rounds; BENCH_SENDS scales the send counts (default 1; 0.05 for a smoke run).
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,7 +88,9 @@ try {
     ours: json(path.join(release, 'examples', 'sign_cost'), ['200000']).signNs,
     official: json('node', [path.join(here, 'sign-official.mjs'), '200000']).signNs,
   };
-  const addon = readdirSync(path.join(root, 'lib')).find((file) => file.endsWith('.node'));
+  // This machine's addon: lib/ may also hold the other targets' (npm run build:linux).
+  const { abiOf, fileNameOf, isMusl } = createRequire(import.meta.url)('../lib/platform.cjs');
+  const addon = fileNameOf(abiOf({ platform: process.platform, arch: process.arch, musl: process.platform === 'linux' && isMusl() }));
   const nodeSizeMb = statSync(path.join(root, 'lib', addon)).size / 1_048_576;
 
   const m = (name, concurrency, key) => median(runs[name][concurrency].map((r) => r[key]));
