@@ -48,6 +48,18 @@ export type TencentSmsConfig = {
   senderId?: string;
   /** Tencent's international site, for numbers outside mainland China. */
   internationalSite?: TencentSmsSite;
+  /** The SMS abuse and cost guard; off when absent. */
+  guard?: {
+    allowedCountries?: string[];
+    blockedCountries?: string[];
+    numberTypes?: string[];
+    perIp?: { max: number; windowSeconds: number };
+    perPrefix?: { max: number; windowSeconds: number; digits?: number };
+    /** International sends per Beijing day. */
+    internationalDailyLimit?: number;
+    /** `redis://` or `rediss://`: counters shared by every Logto replica. */
+    redisUrl?: string;
+  };
 };
 
 /** What `sendMessage` resolves with. */

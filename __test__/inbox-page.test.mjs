@@ -3,7 +3,7 @@
 // request shows Tencent's code, a fault armed from the page reaches the connector, and "Clear
 // inbox" empties it. It saves the README's screenshot (UPDATE_SCREENSHOTS=1 writes it to
 // docs/emulator-inbox.png; otherwise to a temporary file). Skips, saying why, only where no
-// Chromium is installed (scripts/install-chromium.sh installs it).
+// Chromium is installed (scripts/install-test-tools.sh installs it).
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { connectorFor, rejectsWith, signIn, startTestEmulator } from './helpers.
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (run scripts/install-chromium.sh as root)`;
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (run scripts/install-test-tools.sh as root)`;
 
 let emulator;
 let browser;

@@ -2,7 +2,7 @@
 // process on loopback, in one run. Writes bench/results.{md,json,svg}.
 // BENCH_ROUNDS (default 3) rounds; BENCH_SENDS scales the send counts (default 1; 0.05 for a smoke run).
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -49,6 +49,26 @@ const emulatorUrl = await new Promise((resolve, reject) => {
   emulator.on('error', reject);
   emulator.stdout.once('data', (chunk) => resolve(String(chunk).trim().split(' ').at(-1)));
 });
+/**
+ * The guard's decision cost per send: in-process, and against a redis-server on loopback when
+ * one is installed (scripts/install-test-tools.sh).
+ */
+const guardCost = async () => {
+  const example = path.join(release, 'examples', 'guard_cost');
+  const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+  if (!hasRedis) {
+    return json(example, ['20000']);
+  }
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve) => redis.stdout.on('data', (chunk) => String(chunk).includes('Ready to accept connections') && resolve()));
+  try {
+    return json(example, ['20000', `redis://127.0.0.1:${port}/0`]);
+  } finally {
+    redis.kill('SIGKILL');
+  }
+};
+
 const clearInbox = () => fetch(`${emulatorUrl}/_emulator/messages`, { method: 'DELETE' });
 
 const sendRun = async (name, concurrency, count, warmup = 1_000, nodeFlags = []) => {
@@ -84,6 +104,7 @@ try {
   for (const name of ['official', 'ours']) {
     importMs[name] = median(Array.from({ length: 5 }, () => json('node', [path.join(here, 'import-child.mjs'), name]).importMs));
   }
+  const guardUs = await guardCost();
   const signNs = {
     ours: json(path.join(release, 'examples', 'sign_cost'), ['200000']).signNs,
     official: json('node', [path.join(here, 'sign-official.mjs'), '200000']).signNs,
@@ -112,6 +133,9 @@ try {
   const { ours, official, limit } = summary;
   const fmt = (value, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   const ratio = (a, b) => `${fmt(a / b, 2)}×`;
+  const guardRow = guardUs.redisUs === null
+    ? `${fmt(guardUs.inProcessUs, 1)} in-process (no redis-server here)`
+    : `${fmt(guardUs.inProcessUs, 1)} in-process / ${fmt(guardUs.redisUs, 0)} with Redis`;
   const rows = [
     ['sends/s, concurrency 1', fmt(official.c1), fmt(ours.c1), fmt(limit.c1), ratio(ours.c1, official.c1), `${fmt((100 * ours.c1) / limit.c1)} %`],
     ['sends/s, concurrency 64', fmt(official.c64), fmt(ours.c64), fmt(limit.c64), ratio(ours.c64, official.c64), `${fmt((100 * ours.c64) / limit.c64)} %`],
@@ -124,6 +148,7 @@ try {
     ['signing cost per request (µs)', fmt(official.signNs / 1_000, 2), fmt(ours.signNs / 1_000, 2), '', ratio(ours.signNs, official.signNs), ''],
     ['`import` of lib/index.js (ms)', fmt(official.importMs, 1), fmt(ours.importMs, 1), '', ratio(ours.importMs, official.importMs), ''],
     ['`.node` size (MB)', '–', fmt(nodeSizeMb, 1), '', '', ''],
+    ['SMS guard decision per send, every rule on (µs; the official has no guard)', '–', guardRow, '', '', ''],
   ];
   const targets = [
     ['≥ 5× the official sends/s at c=64', ours.c64 / official.c64 >= 5, ratio(ours.c64, official.c64)],

@@ -17,8 +17,8 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::json;
 use tencent_sms_core::{
-    json_input::parse_js_json, metadata, validate_config, ConfigCache, ConnectorFailure, SmsClient,
-    UsageCache,
+    json_input::parse_js_json, metadata, validate_config, ConfigCache, ConnectorFailure, Guard,
+    SmsClient, UsageCache,
 };
 
 /// Per send, buffers are allocated on the tokio worker and freed on Node's main thread (and
@@ -86,6 +86,12 @@ fn configs() -> &'static ConfigCache {
     CONFIGS.get_or_init(ConfigCache::default)
 }
 
+/// The SMS guard's counters and Redis connections, shared by every send of the process.
+fn guard() -> &'static Guard {
+    static GUARD: OnceLock<Guard> = OnceLock::new();
+    GUARD.get_or_init(Guard::default)
+}
+
 fn usage_cache() -> &'static UsageCache {
     static USAGE: OnceLock<UsageCache> = OnceLock::new();
     USAGE.get_or_init(UsageCache::default)
@@ -132,7 +138,14 @@ impl Dispatcher {
     pub fn send_message(&self, id: u32, config_json: String, data_json: String) {
         self.run(id, async move {
             let client = SmsClient::shared()?;
-            tencent_sms_core::send_message_json(client, configs(), &config_json, &data_json).await
+            tencent_sms_core::send_message_json(
+                client,
+                configs(),
+                guard(),
+                &config_json,
+                &data_json,
+            )
+            .await
         });
     }
 

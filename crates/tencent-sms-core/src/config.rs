@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::endpoint::Endpoint;
+use crate::guard::{read_guard, GuardConfig};
 use crate::json_input::{broken_text, holds_lone_surrogate};
 use crate::template::{Template, CODE_PARAM, REQUIRED_USAGE_TYPES, TEMPLATE_CODE_PLACEHOLDER};
 use tencent_sms_tc3::{is_valid_region, SecretKey};
@@ -28,6 +29,8 @@ pub struct ConnectorConfig {
     pub international_site: Option<Site>,
     /// The templates, in the order the admin listed them.
     pub templates: Vec<Template>,
+    /// `guard`: the SMS abuse and cost guard, off when absent.
+    pub guard: Option<GuardConfig>,
 }
 
 impl ConnectorConfig {
@@ -116,7 +119,11 @@ impl ConfigIssue {
         }
     }
 
-    fn invalid_type(path: &[Value], expected: &'static str, value: Option<&Value>) -> Self {
+    pub(crate) fn invalid_type(
+        path: &[Value],
+        expected: &'static str,
+        value: Option<&Value>,
+    ) -> Self {
         let received = zod_type_name(value);
         let message = if received == "undefined" {
             "Required".to_owned()
@@ -130,7 +137,7 @@ impl ConfigIssue {
         }
     }
 
-    fn too_small(path: &[Value], kind: &'static str, minimum: usize) -> Self {
+    pub(crate) fn too_small(path: &[Value], kind: &'static str, minimum: usize) -> Self {
         let message = match kind {
             "string" => format!("String must contain at least {minimum} character(s)"),
             _ => format!("Array must contain at least {minimum} element(s)"),
@@ -144,7 +151,7 @@ impl ConfigIssue {
         }
     }
 
-    fn too_big(path: &[Value], kind: &'static str, maximum: usize) -> Self {
+    pub(crate) fn too_big(path: &[Value], kind: &'static str, maximum: usize) -> Self {
         let message = match kind {
             "string" => format!("String must contain at most {maximum} character(s)"),
             _ => format!("Array must contain at most {maximum} element(s)"),
@@ -158,7 +165,7 @@ impl ConfigIssue {
         }
     }
 
-    fn regex(path: &[Value], message: String) -> Self {
+    pub(crate) fn regex(path: &[Value], message: String) -> Self {
         Self {
             validation: Some("regex"),
             ..Self::base("invalid_string", path, message)
@@ -200,13 +207,13 @@ fn zod_type_name(value: Option<&Value>) -> &'static str {
     }
 }
 
-fn key(name: &str) -> Value {
+pub(crate) fn key(name: &str) -> Value {
     Value::String(name.to_owned())
 }
 
 /// Collects issues while reading fields, so every problem is reported together.
-struct FieldChecker<'a> {
-    issues: &'a mut Vec<ConfigIssue>,
+pub(crate) struct FieldChecker<'a> {
+    pub(crate) issues: &'a mut Vec<ConfigIssue>,
 }
 
 impl FieldChecker<'_> {
@@ -230,7 +237,7 @@ impl FieldChecker<'_> {
 
     /// An optional string: absent, `null` and `""` all mean "not set" (Logto's form drops
     /// empty fields, and older saved configs may hold `null`).
-    fn optional_string(
+    pub(crate) fn optional_string(
         &mut self,
         object: &Map<String, Value>,
         path: &[Value],
@@ -330,7 +337,8 @@ pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue
     };
     let fields = read_fields(&mut checker, object);
     let international = read_international_site(&mut checker, object.get(INTERNATIONAL_SITE));
-    let config = fields.complete(international);
+    let guard = read_guard(&mut checker, object.get("guard"));
+    let config = fields.complete(international, guard);
     match config {
         Some(config) if issues.is_empty() => Ok(config),
         _ => Err(issues),
@@ -381,7 +389,11 @@ impl SiteFields {
 
 impl Fields {
     /// The config, when every required field was read.
-    fn complete(self, international: Option<SiteFields>) -> Option<ConnectorConfig> {
+    fn complete(
+        self,
+        international: Option<SiteFields>,
+        guard: Option<Option<GuardConfig>>,
+    ) -> Option<ConnectorConfig> {
         let site = self.site;
         let site = Site {
             access_key_id: site.access_key_id?,
@@ -396,6 +408,7 @@ impl Fields {
             international_site: international.map(|fields| fields.or(&site)),
             site,
             templates: self.templates?,
+            guard: guard?,
         })
     }
 }

@@ -9,6 +9,7 @@ use crate::config::ConnectorConfig;
 use crate::config_cache::ConfigCache;
 use crate::failure::ConnectorFailure;
 use crate::failure::ErrorCode;
+use crate::guard::{Guard, GuardedSend};
 use crate::json_input::parse_js_json;
 use crate::message::{parse_message_data, MessageData};
 use crate::phone::{normalize_e164, E164};
@@ -50,8 +51,15 @@ pub fn prepare_send(
 /// A request ready to go, and what an error about it must point at.
 struct Prepared<'a> {
     request: TencentRequest,
+    to: E164,
     template: &'a Template,
     via_international_site: bool,
+}
+
+/// Now, for the guard's windows.
+fn unix_now() -> i64 {
+    use crate::clock::{Clock, SystemClock};
+    SystemClock.now_unix()
 }
 
 fn prepare<'a>(
@@ -69,6 +77,7 @@ fn prepare<'a>(
     let site = config.site_for(international);
     Ok(Prepared {
         request: TencentRequest::send_sms(site, template, &to, &params),
+        to,
         template,
         via_international_site: international && config.international_site.is_some(),
     })
@@ -81,31 +90,43 @@ pub async fn send_message(
     config: &Value,
     data: &Value,
 ) -> Result<SendResult, ConnectorFailure> {
+    static GUARD: std::sync::OnceLock<Guard> = std::sync::OnceLock::new();
     let config = validate_config(config).map_err(ConnectorFailure::invalid_config)?;
-    send_with_config(client, &config, data).await
+    send_with_config(client, GUARD.get_or_init(Guard::default), &config, data).await
 }
 
 /// The whole send from JSON text, as the Node binding passes it, with validated configs cached.
 pub async fn send_message_json(
     client: &SmsClient,
     configs: &ConfigCache,
+    guard: &Guard,
     config_json: &str,
     data_json: &str,
 ) -> Result<SendResult, ConnectorFailure> {
     let config = configs.get_or_validate(config_json)?;
     let data = parse_js_json(data_json).unwrap_or(Value::Null);
-    send_with_config(client, &config, &data).await
+    send_with_config(client, guard, &config, &data).await
 }
 
 /// Once the config is valid: read the data, build, sign, send, and point a refusal at the
 /// key to fix.
 async fn send_with_config(
     client: &SmsClient,
+    guard: &Guard,
     config: &ConnectorConfig,
     data: &Value,
 ) -> Result<SendResult, ConnectorFailure> {
     let data = parse_message_data(data)?;
     let prepared = prepare(config, &data)?;
+    if let Some(rules) = &config.guard {
+        let send = GuardedSend {
+            account: &config.site_for(!prepared.to.is_mainland_china()).sdk_app_id,
+            to: &prepared.to,
+            ip: data.ip.as_deref(),
+            now: unix_now(),
+        };
+        guard.admit(rules, send).await?;
+    }
     client.send(&prepared.request).await.map_err(|failure| {
         let failure = failure.pointing_at_config(Some(prepared.template.sent()));
         if prepared.via_international_site {
@@ -144,6 +165,7 @@ mod tests {
             usage_type: "SignIn".into(),
             code: Some("123456".into()),
             locale: None,
+            ip: None,
         }
     }
 

@@ -20,6 +20,7 @@ mod endpoint;
 mod failure;
 #[cfg(feature = "testing")]
 pub mod fuzzing;
+mod guard;
 pub mod json_input;
 mod message;
 pub mod metadata;
@@ -39,7 +40,9 @@ pub use config_cache::ConfigCache;
 pub use connector::send_message;
 pub use connector::{prepare_send, send_message_json};
 pub use failure::{ConnectorFailure, ErrorCode};
+pub use guard::{Guard, GuardConfig, GuardedSend, Limit, NumberType};
 pub use message::{parse_message_data, MessageData};
+pub use phone::{normalize_e164, PhoneError, E164};
 pub use request::TencentRequest;
 pub use response::SendResult;
 pub use usage::{get_usage, UsageCache};

@@ -16,6 +16,8 @@ const MAX_CODE_CHARS: usize = 256;
 const MAX_TYPE_CHARS: usize = 128;
 /// Longer than any BCP 47 tag Logto resolves; a longer value is ignored, not refused.
 const MAX_LOCALE_CHARS: usize = 64;
+/// Longer than any IPv6 address with a zone; a longer value is ignored.
+const MAX_IP_CHARS: usize = 64;
 
 /// `sendMessage`'s data, read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +30,8 @@ pub struct MessageData {
     pub code: Option<String>,
     /// `payload.locale`, when it is a string.
     pub locale: Option<String>,
+    /// `ip`, the end user's address as Logto passes it, when it is a string.
+    pub ip: Option<String>,
 }
 
 fn bad_request(description: &str) -> ConnectorFailure {
@@ -90,11 +94,17 @@ pub fn parse_message_data(data: &Value) -> Result<MessageData, ConnectorFailure>
         .and_then(Value::as_str)
         .filter(|locale| !locale.is_empty() && locale.len() <= MAX_LOCALE_CHARS)
         .map(str::to_owned);
+    let ip = data
+        .get("ip")
+        .and_then(Value::as_str)
+        .filter(|ip| !ip.is_empty() && ip.len() <= MAX_IP_CHARS)
+        .map(str::to_owned);
     Ok(MessageData {
         to: to.clone(),
         usage_type: usage_type.clone(),
         code,
         locale,
+        ip,
     })
 }
 

@@ -9,6 +9,7 @@
 pub struct E164(String);
 
 impl E164 {
+    /// `+` and the digits.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -23,10 +24,16 @@ impl E164 {
 
 /// Why a number was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum PhoneError {
+pub enum PhoneError {
+    /// Nothing but separators.
     Empty,
+    /// A letter or a symbol other than the separators.
     InvalidCharacter,
-    WrongLength { digits: usize },
+    /// Fewer than 7 or more than 15 digits.
+    WrongLength {
+        /// The digits found.
+        digits: usize,
+    },
 }
 
 impl std::fmt::Display for PhoneError {
@@ -46,7 +53,7 @@ impl std::fmt::Display for PhoneError {
 
 /// Strips spaces, `-`, `(`, `)`; turns a `00` prefix into `+`; adds a missing `+`; requires
 /// 7–15 digits after the `+`.
-pub(crate) fn normalize_e164(input: &str) -> Result<E164, PhoneError> {
+pub fn normalize_e164(input: &str) -> Result<E164, PhoneError> {
     let compact: String = input
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))

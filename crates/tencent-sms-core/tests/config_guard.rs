@@ -362,3 +362,54 @@ fn a_locale_or_a_param_tencent_would_refuse_is_refused_at_its_path() {
         found[1].message
     );
 }
+
+#[test]
+fn a_guard_is_read_with_its_defaults() {
+    let mut config = official_config();
+    config["guard"] = json!({ "allowedCountries": ["cn", "HK"], "blockedCountries": ["KP"],
+        "numberTypes": ["mobile", "fixedLineOrMobile"], "perIp": { "max": 5, "windowSeconds": 600 },
+        "perPrefix": { "max": 20, "windowSeconds": 3600 }, "internationalDailyLimit": 500,
+        "redisUrl": "redis://:guard-password@127.0.0.1:6379/0" });
+    let guard = validate_config(&config).unwrap().guard.expect("a guard");
+    assert_eq!(
+        guard.allowed_countries.as_deref(),
+        Some(&["CN".to_owned(), "HK".to_owned()][..])
+    );
+    assert_eq!(
+        guard.per_prefix.map(|(limit, digits)| (limit.max, digits)),
+        Some((20, 4))
+    );
+    assert_eq!(guard.international_daily_limit, Some(500));
+    assert!(
+        !format!("{guard:?}").contains("guard-password"),
+        "the Redis URL never prints"
+    );
+    config["guard"] = Value::Null;
+    assert!(
+        validate_config(&config).unwrap().guard.is_none(),
+        "no guard unless asked for"
+    );
+}
+
+#[test]
+fn every_guard_issue_is_reported_at_its_path() {
+    let mut config = official_config();
+    config["guard"] = json!({ "allowedCountries": ["China"], "blockedCountries": [],
+        "numberTypes": ["premium"], "perIp": { "max": 0 }, "perPrefix": { "max": 1, "windowSeconds": 60, "digits": 12 },
+        "internationalDailyLimit": -1, "redisUrl": "http://127.0.0.1:6379" });
+    assert_eq!(
+        paths(&issues(config.clone())),
+        [
+            r#"["guard","allowedCountries",0]"#,
+            r#"["guard","blockedCountries"]"#,
+            r#"["guard","numberTypes",0]"#,
+            r#"["guard","perIp","max"]"#,
+            r#"["guard","perIp","windowSeconds"]"#,
+            r#"["guard","perPrefix","digits"]"#,
+            r#"["guard","internationalDailyLimit"]"#,
+            r#"["guard","redisUrl"]"#,
+        ]
+    );
+    config["guard"] = json!(true);
+    assert_eq!(paths(&issues(config)), [r#"["guard"]"#]);
+}

@@ -1,0 +1,252 @@
+//! The `guard` config key, read with every issue at its path (`guard.perIp.max`, …).
+
+use serde_json::{Map, Value};
+use tencent_sms_tc3::SecretKey;
+
+use crate::config::{key, ConfigIssue, FieldChecker};
+use crate::guard::rules::NumberType;
+
+/// Largest `max` of a limit, and of `internationalDailyLimit`.
+const MAX_COUNT: u64 = 10_000_000;
+/// Longest window: a week.
+const MAX_WINDOW_SECONDS: u64 = 7 * 86_400;
+/// `perPrefix.digits` when left out: the last four digits vary, the range stays.
+const DEFAULT_PREFIX_DIGITS: u64 = 4;
+const MAX_PREFIX_DIGITS: u64 = 8;
+
+/// At most `max` sends per fixed window of `window_seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Sends allowed per window.
+    pub max: u64,
+    /// The window, in seconds.
+    pub window_seconds: u64,
+}
+
+/// The SMS abuse guard; everything optional, and no `guard` key means no guard.
+#[derive(Debug, Clone, Default)]
+pub struct GuardConfig {
+    /// ISO 3166-1 alpha-2 codes a destination's country must be one of, if set.
+    pub allowed_countries: Option<Vec<String>>,
+    /// ISO 3166-1 alpha-2 codes a destination's country must not be.
+    pub blocked_countries: Vec<String>,
+    /// The number types that may receive codes, if set.
+    pub number_types: Option<Vec<NumberType>>,
+    /// Sends per end-user IP (`data.ip`).
+    pub per_ip: Option<Limit>,
+    /// Sends per number range, and how many trailing digits a range leaves out.
+    pub per_prefix: Option<(Limit, u32)>,
+    /// International sends per Beijing day.
+    pub international_daily_limit: Option<u64>,
+    /// Where counters are shared between replicas; it may hold a password, so it never prints.
+    pub redis_url: Option<SecretKey>,
+}
+
+impl GuardConfig {
+    /// Whether any rule needs counters.
+    pub(crate) fn counts(&self) -> bool {
+        self.per_ip.is_some()
+            || self.per_prefix.is_some()
+            || self.international_daily_limit.is_some()
+    }
+}
+
+/// `guard`: absent or `null` for none.
+pub(crate) fn read_guard(
+    checker: &mut FieldChecker<'_>,
+    value: Option<&Value>,
+) -> Option<Option<GuardConfig>> {
+    let path = [key("guard")];
+    let object = match value {
+        None | Some(Value::Null) => return Some(None),
+        Some(Value::Object(object)) => object,
+        other => {
+            checker
+                .issues
+                .push(ConfigIssue::invalid_type(&path, "object", other));
+            return None;
+        }
+    };
+    let before = checker.issues.len();
+    let guard = GuardConfig {
+        allowed_countries: read_countries(checker, object, &path, "allowedCountries"),
+        blocked_countries: read_countries(checker, object, &path, "blockedCountries")
+            .unwrap_or_default(),
+        number_types: read_number_types(checker, object, &path),
+        per_ip: read_limit(checker, object, &path, "perIp").map(|(limit, _)| limit),
+        per_prefix: read_limit(checker, object, &path, "perPrefix")
+            .map(|(limit, digits)| (limit, digits as u32)),
+        international_daily_limit: read_count(
+            checker,
+            object.get("internationalDailyLimit"),
+            &[&path[..], &[key("internationalDailyLimit")]].concat(),
+            1..=MAX_COUNT,
+        ),
+        redis_url: read_redis_url(checker, object, &path),
+    };
+    (checker.issues.len() == before).then_some(Some(guard))
+}
+
+/// A list of ISO 3166-1 alpha-2 codes that libphonenumber knows, upper-cased.
+fn read_countries(
+    checker: &mut FieldChecker<'_>,
+    object: &Map<String, Value>,
+    path: &[Value],
+    name: &str,
+) -> Option<Vec<String>> {
+    let items = read_list(checker, object, path, name)?;
+    let path = [path, &[key(name)]].concat();
+    let mut codes = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let item_path = [&path[..], &[Value::from(index)]].concat();
+        let code = item.as_str().map(str::to_ascii_uppercase);
+        match code.filter(|c| c.len() == 2 && c.parse::<phonenumber::country::Id>().is_ok()) {
+            Some(code) => codes.push(code),
+            None => checker.issues.push(ConfigIssue::regex(
+                &item_path,
+                format!(
+                    "{name} entries must be ISO 3166-1 alpha-2 country codes such as CN, HK or US"
+                ),
+            )),
+        }
+    }
+    Some(codes)
+}
+
+fn read_number_types(
+    checker: &mut FieldChecker<'_>,
+    object: &Map<String, Value>,
+    path: &[Value],
+) -> Option<Vec<NumberType>> {
+    let items = read_list(checker, object, path, "numberTypes")?;
+    let mut types = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        match item.as_str().and_then(NumberType::from_name) {
+            Some(kind) => types.push(kind),
+            None => checker.issues.push(ConfigIssue::regex(
+                &[path, &[key("numberTypes"), Value::from(index)]].concat(),
+                format!(
+                    "numberTypes entries must be one of {}",
+                    NumberType::NAMES.join(", ")
+                ),
+            )),
+        }
+    }
+    Some(types)
+}
+
+/// A non-empty array at `name`, or `None` (absent, or an issue recorded).
+fn read_list<'v>(
+    checker: &mut FieldChecker<'_>,
+    object: &'v Map<String, Value>,
+    path: &[Value],
+    name: &str,
+) -> Option<&'v Vec<Value>> {
+    let path = [path, &[key(name)]].concat();
+    match object.get(name) {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(items)) if !items.is_empty() => Some(items),
+        Some(Value::Array(_)) => {
+            checker
+                .issues
+                .push(ConfigIssue::too_small(&path, "array", 1));
+            None
+        }
+        other => {
+            checker
+                .issues
+                .push(ConfigIssue::invalid_type(&path, "array", other));
+            None
+        }
+    }
+}
+
+/// `{ max, windowSeconds, digits? }`: the limit and `digits` (used by `perPrefix`).
+fn read_limit(
+    checker: &mut FieldChecker<'_>,
+    object: &Map<String, Value>,
+    path: &[Value],
+    name: &str,
+) -> Option<(Limit, u64)> {
+    let path = [path, &[key(name)]].concat();
+    let limit = match object.get(name) {
+        None | Some(Value::Null) => return None,
+        Some(Value::Object(limit)) => limit,
+        other => {
+            checker
+                .issues
+                .push(ConfigIssue::invalid_type(&path, "object", other));
+            return None;
+        }
+    };
+    let field = |name: &str| [&path[..], &[key(name)]].concat();
+    let max = read_count(
+        checker,
+        limit.get("max").or(Some(&Value::Null)),
+        &field("max"),
+        1..=MAX_COUNT,
+    );
+    let window = read_count(
+        checker,
+        limit.get("windowSeconds").or(Some(&Value::Null)),
+        &field("windowSeconds"),
+        1..=MAX_WINDOW_SECONDS,
+    );
+    let digits = match limit.get("digits") {
+        None | Some(Value::Null) => Some(DEFAULT_PREFIX_DIGITS),
+        digits => read_count(checker, digits, &field("digits"), 1..=MAX_PREFIX_DIGITS),
+    };
+    Some((
+        Limit {
+            max: max?,
+            window_seconds: window?,
+        },
+        digits?,
+    ))
+}
+
+/// A whole number in `range`; `Some(&Value::Null)` means required but missing.
+fn read_count(
+    checker: &mut FieldChecker<'_>,
+    value: Option<&Value>,
+    path: &[Value],
+    range: std::ops::RangeInclusive<u64>,
+) -> Option<u64> {
+    let value = value?;
+    match value.as_u64() {
+        Some(n) if range.contains(&n) => Some(n),
+        Some(_) | None if value.is_number() => {
+            checker.issues.push(ConfigIssue::custom(
+                path,
+                format!(
+                    "must be a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            ));
+            None
+        }
+        _ => {
+            checker
+                .issues
+                .push(ConfigIssue::invalid_type(path, "number", Some(value)));
+            None
+        }
+    }
+}
+
+fn read_redis_url(
+    checker: &mut FieldChecker<'_>,
+    object: &Map<String, Value>,
+    path: &[Value],
+) -> Option<SecretKey> {
+    let url = checker.optional_string(object, path, "redisUrl")?;
+    if url.starts_with("redis://") || url.starts_with("rediss://") {
+        return Some(SecretKey::new(url));
+    }
+    checker.issues.push(ConfigIssue::regex(
+        &[path, &[key("redisUrl")]].concat(),
+        "redisUrl must be a redis:// or rediss:// URL".to_owned(),
+    ));
+    None
+}
