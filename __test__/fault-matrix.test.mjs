@@ -4,12 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { after, before, test } from 'node:test';
 
 import createConnector from '../lib/index.js';
 import { faults } from '../scripts/tables.mjs';
-import { connectorFor, rejectsWith, signIn, startTestEmulator } from './helpers.mjs';
+import { connectorFor, freePort, rejectsWith, signIn, startTestEmulator } from './helpers.mjs';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const unhandled = [];
@@ -27,16 +26,8 @@ after(async () => {
   assert.deepEqual(unhandled, [], 'no unhandled rejection');
 });
 
-const closedPort = async () => {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-};
-
 const endpoints = {
-  closedPort: async () => `http://127.0.0.1:${await closedPort()}`,
+  closedPort: async () => `http://127.0.0.1:${await freePort()}`,
   unknownHost: async () => 'https://sms.unknown-host.invalid',
 };
 

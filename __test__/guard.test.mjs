@@ -5,13 +5,12 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 
 import createConnector from '../lib/index.js';
-import { connectorFor, rejectsWith, signIn, startTestEmulator } from './helpers.mjs';
+import { connectorFor, freePort, rejectsWith, signIn, startTestEmulator } from './helpers.mjs';
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'guard-child.mjs');
 const redisServer = spawnSync('redis-server', ['--version']).status === 0 ? 'redis-server' : undefined;
@@ -60,14 +59,6 @@ test('limits per IP and per number range are 429s that cost nothing', async () =
   assert.match(perPrefix.data.errorDescription, /guard\.perPrefix/);
   assert.equal(emulator.apiRequests() - before, 3, 'only the admitted sends reached the emulator');
 });
-
-const freePort = async () => {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-};
 
 const startRedis = async () => {
   const port = await freePort();

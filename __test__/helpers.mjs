@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 
 import { ConnectorError } from '@logto/connector-kit';
@@ -59,3 +60,12 @@ export const runNode = (args, limitMs) =>
       resolve({ code, signal, stdout, stderr, exitedAt: Date.now() });
     });
   });
+
+/** A loopback port nothing listens on (it was free a moment ago). */
+export const freePort = async () => {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+};

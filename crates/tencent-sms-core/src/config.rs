@@ -217,6 +217,12 @@ pub(crate) struct FieldChecker<'a> {
 }
 
 impl FieldChecker<'_> {
+    /// Records `issue`; `None`, so a reader can end with it.
+    pub(crate) fn refuse<T>(&mut self, issue: ConfigIssue) -> Option<T> {
+        self.issues.push(issue);
+        None
+    }
+
     /// A required string of 1..=MAX_FIELD_CHARS characters.
     fn required_string(
         &mut self,
@@ -227,11 +233,7 @@ impl FieldChecker<'_> {
         let path = [path, &[key(name)]].concat();
         match object.get(name) {
             Some(Value::String(s)) => self.check_length(&path, s).then(|| s.clone()),
-            other => {
-                self.issues
-                    .push(ConfigIssue::invalid_type(&path, "string", other));
-                None
-            }
+            other => self.refuse(ConfigIssue::invalid_type(&path, "string", other)),
         }
     }
 
@@ -248,11 +250,7 @@ impl FieldChecker<'_> {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if s.is_empty() => None,
             Some(Value::String(s)) => self.check_length(&path, s).then(|| s.clone()),
-            other => {
-                self.issues
-                    .push(ConfigIssue::invalid_type(&path, "string", other));
-                None
-            }
+            other => self.refuse(ConfigIssue::invalid_type(&path, "string", other)),
         }
     }
 
@@ -291,9 +289,7 @@ impl FieldChecker<'_> {
             return Some(value);
         }
         let path = [path, &[key(name)]].concat();
-        self.issues
-            .push(ConfigIssue::regex(&path, format!("{name} {rule}")));
-        None
+        self.refuse(ConfigIssue::regex(&path, format!("{name} {rule}")))
     }
 
     fn digits_only(&mut self, path: &[Value], name: &str, value: Option<String>) -> Option<String> {
@@ -449,10 +445,7 @@ fn read_international_site(
         None | Some(Value::Null) => return None,
         Some(Value::Object(object)) => object,
         other => {
-            checker
-                .issues
-                .push(ConfigIssue::invalid_type(&path, "object", other));
-            return None;
+            return checker.refuse(ConfigIssue::invalid_type(&path, "object", other));
         }
     };
     let access_key_id = checker.optional_string(object, &path, "accessKeyId");
@@ -490,16 +483,10 @@ fn read_endpoint(
 fn read_templates(checker: &mut FieldChecker<'_>, value: Option<&Value>) -> Option<Vec<Template>> {
     let path = [key("templates")];
     let Some(Value::Array(items)) = value else {
-        checker
-            .issues
-            .push(ConfigIssue::invalid_type(&path, "array", value));
-        return None;
+        return checker.refuse(ConfigIssue::invalid_type(&path, "array", value));
     };
     if items.len() > MAX_TEMPLATES {
-        checker
-            .issues
-            .push(ConfigIssue::too_big(&path, "array", MAX_TEMPLATES));
-        return None;
+        return checker.refuse(ConfigIssue::too_big(&path, "array", MAX_TEMPLATES));
     }
     let before = checker.issues.len();
     let templates: Vec<Template> = items
@@ -524,10 +511,7 @@ fn read_templates(checker: &mut FieldChecker<'_>, value: Option<&Value>) -> Opti
 fn read_template(checker: &mut FieldChecker<'_>, index: usize, item: &Value) -> Option<Template> {
     let item_path = [key("templates"), Value::from(index)];
     let Value::Object(object) = item else {
-        checker
-            .issues
-            .push(ConfigIssue::invalid_type(&item_path, "object", Some(item)));
-        return None;
+        return checker.refuse(ConfigIssue::invalid_type(&item_path, "object", Some(item)));
     };
     let usage_type = checker.required_string(object, &item_path, "usageType");
     let template_code = checker.required_string(object, &item_path, "templateCode");
@@ -588,10 +572,7 @@ fn read_params(
         None | Some(Value::Null) => return Some(None),
         Some(Value::Array(items)) => items,
         other => {
-            checker
-                .issues
-                .push(ConfigIssue::invalid_type(&path, "array", other));
-            return None;
+            return checker.refuse(ConfigIssue::invalid_type(&path, "array", other));
         }
     };
     if items.is_empty() || items.len() > MAX_PARAMS {
@@ -600,8 +581,7 @@ fn read_params(
         } else {
             ConfigIssue::too_big(&path, "array", MAX_PARAMS)
         };
-        checker.issues.push(issue);
-        return None;
+        return checker.refuse(issue);
     }
     let before = checker.issues.len();
     let params: Vec<String> = items
@@ -620,22 +600,18 @@ fn read_param(
 ) -> Option<String> {
     let path = [params_path, &[Value::from(index)]].concat();
     let Value::String(param) = item else {
-        checker
-            .issues
-            .push(ConfigIssue::invalid_type(&path, "string", Some(item)));
-        return None;
+        return checker.refuse(ConfigIssue::invalid_type(&path, "string", Some(item)));
     };
     let digits = param.len() <= MAX_PARAM_DIGITS && param.bytes().all(|b| b.is_ascii_digit());
     if param == CODE_PARAM || digits {
         return Some(param.clone());
     }
-    checker.issues.push(ConfigIssue::regex(
+    checker.refuse(ConfigIssue::regex(
         &path,
         format!(
             "must be {CODE_PARAM} (the verification code) or a number of at most {MAX_PARAM_DIGITS} digits: Tencent refuses any other value in a verification-code template"
         ),
-    ));
-    None
+    ))
 }
 
 /// `international`: absent or `null` means `false`.
@@ -649,10 +625,7 @@ fn read_international(
         Some(Value::Bool(b)) => Some(*b),
         other => {
             let path = [item_path, &[key("international")]].concat();
-            checker
-                .issues
-                .push(ConfigIssue::invalid_type(&path, "boolean", other));
-            None
+            checker.refuse(ConfigIssue::invalid_type(&path, "boolean", other))
         }
     }
 }

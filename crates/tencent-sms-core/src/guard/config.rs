@@ -61,10 +61,7 @@ pub(crate) fn read_guard(
         None | Some(Value::Null) => return Some(None),
         Some(Value::Object(object)) => object,
         other => {
-            checker
-                .issues
-                .push(ConfigIssue::invalid_type(&path, "object", other));
-            return None;
+            return checker.refuse(ConfigIssue::invalid_type(&path, "object", other));
         }
     };
     let before = checker.issues.len();
@@ -146,18 +143,8 @@ fn read_list<'v>(
     match object.get(name) {
         None | Some(Value::Null) => None,
         Some(Value::Array(items)) if !items.is_empty() => Some(items),
-        Some(Value::Array(_)) => {
-            checker
-                .issues
-                .push(ConfigIssue::too_small(&path, "array", 1));
-            None
-        }
-        other => {
-            checker
-                .issues
-                .push(ConfigIssue::invalid_type(&path, "array", other));
-            None
-        }
+        Some(Value::Array(_)) => checker.refuse(ConfigIssue::too_small(&path, "array", 1)),
+        other => checker.refuse(ConfigIssue::invalid_type(&path, "array", other)),
     }
 }
 
@@ -173,10 +160,7 @@ fn read_limit(
         None | Some(Value::Null) => return None,
         Some(Value::Object(limit)) => limit,
         other => {
-            checker
-                .issues
-                .push(ConfigIssue::invalid_type(&path, "object", other));
-            return None;
+            return checker.refuse(ConfigIssue::invalid_type(&path, "object", other));
         }
     };
     let field = |name: &str| [&path[..], &[key(name)]].concat();
@@ -215,23 +199,15 @@ fn read_count(
     let value = value?;
     match value.as_u64() {
         Some(n) if range.contains(&n) => Some(n),
-        Some(_) | None if value.is_number() => {
-            checker.issues.push(ConfigIssue::custom(
-                path,
-                format!(
-                    "must be a whole number from {} to {}",
-                    range.start(),
-                    range.end()
-                ),
-            ));
-            None
-        }
-        _ => {
-            checker
-                .issues
-                .push(ConfigIssue::invalid_type(path, "number", Some(value)));
-            None
-        }
+        Some(_) | None if value.is_number() => checker.refuse(ConfigIssue::custom(
+            path,
+            format!(
+                "must be a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ),
+        )),
+        _ => checker.refuse(ConfigIssue::invalid_type(path, "number", Some(value))),
     }
 }
 
@@ -244,9 +220,8 @@ fn read_redis_url(
     if url.starts_with("redis://") || url.starts_with("rediss://") {
         return Some(SecretKey::new(url));
     }
-    checker.issues.push(ConfigIssue::regex(
+    checker.refuse(ConfigIssue::regex(
         &[path, &[key("redisUrl")]].concat(),
         "redisUrl must be a redis:// or rediss:// URL".to_owned(),
-    ));
-    None
+    ))
 }
