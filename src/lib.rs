@@ -21,27 +21,32 @@ use tencent_sms_core::{
     SmsClient, UsageCache,
 };
 
-/// Per send, buffers are allocated on the tokio worker and freed on Node's main thread (and
-/// the other way round); glibc's malloc spent about 12 % of the process CPU on that pattern in
-/// `npm run bench` profiles. mimalloc's thread-local free lists make it a fraction of that, and
-/// it replaces musl's much slower malloc on Alpine (Logto's official image). It is built with
-/// `local_dynamic_tls`: the default initial-exec TLS fails to `dlopen` ("cannot allocate memory
-/// in static TLS block") once a process holds a few such libraries, e.g. two copies of the addon.
-///
-/// It is mimalloc **v2**: v3 takes the first thread that allocates for the process's main
-/// thread, and when that thread exits (a worker thread that loaded the addon and ended) it
-/// frees the main thread's data and forgets its id, so the next thread to allocate is taken for
-/// the main thread and handed the freed heap: a segfault in the next worker's
-/// `napi_register_module_v1`. v2 keeps its main heap static and never tears it down
-/// (`__test__/workers.test.mjs`).
+/// mimalloc v2, built with `local_dynamic_tls`: see the comment below for why each.
+//
+// Per send, buffers are allocated on the tokio worker and freed on Node's main thread (and the
+// other way round); mimalloc's thread-local free lists make that cheap where glibc's malloc
+// spent a noticeable share of the process CPU on it (bench profiles, in the README's
+// Performance section), and it replaces musl's much slower malloc on Alpine (Logto's official
+// image). `local_dynamic_tls`: the default initial-exec TLS fails to `dlopen` ("cannot allocate
+// memory in static TLS block") once a process holds a few such libraries, e.g. two copies of
+// the addon.
+//
+// It is mimalloc **v2**: v3 takes the first thread that allocates for the process's main
+// thread, and when that thread exits (a worker thread that loaded the addon and ended) it
+// frees the main thread's data and forgets its id, so the next thread to allocate is taken for
+// the main thread and handed the freed heap: a segfault in the next worker's
+// `napi_register_module_v1`. v2 keeps its main heap static and never tears it down
+// (`__test__/workers.test.mjs`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Most workers the runtime gets. Once outcomes stopped costing Node a threadsafe function per
-/// call, the tokio worker became the bottleneck under load: a second one gave +10–42 % sends/s
-/// at 64 concurrent sends with no more CPU per send, for about 40 µs more latency and 20 % less
-/// throughput one-at-a-time (alternating `npm run bench` children on 2 cores). A third only adds
-/// wakeups: the Rust side of a send is a few microseconds between socket waits.
+/// Most workers the runtime gets: two. A third only adds wakeups, because the Rust side of a
+/// send is a few microseconds between socket waits.
+//
+// Once outcomes stopped costing Node a threadsafe function per call, the single tokio worker
+// became the bottleneck under load; a second one raised sends/s at 64 concurrent sends with no
+// more CPU per send, for slightly more latency one-at-a-time (alternating `npm run bench`
+// children on 2 cores; the figures are in the README's Performance section).
 const MAX_WORKERS: usize = 2;
 
 /// One worker per core the process may use, at most [`MAX_WORKERS`]. `available_parallelism`
