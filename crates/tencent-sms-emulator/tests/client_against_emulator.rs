@@ -11,6 +11,7 @@ use tencent_sms_core::clock::OffsetClock;
 use tencent_sms_core::{send_message, ClientOptions, ErrorCode, SmsClient};
 use tencent_sms_emulator::options::*;
 use tencent_sms_emulator::FaultSpec;
+use tencent_sms_emulator::RunningEmulator;
 
 fn config(url: &str) -> Value {
     let templates = tencent_sms_core::testing::four_templates(DEMO_MAINLAND_TEMPLATE_ID);
@@ -179,83 +180,91 @@ async fn a_refused_connection_is_retried_twice_then_general() {
     );
 }
 
+/// What the binding holds for `getUsage`: a client, its caches, and the config as JSON text.
+struct Usage {
+    client: SmsClient,
+    configs: tencent_sms_core::ConfigCache,
+    cache: tencent_sms_core::UsageCache,
+    config: String,
+}
+
+impl Usage {
+    fn against(emu: &RunningEmulator) -> Self {
+        Self {
+            client: SmsClient::new(ClientOptions::default()).unwrap(),
+            configs: tencent_sms_core::ConfigCache::default(),
+            cache: tencent_sms_core::UsageCache::default(),
+            config: config(&emu.url()).to_string(),
+        }
+    }
+
+    async fn since(&self, start: Option<i64>, now: i64) -> u64 {
+        tencent_sms_core::get_usage(
+            &self.client,
+            &self.configs,
+            &self.cache,
+            &self.config,
+            start,
+            now,
+        )
+        .await
+        .unwrap()
+    }
+
+    async fn send(
+        &self,
+    ) -> Result<tencent_sms_core::SendResult, tencent_sms_core::ConnectorFailure> {
+        send_message(
+            &self.client,
+            &serde_json::from_str(&self.config).unwrap(),
+            &sign_in(),
+        )
+        .await
+    }
+}
+
 #[tokio::test]
 async fn get_usage_reads_the_emulators_billing_counts() {
     let emu = emulator().await;
-    let client = SmsClient::new(ClientOptions::default()).unwrap();
-    let configs = tencent_sms_core::ConfigCache::default();
-    let usage = tencent_sms_core::UsageCache::default();
-    let config = config(&emu.url()).to_string();
+    let usage = Usage::against(&emu);
     let now = chrono::Utc::now().timestamp();
-    assert_eq!(
-        tencent_sms_core::get_usage(&client, &configs, &usage, &config, None, now)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(usage.since(None, now).await, 0);
     for _ in 0..3 {
-        send_message(&client, &serde_json::from_str(&config).unwrap(), &sign_in())
-            .await
-            .unwrap();
+        usage.send().await.unwrap();
     }
     emu.state
         .inject(fault(
             json!({ "kind": "sendStatusCode", "code": "LimitExceeded.PhoneNumberDailyLimit" }),
         ))
         .unwrap();
-    send_message(&client, &serde_json::from_str(&config).unwrap(), &sign_in())
-        .await
-        .unwrap_err();
-    let since_an_hour_ago =
-        tencent_sms_core::get_usage(&client, &configs, &usage, &config, Some(now - 3600), now)
-            .await
-            .unwrap();
+    usage.send().await.unwrap_err();
+    let since_an_hour_ago = usage.since(Some(now - 3600), now).await;
     assert_eq!(since_an_hour_ago, 3, "billed messages only");
-    let over_70_days = tencent_sms_core::get_usage(
-        &client,
-        &configs,
-        &usage,
-        &config,
-        Some(now - 70 * 86_400),
-        now,
-    )
-    .await
-    .unwrap();
+    let over_70_days = usage.since(Some(now - 70 * 86_400), now).await;
     assert_eq!(over_70_days, 3, "summed over several 31-day windows");
-    let future = tencent_sms_core::get_usage(
-        &client,
-        &configs,
-        &usage,
-        &config,
-        Some(now + 7200),
-        now + 7200,
-    )
-    .await
-    .unwrap();
+    let future = usage.since(Some(now + 7200), now + 7200).await;
     assert_eq!(future, 0);
 }
 
 #[tokio::test]
 async fn get_usage_asks_tencent_again_only_for_the_current_hour() {
     let emu = emulator().await;
-    let client = SmsClient::new(ClientOptions::default()).unwrap();
-    let configs = tencent_sms_core::ConfigCache::default();
-    let usage = tencent_sms_core::UsageCache::default();
-    let config = config(&emu.url()).to_string();
+    let usage = Usage::against(&emu);
     let now = chrono::Utc::now().timestamp();
     let a_year_ago = Some(now - 365 * 86_400);
-    let ask = || tencent_sms_core::get_usage(&client, &configs, &usage, &config, a_year_ago, now);
-    let (first, second) = tokio::join!(ask(), ask());
-    assert_eq!((first.unwrap(), second.unwrap()), (0, 0));
+    let (first, second) = tokio::join!(usage.since(a_year_ago, now), usage.since(a_year_ago, now));
+    assert_eq!((first, second), (0, 0));
     let cold = emu.state.api_requests();
     assert!(
         (13..=16).contains(&cold),
         "a year is about 14 windows, asked once by two concurrent calls: {cold}"
     );
-    send_message(&client, &serde_json::from_str(&config).unwrap(), &sign_in())
-        .await
-        .unwrap();
-    assert_eq!(ask().await.unwrap(), 1, "the current hour is always asked");
+    usage.send().await.unwrap();
+    assert_eq!(
+        usage.since(a_year_ago, now).await,
+        1,
+        "the current hour is always asked"
+    );
     assert_eq!(
         emu.state.api_requests(),
         cold + 2,
