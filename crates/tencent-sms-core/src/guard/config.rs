@@ -43,6 +43,13 @@ pub struct GuardConfig {
 }
 
 impl GuardConfig {
+    /// Whether any rule is about the number itself (its country or type).
+    pub(crate) fn checks_numbers(&self) -> bool {
+        self.allowed_countries.is_some()
+            || !self.blocked_countries.is_empty()
+            || self.number_types.is_some()
+    }
+
     /// Whether any rule needs counters.
     pub(crate) fn counts(&self) -> bool {
         self.per_ip.is_some()

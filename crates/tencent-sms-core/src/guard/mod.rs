@@ -47,7 +47,10 @@ impl Guard {
         config: &GuardConfig,
         send: GuardedSend<'_>,
     ) -> Result<(), ConnectorFailure> {
-        check_number(config, &Destination::of(send.to)).map_err(number_refused)?;
+        // Parsing with the numbering plans is most of a decision's cost: only when needed.
+        if config.checks_numbers() {
+            check_number(config, &Destination::of(send.to)).map_err(number_refused)?;
+        }
         if !config.counts() {
             return Ok(());
         }

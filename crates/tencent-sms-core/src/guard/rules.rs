@@ -137,8 +137,7 @@ impl Destination {
 
 /// Checks the country and number-type rules; a config without them lets every number pass.
 pub(crate) fn check_number(guard: &GuardConfig, to: &Destination) -> Result<(), NumberRefusal> {
-    let country_rules = guard.allowed_countries.is_some() || !guard.blocked_countries.is_empty();
-    if (country_rules || guard.number_types.is_some()) && !to.valid {
+    if guard.checks_numbers() && !to.valid {
         return Err(NumberRefusal::Invalid);
     }
     let country = to.country.as_deref().unwrap_or_default();
