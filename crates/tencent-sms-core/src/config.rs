@@ -42,6 +42,13 @@ impl ConnectorConfig {
         }
     }
 
+    /// Whether `site` is this config's `internationalSite` (an error then points under it).
+    pub(crate) fn is_international_site(&self, site: &Site) -> bool {
+        self.international_site
+            .as_ref()
+            .is_some_and(|international| std::ptr::eq(international, site))
+    }
+
     /// Every site this config sends through (`getUsage` counts them all).
     pub fn sites(&self) -> impl Iterator<Item = &Site> {
         std::iter::once(&self.site).chain(&self.international_site)

@@ -79,7 +79,7 @@ fn prepare<'a>(
         request: TencentRequest::send_sms(site, template, &to, &params),
         to,
         template,
-        via_international_site: international && config.international_site.is_some(),
+        via_international_site: config.is_international_site(site),
     })
 }
 
@@ -128,12 +128,9 @@ async fn send_with_config(
         guard.admit(rules, send).await?;
     }
     client.send(&prepared.request).await.map_err(|failure| {
-        let failure = failure.pointing_at_config(Some(prepared.template.sent()));
-        if prepared.via_international_site {
-            failure.in_international_site()
-        } else {
-            failure
-        }
+        failure
+            .pointing_at_config(Some(prepared.template.sent()))
+            .through_site(prepared.via_international_site)
     })
 }
 

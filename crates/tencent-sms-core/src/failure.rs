@@ -169,7 +169,11 @@ impl ConnectorFailure {
 
     /// For a request through `internationalSite`: a fix at one of the site's keys moves under
     /// `internationalSite`, where that site's value is set (templates stay where they are).
-    pub(crate) fn in_international_site(mut self) -> Self {
+    /// Unchanged for the top-level site.
+    pub(crate) fn through_site(mut self, international_site: bool) -> Self {
+        if !international_site {
+            return self;
+        }
         if let FailureData::TencentIssue { issue, .. } = &mut self.data {
             let top_key = issue.path.first().and_then(Value::as_str);
             if top_key.is_some_and(|key| key != "templates") {

@@ -190,17 +190,14 @@ pub async fn get_usage(
     let windows = usage_windows(start_from, now);
     let current = now.div_euclid(HOUR);
     let counts = config.sites().flat_map(|site| {
-        let via_international_site = !std::ptr::eq(site, &config.site);
+        let via_international_site = config.is_international_site(site);
         windows.iter().map(move |&window| async move {
             site_usage(client, cache, site, window, current)
                 .await
                 .map_err(|failure| {
-                    let failure = failure.pointing_at_config(None);
-                    if via_international_site {
-                        failure.in_international_site()
-                    } else {
-                        failure
-                    }
+                    failure
+                        .pointing_at_config(None)
+                        .through_site(via_international_site)
                 })
         })
     });
