@@ -13,10 +13,11 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::{BodyExt, StreamBody};
 use hyper::body::Frame;
+use hyper::header::{HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY};
 use hyper::{HeaderMap, Method, Response, StatusCode};
 use tokio::sync::watch;
 
-use crate::server::Body;
+use crate::server::{respond, Body};
 
 /// The page: dependency-free HTML, CSS and JavaScript in one file.
 const PAGE: &str = include_str!("inbox.html");
@@ -61,27 +62,27 @@ fn is_loopback_authority(authority: &str) -> bool {
 }
 
 pub(crate) fn page() -> Response<Body> {
-    Response::builder()
-        .header("content-type", "text/html; charset=utf-8")
-        .header("cache-control", "no-store")
-        .header(
-            "content-security-policy",
+    let mut page = respond(
+        StatusCode::OK,
+        "text/html; charset=utf-8",
+        Bytes::from_static(PAGE.as_bytes()),
+    );
+    let headers = page.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
             "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; frame-ancestors 'none'",
-        )
-        .body(
-            http_body_util::Full::new(Bytes::from_static(PAGE.as_bytes()))
-                .map_err(|never| match never {})
-                .boxed_unsync(),
-        )
-        .expect("static response parts are valid")
+        ),
+    );
+    page
 }
 
 /// A `change` event each time the inbox or the refusals change (bursts coalesce into one),
 /// which the page answers by reading `/_emulator/messages` and `/_emulator/refusals` again.
 pub(crate) fn events(mut changes: watch::Receiver<u64>) -> Response<Body> {
     changes.mark_unchanged();
-    let feed = futures_util::stream::unfold(Some(changes), |changes| async move {
-        let mut changes = changes?;
+    let feed = futures_util::stream::unfold(changes, |mut changes| async move {
         let chunk = tokio::select! {
             changed = changes.changed() => match changed {
                 Ok(()) => "event: change\ndata: {}\n\n",
@@ -91,7 +92,7 @@ pub(crate) fn events(mut changes: watch::Receiver<u64>) -> Response<Body> {
         };
         Some((
             Ok::<_, Infallible>(Frame::data(Bytes::from_static(chunk.as_bytes()))),
-            Some(changes),
+            changes,
         ))
     });
     let hello = futures_util::stream::once(async {
@@ -109,15 +110,7 @@ pub(crate) fn events(mut changes: watch::Receiver<u64>) -> Response<Body> {
 
 /// 403 for a request that failed a guard, saying which.
 pub(crate) fn forbidden(why: &str) -> Response<Body> {
-    Response::builder()
-        .status(StatusCode::FORBIDDEN)
-        .header("content-type", "text/plain")
-        .body(
-            http_body_util::Full::new(Bytes::from(format!("{why}\n")))
-                .map_err(|never| match never {})
-                .boxed_unsync(),
-        )
-        .expect("static response parts are valid")
+    respond(StatusCode::FORBIDDEN, "text/plain", format!("{why}\n"))
 }
 
 #[cfg(test)]
