@@ -7,6 +7,7 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,12 +19,12 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const cross = path.join(root, 'scripts', 'linux-cross.sh');
 const probe = path.join(root, 'scripts', 'tarball-probe.mjs');
 
-const TARGETS = {
-  'x86_64-unknown-linux-gnu': 'linux-x64-gnu',
-  'x86_64-unknown-linux-musl': 'linux-x64-musl',
-  'aarch64-unknown-linux-gnu': 'linux-arm64-gnu',
-  'aarch64-unknown-linux-musl': 'linux-arm64-musl',
-};
+/** The Linux targets the loader knows, triple → ABI name (lib/platform.cjs is the one table). */
+const TARGETS = Object.fromEntries(
+  Object.entries(createRequire(import.meta.url)('../lib/platform.cjs').TARGETS)
+    .filter(([abi]) => abi.startsWith('linux-'))
+    .map(([abi, triple]) => [triple, abi]),
+);
 const GLIBC_FLOOR = [2, 17];
 const EMULATOR_MARKERS = ['/_emulator/', 'AKIDLogtoEmulatorDemo', 'logto-emulator-demo-secret'];
 
