@@ -418,25 +418,10 @@ impl Fields {
 
 /// The fields in the order their issues are reported (the official connector's order).
 fn read_fields(checker: &mut FieldChecker<'_>, object: &Map<String, Value>) -> Fields {
-    let access_key_id = checker.required_string(object, &[], "accessKeyId");
-    let access_key_id = checker.header_safe(&[], "accessKeyId", access_key_id);
-    let access_key_secret = checker.required_string(object, &[], "accessKeySecret");
-    let sign_name = checker.required_string(object, &[], "signName");
-    let sdk_app_id = checker.required_string(object, &[], "sdkAppId");
-    let sdk_app_id = checker.digits_only(&[], "sdkAppId", sdk_app_id);
-    let region = checker.required_string(object, &[], "region");
-    let region = checker.valid_region(&[], region);
+    let account = read_account(checker, object, &[], Presence::Required);
     let templates = read_templates(checker, object.get("templates"));
     Fields {
-        site: SiteFields {
-            access_key_id,
-            access_key_secret,
-            sign_name,
-            sdk_app_id,
-            region,
-            endpoint: read_endpoint(checker, object, &[]),
-            sender_id: checker.optional_string(object, &[], "senderId"),
-        },
+        site: read_delivery(checker, object, &[], account),
         templates,
     }
 }
@@ -455,18 +440,59 @@ fn read_international_site(
             return checker.refuse(ConfigIssue::invalid_type(&path, "object", other));
         }
     };
-    let access_key_id = checker.optional_string(object, &path, "accessKeyId");
-    let sdk_app_id = checker.optional_string(object, &path, "sdkAppId");
-    let region = checker.optional_string(object, &path, "region");
-    Some(SiteFields {
-        access_key_id: checker.header_safe(&path, "accessKeyId", access_key_id),
-        access_key_secret: checker.optional_string(object, &path, "accessKeySecret"),
-        sign_name: checker.optional_string(object, &path, "signName"),
-        sdk_app_id: checker.digits_only(&path, "sdkAppId", sdk_app_id),
-        region: checker.valid_region(&path, region),
-        endpoint: read_endpoint(checker, object, &path),
-        sender_id: checker.optional_string(object, &path, "senderId"),
-    })
+    let account = read_account(checker, object, &path, Presence::Optional);
+    Some(read_delivery(checker, object, &path, account))
+}
+
+/// Whether a site's keys must be there (the top level) or may be left out (`internationalSite`).
+#[derive(Clone, Copy)]
+enum Presence {
+    Required,
+    Optional,
+}
+
+/// A site's account keys, by the same rules wherever the site is: `accessKeyId`,
+/// `accessKeySecret`, `signName`, `sdkAppId`, `region`.
+fn read_account(
+    checker: &mut FieldChecker<'_>,
+    object: &Map<String, Value>,
+    path: &[Value],
+    presence: Presence,
+) -> SiteFields {
+    let string = |checker: &mut FieldChecker<'_>, name: &str| match presence {
+        Presence::Required => checker.required_string(object, path, name),
+        Presence::Optional => checker.optional_string(object, path, name),
+    };
+    let access_key_id = string(checker, "accessKeyId");
+    let access_key_id = checker.header_safe(path, "accessKeyId", access_key_id);
+    let access_key_secret = string(checker, "accessKeySecret");
+    let sign_name = string(checker, "signName");
+    let sdk_app_id = string(checker, "sdkAppId");
+    let sdk_app_id = checker.digits_only(path, "sdkAppId", sdk_app_id);
+    let region = string(checker, "region");
+    SiteFields {
+        access_key_id,
+        access_key_secret,
+        sign_name,
+        sdk_app_id,
+        region: checker.valid_region(path, region),
+        endpoint: None,
+        sender_id: None,
+    }
+}
+
+/// A site's optional delivery keys, `endpoint` and `senderId`, added to its account.
+fn read_delivery(
+    checker: &mut FieldChecker<'_>,
+    object: &Map<String, Value>,
+    path: &[Value],
+    account: SiteFields,
+) -> SiteFields {
+    SiteFields {
+        endpoint: read_endpoint(checker, object, path),
+        sender_id: checker.optional_string(object, path, "senderId"),
+        ..account
+    }
 }
 
 /// `endpoint`, when set and valid; `None` (the default site, or the top level's) when absent.
