@@ -29,6 +29,11 @@ pub struct DeliveredMessage {
     pub received_at: String,
 }
 
+/// Now, as the inbox and the refusals write it: RFC 3339, UTC, milliseconds.
+pub(crate) fn received_now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 /// Fills `{1}`, `{2}`… with the parameters; Tencent shows the sign name in 【】 first.
 pub(crate) fn render(template: &str, params: &[String], sign_name: Option<&str>) -> String {
     let mut text = String::new();

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::api::{missing, string_list, string_param};
 use crate::api_error::ApiError;
-use crate::inbox::{placeholder_count, render, DeliveredMessage};
+use crate::inbox::{placeholder_count, received_now, render, DeliveredMessage};
 use crate::numbers::{iso_code, parse_destination, ParsedNumber};
 use crate::options::{EmulatedApp, EmulatedTemplate};
 use crate::state::{EmulatorState, LedgerEntry};
@@ -234,7 +234,7 @@ impl Delivery<'_> {
             content,
             request_id: self.request_id.to_owned(),
             serial_no: serial_no.clone(),
-            received_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            received_at: received_now(),
         });
         json!({ "SerialNo": serial_no, "PhoneNumber": number.e164, "Fee": fee,
             "SessionContext": params.session_context, "Code": "Ok", "Message": "send success", "IsoCode": iso })

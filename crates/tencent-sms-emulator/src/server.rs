@@ -29,6 +29,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::handle_api;
 use crate::faults::{Fault, FaultSpec};
+use crate::inbox::received_now;
 use crate::options::EmulatorOptions;
 use crate::refusals::refusals_in;
 use crate::state::EmulatorState;
@@ -414,8 +415,8 @@ impl Connection {
     /// A Tencent-shaped answer, its refusals remembered for the inbox page.
     fn tencent_answer(&self, headers: &hyper::HeaderMap, value: Value) -> Response<Body> {
         let action = crate::verify::header(headers, "x-tc-action");
-        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        self.state.refuse(refusals_in(&value, action, &now));
+        self.state
+            .refuse(refusals_in(&value, action, &received_now()));
         json_response(&value)
     }
 
