@@ -31,7 +31,7 @@ async fn main() {
     let header_map = request
         .headers(SystemClock.now_unix())
         .expect("the demo config fits in headers");
-    let client = reqwest::Client::builder()
+    let client = tencent_sms_core::testing::http_client_builder()
         .pool_max_idle_per_host(concurrency)
         .build()
         .unwrap();

@@ -163,7 +163,10 @@ impl SmsClient {
 
 /// The pooled HTTP client; `proxies` honours `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
 fn build_http(options: &ClientOptions, proxies: bool) -> Result<reqwest::Client, ConnectorFailure> {
+    let tls = crate::tls::client_config(extra_roots(options)?)
+        .map_err(|e| setup_failure(format!("cannot set up TLS: {e}")))?;
     let mut builder = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
         .connect_timeout(options.connect_timeout)
         .timeout(options.request_timeout)
         .pool_idle_timeout(Duration::from_secs(60))
@@ -172,39 +175,36 @@ fn build_http(options: &ClientOptions, proxies: bool) -> Result<reqwest::Client,
     if !proxies {
         builder = builder.no_proxy();
     }
-    #[cfg(feature = "testing")]
-    {
-        builder = trust_extra_roots(builder, &options.extra_root_certificates_pem)?;
-    }
-    builder.build().map_err(|e| {
-        ConnectorFailure::new(
-            ErrorCode::General,
-            format!("cannot build the HTTP client: {}", root_cause(&e)),
-        )
-    })
+    builder
+        .build()
+        .map_err(|e| setup_failure(format!("cannot build the HTTP client: {}", root_cause(&e))))
 }
 
-/// Adds test roots (PEM) to the platform's trust store.
+fn setup_failure(description: String) -> ConnectorFailure {
+    ConnectorFailure::new(ErrorCode::General, description)
+}
+
+/// Test roots (PEM), as DER, to trust beside the platform's store.
 #[cfg(feature = "testing")]
-fn trust_extra_roots(
-    builder: reqwest::ClientBuilder,
-    pems: &[Vec<u8>],
-) -> Result<reqwest::ClientBuilder, ConnectorFailure> {
-    if pems.is_empty() {
-        return Ok(builder);
-    }
-    let certs = pems
+fn extra_roots(
+    options: &ClientOptions,
+) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, ConnectorFailure> {
+    use rustls::pki_types::pem::PemObject;
+    options
+        .extra_root_certificates_pem
         .iter()
         .map(|pem| {
-            reqwest::Certificate::from_pem(pem).map_err(|_| {
-                ConnectorFailure::new(
-                    ErrorCode::General,
-                    "an extra root certificate is not valid PEM",
-                )
-            })
+            rustls::pki_types::CertificateDer::from_pem_slice(pem)
+                .map_err(|_| setup_failure("an extra root certificate is not valid PEM".to_owned()))
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(builder.tls_certs_merge(certs))
+        .collect()
+}
+
+#[cfg(not(feature = "testing"))]
+fn extra_roots(
+    _options: &ClientOptions,
+) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, ConnectorFailure> {
+    Ok(Vec::new())
 }
 
 impl SmsClient {

@@ -21,6 +21,21 @@ pub fn four_templates(template_code: &str) -> Value {
         .collect()
 }
 
+/// A reqwest client builder on the connector's own TLS setup (ring, the platform verifier):
+/// the workspace builds reqwest without a default crypto provider, so `reqwest::Client::new()`
+/// would panic, and a bench client should pay exactly what the connector pays.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    let tls = crate::tls::client_config(Vec::new()).expect("the platform verifier loads");
+    reqwest::Client::builder().tls_backend_preconfigured(tls)
+}
+
+/// [`http_client_builder`] with reqwest's defaults.
+pub fn http_client() -> reqwest::Client {
+    http_client_builder()
+        .build()
+        .expect("the test HTTP client builds")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@ async fn self_signed_server() -> (u16, String, common::Seen) {
     let params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
     let cert = params.self_signed(&key).unwrap();
     let pem = cert.pem();
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let server_config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()

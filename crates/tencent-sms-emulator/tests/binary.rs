@@ -65,7 +65,9 @@ async fn serves_a_configured_app_and_its_inbox() {
     let data = json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "4242" } });
     send_message(&client, &config, &data).await.unwrap();
 
-    let inbox: Value = reqwest::get(format!("{url}/_emulator/messages"))
+    let inbox: Value = tencent_sms_core::testing::http_client()
+        .get(format!("{url}/_emulator/messages"))
+        .send()
         .await
         .unwrap()
         .json()

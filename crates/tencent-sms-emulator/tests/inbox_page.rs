@@ -30,7 +30,11 @@ async fn send(emu: &RunningEmulator, secret: &str, code: &str) -> bool {
 async fn the_page_is_served_at_the_root_and_under_emulator() {
     let emu = emulator().await;
     for path in ["/", "/_emulator/", "/_emulator"] {
-        let answer = reqwest::get(format!("{}{path}", emu.url())).await.unwrap();
+        let answer = tencent_sms_core::testing::http_client()
+            .get(format!("{}{path}", emu.url()))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(answer.status(), 200, "{path}");
         assert!(answer.headers()["content-type"]
             .to_str()
@@ -48,7 +52,9 @@ async fn refused_requests_are_listed_with_tencents_code() {
     let emu = emulator().await;
     assert!(send(&emu, DEMO_SECRET_KEY, "1111").await);
     assert!(!send(&emu, "not-the-secret", "2222").await);
-    let refusals: Value = reqwest::get(format!("{}/_emulator/refusals", emu.url()))
+    let refusals: Value = tencent_sms_core::testing::http_client()
+        .get(format!("{}/_emulator/refusals", emu.url()))
+        .send()
         .await
         .unwrap()
         .json()
@@ -82,7 +88,9 @@ async fn changes(mut feed: reqwest::Response, count: usize) -> usize {
 #[tokio::test]
 async fn the_feed_announces_each_change() {
     let emu = emulator().await;
-    let feed = reqwest::get(format!("{}/_emulator/events", emu.url()))
+    let feed = tencent_sms_core::testing::http_client()
+        .get(format!("{}/_emulator/events", emu.url()))
+        .send()
         .await
         .unwrap();
     assert_eq!(feed.headers()["content-type"], "text/event-stream");
@@ -100,7 +108,7 @@ async fn the_feed_announces_each_change() {
 #[tokio::test]
 async fn only_loopback_names_and_same_origin_writes_are_answered() {
     let emu = emulator().await;
-    let http = reqwest::Client::new();
+    let http = tencent_sms_core::testing::http_client();
     let rebound = http
         .get(format!("{}/_emulator/messages", emu.url()))
         .header("host", "attacker.example")
