@@ -49,6 +49,14 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 // children on 2 cores; the figures are in the README's Performance section).
 const MAX_WORKERS: usize = 2;
 
+/// Threads for blocking calls, which are `getaddrinfo` lookups: the client runs one per host
+/// at a time (the SMS guard's Redis connections look theirs up too), so a handful is plenty.
+const MAX_BLOCKING_THREADS: usize = 4;
+
+/// How long an idle blocking thread waits for more work before it exits: a lookup is needed
+/// only when a connection opens, so after a burst the process is back to its workers quickly.
+const BLOCKING_THREAD_IDLE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// One worker per core the process may use, at most [`MAX_WORKERS`]. `available_parallelism`
 /// honours cgroup CPU quotas, so a one-CPU Logto container runs one worker.
 #[napi_derive::module_init]
@@ -59,6 +67,8 @@ fn init() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
         .thread_name("tencent-sms")
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
+        .thread_keep_alive(BLOCKING_THREAD_IDLE)
         .enable_all()
         .build()
         .expect("the tokio runtime starts");

@@ -167,6 +167,7 @@ fn build_http(options: &ClientOptions, proxies: bool) -> Result<reqwest::Client,
         .map_err(|e| setup_failure(format!("cannot set up TLS: {e}")))?;
     let mut builder = reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
+        .dns_resolver(crate::dns::SystemResolver::new())
         .connect_timeout(options.connect_timeout)
         .timeout(options.request_timeout)
         .pool_idle_timeout(Duration::from_secs(60))

@@ -2,7 +2,7 @@
 //!
 //! One module per concern: `config` validates (reading JavaScript's JSON with `json_input`),
 //! `template` picks the template, `phone` normalizes numbers, `request` builds SendSms
-//! (signed by `tencent-sms-tc3`), `client` sends it within one deadline (over `tls`), `response` reads the
+//! (signed by `tencent-sms-tc3`), `client` sends it within one deadline (over `tls`, resolving with `dns`), `response` reads the
 //! answer, `classify` maps Tencent's codes to Logto's and `remedy` names the config key to fix;
 //! `usage` answers `getUsage`. What the Node binding needs is public; the rest is the crate's
 //! own. Test hooks (`fuzzing`, `testing`, `OffsetClock`, extra root certificates, the
@@ -16,6 +16,7 @@ pub mod clock;
 mod config;
 mod config_cache;
 mod connector;
+mod dns;
 mod endpoint;
 mod failure;
 #[cfg(feature = "testing")]
