@@ -72,6 +72,12 @@ fn init() {
         .enable_all()
         .build()
         .expect("the tokio runtime starts");
+    // The HTTP client loads the system trust store (a few ms) when it is built: do it now, in
+    // the background, rather than in the first user's sign-in. A failure here is reported by
+    // the first send, which tries again.
+    runtime.spawn(async {
+        let _ = SmsClient::shared();
+    });
     create_custom_tokio_runtime(runtime);
 }
 

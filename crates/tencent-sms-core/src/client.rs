@@ -43,8 +43,20 @@ const BACKOFF_BASE: Duration = Duration::from_millis(100);
 /// about this many) however many sends Logto starts together. 64 in flight is far beyond
 /// human sign-in rates even at Tencent's round-trip times.
 pub const MAX_IN_FLIGHT: usize = 64;
-/// Idle keep-alive connections kept for reuse after a burst.
+/// Idle keep-alive connections kept for reuse: as many as can be in flight. A smaller cap
+/// closes connections while a burst is still running (each one returned to a full idle list
+/// is dropped and the next send pays a new TLS handshake): at 64 concurrent sends over TLS, a
+/// cap of 8 cut throughput to a fifth (`npm run bench`). What bounds the idle sockets after a
+/// burst is [`IDLE_CONNECTION_TIMEOUT`].
 const MAX_IDLE_CONNECTIONS: usize = MAX_IN_FLIGHT;
+/// How long an idle connection is kept; the pool checks at this interval, so one closes 5 to
+/// 10 s after its last use. A reused connection saves the TCP and TLS handshakes (two round
+/// trips to Tencent, plus about a millisecond of CPU); a workload that sends every few seconds
+/// keeps its connections warm, and a quiet one holds no sockets 10 s after its last send, as
+/// after a burst of sign-ins. Tencent does not document how long its servers
+/// keep idle connections (we found no statement), so the client does not count on a long one.
+/// Node's keep-alive agent, which the official connector uses, also closes idle sockets after 5 s.
+const IDLE_CONNECTION_TIMEOUT: Duration = Duration::from_secs(5);
 /// Endpoint hosts whose clock correction is remembered; real deployments use one or two.
 const MAX_CLOCK_HOSTS: usize = 64;
 
@@ -96,6 +108,8 @@ pub struct SmsClient {
     http: reqwest::Client,
     /// The same client without proxies, built on first use, for loopback endpoints.
     direct: OnceLock<reqwest::Client>,
+    /// The TLS setup both clients share, so the trust store is loaded once.
+    tls: rustls::ClientConfig,
     options: ClientOptions,
     /// Seconds to add to the local clock per endpoint host, learned from its `Date` header:
     /// a correction learned from one site says nothing about another.
@@ -106,18 +120,30 @@ pub struct SmsClient {
 impl SmsClient {
     /// A client with its connection pools; fails only if TLS cannot be set up.
     pub fn new(options: ClientOptions) -> Result<Self, ConnectorFailure> {
+        let tls = crate::tls::client_config(extra_roots(&options)?)
+            .map_err(|e| setup_failure(format!("cannot set up TLS: {e}")))?;
         Ok(Self {
-            http: build_http(&options, true)?,
+            http: build_http(&options, tls.clone(), true)?,
             direct: OnceLock::new(),
+            tls,
             options,
             clock_offsets: Mutex::new(HashMap::new()),
             in_flight: tokio::sync::Semaphore::new(MAX_IN_FLIGHT),
         })
     }
 
-    /// The process-wide client, created on first use.
+    /// The process-wide client, created on first use. Creating it loads the system trust
+    /// store (a few ms), so the addon calls this once in the background when it loads; a send
+    /// that arrives meanwhile waits for that build rather than starting a second one.
     pub fn shared() -> Result<&'static SmsClient, ConnectorFailure> {
         static SHARED: OnceLock<SmsClient> = OnceLock::new();
+        static BUILDING: Mutex<()> = Mutex::new(());
+        if let Some(client) = SHARED.get() {
+            return Ok(client);
+        }
+        let _building = BUILDING
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(client) = SHARED.get() {
             return Ok(client);
         }
@@ -156,21 +182,23 @@ impl SmsClient {
         if let Some(direct) = self.direct.get() {
             return Ok(direct);
         }
-        let direct = build_http(&self.options, false)?;
+        let direct = build_http(&self.options, self.tls.clone(), false)?;
         Ok(self.direct.get_or_init(|| direct))
     }
 }
 
 /// The pooled HTTP client; `proxies` honours `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
-fn build_http(options: &ClientOptions, proxies: bool) -> Result<reqwest::Client, ConnectorFailure> {
-    let tls = crate::tls::client_config(extra_roots(options)?)
-        .map_err(|e| setup_failure(format!("cannot set up TLS: {e}")))?;
+fn build_http(
+    options: &ClientOptions,
+    tls: rustls::ClientConfig,
+    proxies: bool,
+) -> Result<reqwest::Client, ConnectorFailure> {
     let mut builder = reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .dns_resolver(crate::dns::SystemResolver::new())
         .connect_timeout(options.connect_timeout)
         .timeout(options.request_timeout)
-        .pool_idle_timeout(Duration::from_secs(60))
+        .pool_idle_timeout(IDLE_CONNECTION_TIMEOUT)
         .pool_max_idle_per_host(MAX_IDLE_CONNECTIONS)
         .redirect(reqwest::redirect::Policy::none());
     if !proxies {
