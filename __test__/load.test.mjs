@@ -7,10 +7,13 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 
+import { startEmulator } from 'tencent-sms-emulator';
+
 import { SECRET_MARKER, runNode } from './helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const child = path.join(here, 'fixtures', 'load-child.mjs');
+const quietChild = path.join(here, 'fixtures', 'quiet-child.mjs');
 const lib = (file) => pathToFileURL(path.join(here, '..', 'lib', file)).href;
 
 const run = (total, concurrency) => runNode(['--expose-gc', child, String(total), String(concurrency)], 120_000);
@@ -29,6 +32,24 @@ test('10 000 sends at concurrency 1 000 after warm-up: all settle, RSS stays fla
   assert.ok(exitedAt - report.doneAt < 2_000, `exited ${exitedAt - report.doneAt} ms after the last send`);
   assert.ok(!`${stdout}${stderr}`.includes(SECRET_MARKER), 'nothing printed the secret');
   assert.equal(stderr, '', 'the addon logs nothing');
+});
+
+test('after a burst the connector goes quiet: 12 s later it holds no more threads or fds than when loaded', { skip: !existsSync('/proc/self/status') && 'needs /proc' }, async () => {
+  // Idle connections close 5-10 s after their last use and DNS lookup threads 2 s after theirs.
+  const emulator = await startEmulator({ frequencyLimitSeconds: 0 });
+  try {
+    const config = emulator.connectorConfig();
+    const byName = { ...config, endpoint: config.endpoint.replace('127.0.0.1', 'localhost') };
+    const { code, stdout, stderr } = await runNode([quietChild, JSON.stringify(byName), '12'], 60_000);
+    assert.equal(code, 0, stderr);
+    const { failed, loaded, afterBurst, afterIdle } = JSON.parse(stdout.trim().split('\n').at(-1));
+    assert.equal(failed, 0);
+    assert.ok(afterBurst.fds >= loaded.fds + 32, `the burst opened connections: fds ${loaded.fds} → ${afterBurst.fds}`);
+    assert.ok(afterIdle.fds <= loaded.fds, `fds: ${loaded.fds} loaded, ${afterBurst.fds} after the burst, ${afterIdle.fds} 12 s later`);
+    assert.ok(afterIdle.threads <= loaded.threads, `threads: ${loaded.threads} loaded, ${afterBurst.threads} after the burst, ${afterIdle.threads} 12 s later`);
+  } finally {
+    await emulator.close();
+  }
 });
 
 test('a send in flight keeps Node alive until it settles, and nothing does after it', async () => {
