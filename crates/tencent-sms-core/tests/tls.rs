@@ -1,5 +1,6 @@
 //! TLS certificates are verified: a self-signed loopback HTTPS server is refused, and accepted
-//! only when its root is trusted through `ClientOptions::extra_root_certificates_pem`.
+//! only when its root is trusted (through `ClientOptions::extra_root_certificates_pem`, or
+//! `SSL_CERT_FILE` as an operator would).
 
 mod common;
 
@@ -73,5 +74,24 @@ async fn an_untrusted_certificate_is_refused_and_a_trusted_one_accepted() {
         .await
         .unwrap();
     assert_eq!(result.iso_code, "CN");
+    assert_eq!(seen.lock().unwrap().as_slice(), ["POST / HTTP/1.1"]);
+}
+
+/// Operators trust a private CA or a TLS-inspecting proxy through `SSL_CERT_FILE`, which the
+/// platform verifier reads when the client is built (it replaces the system store).
+#[tokio::test]
+async fn a_root_in_ssl_cert_file_is_trusted() {
+    let (port, pem, seen) = self_signed_server().await;
+    let bundle = std::env::temp_dir().join(format!("tencent-sms-tls-{}.pem", std::process::id()));
+    std::fs::write(&bundle, pem).unwrap();
+    // The other test in this binary builds its clients without this root, so the variable
+    // cannot make it trust its own (different) self-signed server.
+    std::env::set_var("SSL_CERT_FILE", &bundle);
+    let client = SmsClient::new(ClientOptions::default()).unwrap();
+    std::env::remove_var("SSL_CERT_FILE");
+    let config = common::config(&format!("https://localhost:{port}"));
+    let result = send_message(&client, &config, &common::sign_in()).await;
+    let _ = std::fs::remove_file(&bundle);
+    assert_eq!(result.unwrap().iso_code, "CN");
     assert_eq!(seen.lock().unwrap().as_slice(), ["POST / HTTP/1.1"]);
 }
