@@ -45,10 +45,10 @@ export const renderMarkdown = (summary, setup) => {
     [`flat RSS over ${fmt(setup.rssSends)} sends`, ours.rssEnd - ours.rssStart < 20, `${fmt(ours.rssEnd - ours.rssStart, 1)} MB`],
   ];
   return [
-    `Benchmark: ${setup.date}, ${setup.machine}. Medians of ${setup.rounds} rounds; each client in its own process against one`,
-    `emulator process on loopback (${setup.counts[1]} sends at c=1, ${setup.counts[64]} at c=64 per round). HTTPS goes through a loopback`,
-    'TLS front with a throwaway CA (TLS 1.3, ECDSA P-256). The raw client re-sends one pre-signed request from tokio tasks; the',
-    'parking one starts each request from a thread outside the runtime and waits there for its outcome, as a connector must.',
+    `Benchmark: ${setup.date}, ${setup.machine}. Medians of ${setup.rounds} rounds; each client in its own process against the`,
+    `emulator on loopback (${setup.counts[1]} sends at c=1, ${setup.counts[64]} at c=64 per round), which serves HTTPS with a throwaway CA's`,
+    'certificate (TLS 1.3, ECDSA P-256). The raw client re-sends one pre-signed request from tokio tasks; the parking one starts',
+    'each request from a thread outside the runtime and waits there for its outcome, as a connector must.',
     '',
     '**Over HTTPS** (what production pays)',
     '',

@@ -1,5 +1,5 @@
 // `npm run bench`: our connector vs the official 1.4.4 vs a raw Rust client, in one run, against
-// one emulator process on loopback, over HTTPS (what production pays: Tencent is HTTPS only) and
+// the emulator on loopback, over HTTPS (what production pays: Tencent is HTTPS only) and
 // over plain HTTP (for continuity with earlier runs). Then cold starts, the footprint added to a
 // Logto-like Node host, signing cost, the addon's size and the SMS guard's cost.
 // Writes bench/results.{md,json,svg}. Linux (the footprint reads /proc).
@@ -48,7 +48,7 @@ execFileSync('cargo', ['build', '--release', '-p', 'tencent-sms-emulator', '-p',
 const release = path.join(root, 'target', 'release');
 const example = (name) => path.join(release, 'examples', name);
 
-/** Starts a server helper; `url` resolves to the last word of the first line it prints. */
+/** Starts an emulator; `url` resolves to the last word of the first line it prints. */
 const startServer = (command, args) => {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = new Promise((resolve, reject) => {
@@ -59,13 +59,15 @@ const startServer = (command, args) => {
 };
 
 const emulatorConfig = path.join(work, 'emulator.json');
-// The longest idle timeout: this process blocks while each child runs, so its pooled
-// connection to the emulator idles that long and must still be open for the next inbox reset.
-writeFileSync(emulatorConfig, JSON.stringify({ frequencyLimitSeconds: 0, readTimeoutMs: 600_000 }));
-const emulator = startServer(path.join(release, 'tencent-sms-emulator'), ['--port', '0', '--config', emulatorConfig]);
-const emulatorUrl = await emulator.url;
-const front = startServer(example('tls_front'), [emulatorUrl, work]);
-const tlsUrl = await front.url;
+writeFileSync(emulatorConfig, JSON.stringify({ frequencyLimitSeconds: 0 }));
+// Two emulator processes: one serving plain HTTP, one HTTPS with a throwaway CA's certificate.
+execFileSync(example('bench_pki'), [work]);
+const emulator = path.join(release, 'tencent-sms-emulator');
+const plain = startServer(emulator, ['--port', '0', '--config', emulatorConfig]);
+const secure = startServer(emulator, ['--port', '0', '--config', emulatorConfig, '--tls-cert', path.join(work, 'cert.pem'), '--tls-key', path.join(work, 'key.pem')]);
+const emulatorUrl = await plain.url;
+// By name, as production is: each new connection resolves it, then checks the certificate.
+const tlsUrl = (await secure.url).replace('https://127.0.0.1:', 'https://localhost:');
 
 /**
  * How each client trusts the bench's throwaway CA, the way an operator trusts a private one:
@@ -83,10 +85,7 @@ const env = trustEnv();
 const transports = { tls: tlsUrl, http: emulatorUrl };
 
 const json = (command, args) => JSON.parse(execFileSync(command, args, { cwd: root, encoding: 'utf8', env }).trim().split('\n').at(-1));
-const clearInbox = () => fetch(`${emulatorUrl}/_emulator/messages`, { method: 'DELETE' });
-
 const sendRun = async (name, url, concurrency, count, warmup = 1_000, nodeFlags = []) => {
-  await clearInbox();
   const result = json('node', ['--expose-gc', ...nodeFlags, path.join(here, 'send-child.mjs'), name, url, String(concurrency), String(count), String(warmup)]);
   if (result.failed) {
     throw new Error(`${name} c=${concurrency} ${url}: ${result.failed} sends failed (${result.firstError})`);
@@ -95,7 +94,6 @@ const sendRun = async (name, url, concurrency, count, warmup = 1_000, nodeFlags 
 };
 
 const rawRun = async (mode, url, concurrency, count) => {
-  await clearInbox();
   const result = json(example('raw_limit'), [url, String(concurrency), String(count), mode]);
   if (result.ok !== count) {
     throw new Error(`raw client (${mode}) c=${concurrency} ${url}: ${count - result.ok} sends failed`);
@@ -116,6 +114,19 @@ const guardCost = async () => {
   } finally {
     redis.kill('SIGKILL');
   }
+};
+
+/** Puts the latest tables into the README, between its `bench:results` markers. */
+const showInReadme = (markdown) => {
+  const readme = path.join(root, 'README.md');
+  const [open, close] = ['<!-- bench:results -->', '<!-- /bench:results -->'];
+  const text = readFileSync(readme, 'utf8');
+  const start = text.indexOf(open);
+  const end = text.indexOf(close);
+  if (start < 0 || end < start) {
+    throw new Error(`README.md has no ${open} … ${close} block`);
+  }
+  writeFileSync(readme, `${text.slice(0, start + open.length)}\n${markdown}${text.slice(end)}`);
 };
 
 const implementations = ['official', 'ours'];
@@ -202,8 +213,9 @@ try {
   writeFileSync(path.join(here, 'results.md'), markdown);
   writeFileSync(path.join(here, 'results.json'), `${JSON.stringify({ ...setup, summary, runs, cold }, null, 2)}\n`);
   writeFileSync(path.join(here, 'results.svg'), renderSvg(summary, machine));
+  showInReadme(markdown);
   console.log(markdown);
 } finally {
-  front.child.kill('SIGTERM');
-  emulator.child.kill('SIGTERM');
+  secure.child.kill('SIGTERM');
+  plain.child.kill('SIGTERM');
 }

@@ -35,6 +35,12 @@ export type EmulatorOptions = {
    * is public, so the emulator must never be reachable from the network.
    */
   host?: string;
+  /**
+   * Serve HTTPS instead of plain HTTP with this certificate: PEM, the server's certificate first
+   * (then any intermediates), and its private key (PKCS#8, SEC1 or PKCS#1). Clients must trust it
+   * (for the connector: `SSL_CERT_FILE`/`SSL_CERT_DIR`).
+   */
+  tls?: { certificateChain: string; privateKey: string } | null;
 };
 
 export type DeliveredMessage = {

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { startEmulator } from '../lib/emulator.js';
 
 const HELP = `usage: tencent-sms-emulator [--port N] [--host 127.0.0.1] [--config FILE]
+                            [--tls-cert cert.pem --tls-key key.pem]
 
 Runs the Tencent SMS emulator (SendSms, API 2021-01-11) until Ctrl-C or SIGTERM.
   --port N        port to listen on; 0 (default) picks a free one
@@ -15,6 +16,8 @@ Runs the Tencent SMS emulator (SendSms, API 2021-01-11) until Ctrl-C or SIGTERM.
                   other addresses are refused (the inbox has no login, the demo key is public)
   --config FILE   JSON options: credentials, apps, frequencyLimitSeconds,
                   maxClockSkewSeconds, readTimeoutMs; without it the demo defaults are used
+  --tls-cert FILE --tls-key FILE
+                  serve HTTPS with this PEM certificate (chain) and private key
 The inbox is at GET <url>/_emulator/messages. Exit codes: 0 stopped, 2 bad usage.`;
 
 const EXIT_USAGE = 2;
@@ -22,6 +25,14 @@ const EXIT_USAGE = 2;
 const usage = (message) => {
   console.error(`tencent-sms-emulator: ${message}\n\n${HELP}`);
   process.exit(EXIT_USAGE);
+};
+
+const readText = (file) => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    return usage(`cannot read ${file}: ${error.code ?? 'unreadable'}`);
+  }
 };
 
 const readOptions = (file) => {
@@ -35,7 +46,10 @@ const readOptions = (file) => {
 let values;
 try {
   ({ values } = parseArgs({
-    options: { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' },
+      'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   }));
 } catch (error) {
@@ -49,7 +63,13 @@ const port = Number(values.port ?? 0);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   usage('--port must be a number from 0 to 65535');
 }
-const options = { ...(values.config ? readOptions(values.config) : {}), port, ...(values.host ? { host: values.host } : {}) };
+if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
+  usage('--tls-cert and --tls-key go together');
+}
+const tls = values['tls-cert'] === undefined
+  ? {}
+  : { tls: { certificateChain: readText(values['tls-cert']), privateKey: readText(values['tls-key']) } };
+const options = { ...(values.config ? readOptions(values.config) : {}), port, ...(values.host ? { host: values.host } : {}), ...tls };
 const emulator = await startEmulator(options).catch((error) => usage(error.message));
 const [credential] = emulator.options.credentials;
 console.log(`Tencent SMS emulator listening on ${emulator.url}`);

@@ -2,7 +2,7 @@
 //!
 //! It verifies TC3-HMAC-SHA256 exactly as Tencent does (with the connector's own signer),
 //! applies Tencent's SendSms rules with Tencent's error codes, keeps an inbox of rendered
-//! messages, and injects faults on demand. It is the server the connector's tests, demo and
+//! messages, and injects faults on demand, over plain HTTP or, given a certificate, HTTPS. It is the server the connector's tests, demo and
 //! benchmark talk to, and a tool for anyone's end-to-end tests of Logto.
 
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
@@ -17,12 +17,13 @@ mod refusals;
 mod send_sms;
 mod server;
 mod state;
+mod tls;
 mod ui;
 mod verify;
 
 pub use faults::{Fault, FaultSpec};
 pub use inbox::DeliveredMessage;
-pub use options::{Credential, EmulatedApp, EmulatedTemplate, EmulatorOptions};
+pub use options::{Credential, EmulatedApp, EmulatedTemplate, EmulatorOptions, EmulatorTls};
 pub use refusals::Refusal;
 pub use server::{RunningEmulator, MAX_BODY_BYTES_IN_FLIGHT};
 pub use state::{

@@ -53,6 +53,24 @@ pub struct EmulatedApp {
     pub templates: Vec<EmulatedTemplate>,
 }
 
+/// A certificate and its private key, to serve HTTPS instead of plain HTTP.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EmulatorTls {
+    /// PEM: the server's certificate first, then any intermediates.
+    pub certificate_chain: String,
+    /// PEM: its private key (PKCS#8, SEC1 or PKCS#1).
+    pub private_key: String,
+}
+
+impl std::fmt::Debug for EmulatorTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorTls")
+            .field("certificate_chain", &self.certificate_chain)
+            .finish_non_exhaustive()
+    }
+}
+
 /// How an emulator is started; `Default` is the documented demo.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
@@ -74,6 +92,8 @@ pub struct EmulatorOptions {
     /// How long a connection may take to send a request's headers, or its body, or to start
     /// the next request on a kept-alive connection, before it is closed.
     pub read_timeout_ms: u64,
+    /// Serve HTTPS with this certificate; plain HTTP without it.
+    pub tls: Option<EmulatorTls>,
 }
 
 /// Bounds of `readTimeoutMs`: long enough for any real client, short enough that stalled
@@ -97,6 +117,9 @@ impl EmulatorOptions {
                 READ_TIMEOUT_MS.end(),
                 self.read_timeout_ms
             ));
+        }
+        if let Some(tls) = &self.tls {
+            crate::tls::acceptor(tls)?;
         }
         Ok(())
     }
@@ -139,6 +162,7 @@ impl Default for EmulatorOptions {
             frequency_limit_seconds: 30,
             max_clock_skew_seconds: 300,
             read_timeout_ms: 10_000,
+            tls: None,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The HTTP side: routing, fault injection, and a stream that can end in a TCP reset.
+//! The HTTP side: routing, fault injection, TLS when configured, and a stream that can end
+//! in a TCP reset.
 //!
 //! The emulator runs inside the host's Node process when started from JavaScript, so no
 //! client may stall it or exhaust its memory: headers, bodies and idle connections have a
@@ -26,6 +27,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 
 use crate::api::handle_api;
 use crate::faults::{Fault, FaultSpec};
@@ -104,6 +106,7 @@ pub struct RunningEmulator {
     pub local_addr: SocketAddr,
     shutdown: watch::Sender<bool>,
     accept_loop: Option<JoinHandle<()>>,
+    https: bool,
 }
 
 impl RunningEmulator {
@@ -112,22 +115,33 @@ impl RunningEmulator {
         options
             .validate()
             .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
+        let tls = match &options.tls {
+            Some(tls) => Some(
+                crate::tls::acceptor(tls)
+                    .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?,
+            ),
+            None => None,
+        };
         let listener = TcpListener::bind((options.host.as_str(), options.port)).await?;
         let local_addr = listener.local_addr()?;
         let state = Arc::new(EmulatorState::new(options));
         let (shutdown, watcher) = watch::channel(false);
-        let accept_loop = tokio::spawn(accept_loop(listener, state.clone(), watcher));
+        let https = tls.is_some();
+        let accept_loop = tokio::spawn(accept_loop(listener, state.clone(), tls, watcher));
         Ok(Self {
             state,
             local_addr,
             shutdown,
             accept_loop: Some(accept_loop),
+            https,
         })
     }
 
-    /// `http://127.0.0.1:<port>`: usable as the connector's `endpoint`.
+    /// `http://127.0.0.1:<port>` (`https://` with a certificate): usable as the connector's
+    /// `endpoint` (over HTTPS, when the connector trusts the certificate).
     pub fn url(&self) -> String {
-        format!("http://{}", self.local_addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.local_addr)
     }
 
     /// Stops accepting, drops open connections and frees the port.
@@ -148,6 +162,7 @@ impl Drop for RunningEmulator {
 async fn accept_loop(
     listener: TcpListener,
     state: Arc<EmulatorState>,
+    tls: Option<TlsAcceptor>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut connections = tokio::task::JoinSet::new();
@@ -161,7 +176,7 @@ async fn accept_loop(
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
-                let connection = Connection { state: state.clone(), budget: budget.clone() };
+                let connection = Connection { state: state.clone(), budget: budget.clone(), tls: tls.clone() };
                 connections.spawn(connection.serve(stream, shutdown.clone()));
             }
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
@@ -176,6 +191,7 @@ async fn accept_loop(
 struct Connection {
     state: Arc<EmulatorState>,
     budget: BodyBudget,
+    tls: Option<TlsAcceptor>,
 }
 
 impl Connection {
@@ -183,12 +199,34 @@ impl Connection {
         Duration::from_millis(self.state.options.read_timeout_ms)
     }
 
-    async fn serve(self, stream: TcpStream, mut shutdown: watch::Receiver<bool>) {
+    async fn serve(self, stream: TcpStream, shutdown: watch::Receiver<bool>) {
         let reset = Arc::new(AtomicBool::new(false));
-        let io = TokioIo::new(ResettableStream {
+        let stream = ResettableStream {
             inner: stream,
             reset: reset.clone(),
-        });
+        };
+        match self.tls.clone() {
+            None => self.serve_http(stream, reset, shutdown).await,
+            Some(acceptor) => {
+                // A stalled handshake is closed like a stalled request head.
+                let handshake = tokio::time::timeout(self.read_timeout(), acceptor.accept(stream));
+                if let Ok(Ok(tls)) = handshake.await {
+                    self.serve_http(tls, reset, shutdown).await;
+                }
+            }
+        }
+    }
+
+    /// HTTP/1.1 on `stream`, plain or TLS; `reset` ends it with RST when a fault says so.
+    async fn serve_http<S>(
+        self,
+        stream: S,
+        reset: Arc<AtomicBool>,
+        mut shutdown: watch::Receiver<bool>,
+    ) where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let io = TokioIo::new(stream);
         // Hyper times the head of every request, the first and each one after an idle
         // keep-alive pause alike, so this one timeout also closes idle connections.
         let mut http = http1::Builder::new();

@@ -1,5 +1,5 @@
-//! The `tencent-sms-emulator` binary: `--help`, `--port`, `--config`, the HTTP inbox and a
-//! clean stop on SIGTERM.
+//! The `tencent-sms-emulator` binary: `--help`, `--port`, `--config`, `--tls-cert`/`--tls-key`,
+//! the HTTP inbox and a clean stop on SIGTERM.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -28,6 +28,20 @@ fn help_and_bad_arguments() {
         .unwrap();
     assert_eq!(public.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&public.stderr).contains("host must be a loopback address"));
+    let half_tls = Command::new(BIN)
+        .args(["--tls-cert", "/dev/null"])
+        .output()
+        .unwrap();
+    assert_eq!(half_tls.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&half_tls.stderr).contains("--tls-cert and --tls-key go together")
+    );
+    let not_pem = Command::new(BIN)
+        .args(["--tls-cert", "/dev/null", "--tls-key", "/dev/null"])
+        .output()
+        .unwrap();
+    assert_eq!(not_pem.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&not_pem.stderr).contains("tls.certificateChain"));
 }
 
 #[tokio::test]

@@ -1,9 +1,9 @@
-//! `tencent-sms-emulator [--host H] [--port N] [--config FILE]`: runs the emulator until
-//! Ctrl-C or SIGTERM. The inbox is at `GET /_emulator/messages`.
+//! `tencent-sms-emulator [--host H] [--port N] [--config FILE] [--tls-cert FILE --tls-key FILE]`:
+//! runs the emulator until Ctrl-C or SIGTERM. The inbox is at `GET /_emulator/messages`.
 
 use std::process::ExitCode;
 
-use tencent_sms_emulator::{EmulatorOptions, RunningEmulator};
+use tencent_sms_emulator::{EmulatorOptions, EmulatorTls, RunningEmulator};
 
 /// mimalloc: under load (the benchmark's tens of thousands of sends per second) the emulator
 /// spent about a quarter of its CPU in glibc's `malloc` and `free`, CPU taken from the clients
@@ -13,6 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str =
     "usage: tencent-sms-emulator [--host 127.0.0.1] [--port 0] [--config emulator.json]
+                           [--tls-cert cert.pem --tls-key key.pem]
 
 Emulates Tencent Cloud SMS SendSms (API 2021-01-11) for local end-to-end tests.
   --host H        loopback address to listen on: 127.0.0.1 (default), ::1 or localhost;
@@ -20,6 +21,8 @@ Emulates Tencent Cloud SMS SendSms (API 2021-01-11) for local end-to-end tests.
   --port N        port to listen on; 0 picks a free one (default 0)
   --config FILE   JSON options: credentials, apps, frequencyLimitSeconds, maxClockSkewSeconds,
                   readTimeoutMs (see the README); without it the documented demo defaults are used
+  --tls-cert FILE --tls-key FILE
+                  serve HTTPS with this PEM certificate (chain) and private key
 Endpoints: POST / (the API), GET|DELETE /_emulator/messages, POST /_emulator/faults,
            GET /_emulator/stats, GET /_emulator/health";
 
@@ -27,6 +30,8 @@ fn parse_args(args: &[String]) -> Result<EmulatorOptions, String> {
     let mut options = EmulatorOptions::default();
     let mut host = None;
     let mut port = None;
+    let mut cert = None;
+    let mut key = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| iter.next().cloned().ok_or(format!("{name} needs a value"));
@@ -41,10 +46,11 @@ fn parse_args(args: &[String]) -> Result<EmulatorOptions, String> {
             }
             "--config" => {
                 let path = value("--config")?;
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {path}: {e}"))?;
-                options = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+                options =
+                    serde_json::from_str(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
             }
+            "--tls-cert" => cert = Some(read_file(&value("--tls-cert")?)?),
+            "--tls-key" => key = Some(read_file(&value("--tls-key")?)?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -54,7 +60,21 @@ fn parse_args(args: &[String]) -> Result<EmulatorOptions, String> {
     if let Some(port) = port {
         options.port = port;
     }
+    match (cert, key) {
+        (Some(certificate_chain), Some(private_key)) => {
+            options.tls = Some(EmulatorTls {
+                certificate_chain,
+                private_key,
+            })
+        }
+        (None, None) => {}
+        _ => return Err("--tls-cert and --tls-key go together".to_owned()),
+    }
     Ok(options)
+}
+
+fn read_file(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
 }
 
 #[tokio::main]

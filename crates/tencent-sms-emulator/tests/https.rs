@@ -1,0 +1,142 @@
+//! Given a certificate, the emulator serves HTTPS: the connector's client sends over TLS to it
+//! when it trusts the certificate, refuses it when it does not, and a reset fault still ends
+//! the connection with RST under TLS. Bad certificate options are refused by name.
+
+use serde_json::{json, Value};
+use tencent_sms_core::{send_message, ClientOptions, ErrorCode, SmsClient};
+use tencent_sms_emulator::options::*;
+use tencent_sms_emulator::{EmulatorOptions, EmulatorTls, FaultSpec, RunningEmulator};
+
+/// A self-signed certificate for `localhost`, as the emulator's TLS option and as PEM to trust.
+fn localhost_tls() -> (EmulatorTls, String) {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let tls = EmulatorTls {
+        certificate_chain: cert.pem(),
+        private_key: key.serialize_pem(),
+    };
+    (tls, cert.pem())
+}
+
+async fn https_emulator(tls: EmulatorTls) -> RunningEmulator {
+    RunningEmulator::start(EmulatorOptions {
+        frequency_limit_seconds: 0,
+        tls: Some(tls),
+        ..EmulatorOptions::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn config(emulator: &RunningEmulator) -> Value {
+    let endpoint = format!("https://localhost:{}", emulator.local_addr.port());
+    let templates = tencent_sms_core::testing::four_templates(DEMO_MAINLAND_TEMPLATE_ID);
+    json!({ "accessKeyId": DEMO_SECRET_ID, "accessKeySecret": DEMO_SECRET_KEY, "signName": DEMO_SIGN_NAME,
+            "sdkAppId": DEMO_SDK_APP_ID, "region": "ap-guangzhou", "endpoint": endpoint, "templates": templates })
+}
+
+fn sign_in() -> Value {
+    json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" } })
+}
+
+fn trusting(pem: &str) -> SmsClient {
+    SmsClient::new(ClientOptions {
+        max_retries: 0,
+        extra_root_certificates_pem: vec![pem.as_bytes().to_vec()],
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_client_that_trusts_the_certificate_sends_over_https() {
+    let (tls, pem) = localhost_tls();
+    let emulator = https_emulator(tls).await;
+    assert!(
+        emulator.url().starts_with("https://127.0.0.1:"),
+        "{}",
+        emulator.url()
+    );
+
+    let result = send_message(&trusting(&pem), &config(&emulator), &sign_in())
+        .await
+        .unwrap();
+    assert_eq!(result.phone_number, "+8613711112222");
+    assert_eq!(emulator.state.messages().len(), 1, "delivered to the inbox");
+
+    let untrusting = SmsClient::new(ClientOptions {
+        max_retries: 0,
+        ..Default::default()
+    })
+    .unwrap();
+    let failure = send_message(&untrusting, &config(&emulator), &sign_in())
+        .await
+        .unwrap_err();
+    assert_eq!(failure.code, ErrorCode::General);
+    assert!(failure.to_string().contains("certificate"), "{failure}");
+    assert_eq!(
+        emulator.state.api_requests(),
+        1,
+        "nothing crossed the refused handshake"
+    );
+}
+
+#[tokio::test]
+async fn a_reset_fault_resets_the_connection_under_tls_too() {
+    let (tls, pem) = localhost_tls();
+    let emulator = https_emulator(tls).await;
+    let reset: FaultSpec = serde_json::from_value(json!({ "kind": "resetAfterBody" })).unwrap();
+    emulator.state.inject(reset).unwrap();
+    let failure = send_message(&trusting(&pem), &config(&emulator), &sign_in())
+        .await
+        .unwrap_err();
+    assert_eq!(failure.code, ErrorCode::General);
+    assert!(failure.to_string().contains("reset"), "{failure}");
+    assert_eq!(
+        emulator.state.api_requests(),
+        1,
+        "not retried: it may have been delivered"
+    );
+}
+
+#[tokio::test]
+async fn bad_certificate_options_are_refused_by_name() {
+    let (tls, _) = localhost_tls();
+    let (other, _) = localhost_tls();
+    let cases = [
+        (
+            EmulatorTls {
+                certificate_chain: "not pem".into(),
+                ..tls.clone()
+            },
+            "tls.certificateChain",
+        ),
+        (
+            EmulatorTls {
+                private_key: "not pem".into(),
+                ..tls.clone()
+            },
+            "tls.privateKey is not",
+        ),
+        (
+            EmulatorTls {
+                private_key: other.private_key,
+                ..tls
+            },
+            "does not fit",
+        ),
+    ];
+    for (tls, expected) in cases {
+        let options = EmulatorOptions {
+            tls: Some(tls),
+            ..EmulatorOptions::default()
+        };
+        let error = options.validate().unwrap_err();
+        assert!(error.contains(expected), "{error}");
+        let started = RunningEmulator::start(options).await.unwrap_err();
+        assert_eq!(started.kind(), std::io::ErrorKind::InvalidInput);
+    }
+}
