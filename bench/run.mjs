@@ -85,7 +85,7 @@ const env = trustEnv();
 const transports = { tls: tlsUrl, http: emulatorUrl };
 
 const json = (command, args) => JSON.parse(execFileSync(command, args, { cwd: root, encoding: 'utf8', env }).trim().split('\n').at(-1));
-const sendRun = async (name, url, concurrency, count, warmup = 1_000, nodeFlags = []) => {
+const sendRun = (name, url, concurrency, count, warmup = 1_000, nodeFlags = []) => {
   const result = json('node', ['--expose-gc', ...nodeFlags, path.join(here, 'send-child.mjs'), name, url, String(concurrency), String(count), String(warmup)]);
   if (result.failed) {
     throw new Error(`${name} c=${concurrency} ${url}: ${result.failed} sends failed (${result.firstError})`);
@@ -93,7 +93,7 @@ const sendRun = async (name, url, concurrency, count, warmup = 1_000, nodeFlags 
   return result;
 };
 
-const rawRun = async (mode, url, concurrency, count) => {
+const rawRun = (mode, url, concurrency, count) => {
   const result = json(example('raw_limit'), [url, String(concurrency), String(count), mode]);
   if (result.ok !== count) {
     throw new Error(`raw client (${mode}) c=${concurrency} ${url}: ${count - result.ok} sends failed`);
@@ -140,10 +140,10 @@ try {
         const count = counts[concurrency];
         log(`round ${round}/${rounds}, ${transport}, concurrency ${concurrency}: ${count} sends each`);
         for (const name of implementations) {
-          runs[transport][name][concurrency].push(await sendRun(name, url, concurrency, count));
+          runs[transport][name][concurrency].push(sendRun(name, url, concurrency, count));
         }
-        runs[transport].limit[concurrency].push(await rawRun('tasks', url, concurrency, count));
-        runs[transport].parked[concurrency].push(await rawRun('parking', url, concurrency, count));
+        runs[transport].limit[concurrency].push(rawRun('tasks', url, concurrency, count));
+        runs[transport].parked[concurrency].push(rawRun('parking', url, concurrency, count));
       }
     }
   }
@@ -151,7 +151,7 @@ try {
   log(`RSS over ${rssSends} sends (TLS) at concurrency 64, after ${rssWarmup} warm-up sends, young generation pinned…`);
   const rss = {};
   for (const name of implementations) {
-    rss[name] = await sendRun(name, tlsUrl, 64, rssSends, rssWarmup, rssNodeFlags);
+    rss[name] = sendRun(name, tlsUrl, 64, rssSends, rssWarmup, rssNodeFlags);
   }
 
   log(`cold starts (TLS): ${coldStarts} fresh processes each, alternating…`);
