@@ -51,6 +51,17 @@ fn trusting(pem: &str) -> SmsClient {
     .unwrap()
 }
 
+/// One send with `client` fails as `general`, its description naming `word`, and the emulator
+/// has seen exactly one API request in all (`why` says which one).
+async fn fails_naming(client: &SmsClient, emulator: &RunningEmulator, word: &str, why: &str) {
+    let failure = send_message(client, &config(emulator), &sign_in())
+        .await
+        .unwrap_err();
+    assert_eq!(failure.code, ErrorCode::General);
+    assert!(failure.to_string().contains(word), "{failure}");
+    assert_eq!(emulator.state.api_requests(), 1, "{why}");
+}
+
 #[tokio::test]
 async fn a_client_that_trusts_the_certificate_sends_over_https() {
     let (tls, pem) = localhost_tls();
@@ -72,16 +83,13 @@ async fn a_client_that_trusts_the_certificate_sends_over_https() {
         ..Default::default()
     })
     .unwrap();
-    let failure = send_message(&untrusting, &config(&emulator), &sign_in())
-        .await
-        .unwrap_err();
-    assert_eq!(failure.code, ErrorCode::General);
-    assert!(failure.to_string().contains("certificate"), "{failure}");
-    assert_eq!(
-        emulator.state.api_requests(),
-        1,
-        "nothing crossed the refused handshake"
-    );
+    fails_naming(
+        &untrusting,
+        &emulator,
+        "certificate",
+        "nothing crossed the handshake",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -90,16 +98,8 @@ async fn a_reset_fault_resets_the_connection_under_tls_too() {
     let emulator = https_emulator(tls).await;
     let reset: FaultSpec = serde_json::from_value(json!({ "kind": "resetAfterBody" })).unwrap();
     emulator.state.inject(reset).unwrap();
-    let failure = send_message(&trusting(&pem), &config(&emulator), &sign_in())
-        .await
-        .unwrap_err();
-    assert_eq!(failure.code, ErrorCode::General);
-    assert!(failure.to_string().contains("reset"), "{failure}");
-    assert_eq!(
-        emulator.state.api_requests(),
-        1,
-        "not retried: it may have been delivered"
-    );
+    let why = "not retried: it may have been delivered";
+    fails_naming(&trusting(&pem), &emulator, "reset", why).await;
 }
 
 #[tokio::test]
