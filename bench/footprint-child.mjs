@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { MESSAGE, implementations } from './implementations.mjs';
+import { implementations, sendConcurrently } from './implementations.mjs';
 
 const [name, url, burstArg, idleArg] = process.argv.slice(2);
 const burst = Number(burstArg);
@@ -30,17 +30,7 @@ const connector = await implementations[name](url);
 await sleep(500);
 const idle = sample();
 
-let next = 0;
-let failed = 0;
-const worker = async () => {
-  while (next < burst) {
-    next += 1;
-    await connector.sendMessage(MESSAGE).catch(() => {
-      failed += 1;
-    });
-  }
-};
-await Promise.all(Array.from({ length: 64 }, worker));
+const { failed } = await sendConcurrently(connector, burst, 64);
 const afterBurst = sample();
 await sleep(idleSeconds * 1_000);
 const afterIdle = sample();

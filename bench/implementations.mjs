@@ -1,7 +1,8 @@
-// How the benchmark loads each implementation and points it at the emulator.
+// How the benchmark loads each implementation, points it at the emulator and sends through it.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -18,6 +19,34 @@ export const DEMO = {
 };
 
 export const MESSAGE = { to: '8613711112222', type: 'SignIn', payload: { code: '123456' } };
+
+/**
+ * Sends MESSAGE `total` times through `connector`, `concurrency` at a time. With `latencies`
+ * (an array of `total`), records each send's milliseconds at its index.
+ */
+export const sendConcurrently = async (connector, total, concurrency, latencies) => {
+  let next = 0;
+  let failed = 0;
+  let firstError;
+  const worker = async () => {
+    while (next < total) {
+      next += 1;
+      const index = next - 1;
+      const started = performance.now();
+      try {
+        await connector.sendMessage(MESSAGE);
+      } catch (error) {
+        failed += 1;
+        firstError ??= `${error.code}: ${error.message}`;
+      }
+      if (latencies) {
+        latencies[index] = performance.now() - started;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { failed, firstError };
+};
 
 /** Our connector, with the emulator as its endpoint. */
 const loadOurs = async (emulatorUrl) => {

@@ -4,7 +4,7 @@
 
 import { performance } from 'node:perf_hooks';
 
-import { MESSAGE, implementations } from './implementations.mjs';
+import { implementations, sendConcurrently } from './implementations.mjs';
 
 const [name, emulatorUrl, concurrencyArg, countArg, warmupArg = '1000'] = process.argv.slice(2);
 const concurrency = Number(concurrencyArg);
@@ -12,29 +12,7 @@ const count = Number(countArg);
 const warmup = Number(warmupArg);
 const connector = await implementations[name](emulatorUrl);
 
-const run = async (total, latencies) => {
-  let next = 0;
-  let failed = 0;
-  let firstError;
-  const worker = async () => {
-    while (next < total) {
-      next += 1;
-      const index = next - 1;
-      const started = performance.now();
-      try {
-        await connector.sendMessage(MESSAGE);
-      } catch (error) {
-        failed += 1;
-        firstError ??= `${error.code}: ${error.message}`;
-      }
-      if (latencies) {
-        latencies[index] = performance.now() - started;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { failed, firstError };
-};
+const run = (total, latencies) => sendConcurrently(connector, total, concurrency, latencies);
 
 await run(Math.min(warmup, count), undefined);
 // Allocated before the start reading, so the memory figures see only what the sends keep.
