@@ -2,8 +2,9 @@
 //!
 //! It verifies TC3-HMAC-SHA256 exactly as Tencent does (with the connector's own signer),
 //! applies Tencent's SendSms rules with Tencent's error codes, keeps an inbox of rendered
-//! messages, and injects faults on demand, over plain HTTP or, given a certificate, HTTPS. It is the server the connector's tests, demo and
-//! benchmark talk to, and a tool for anyone's end-to-end tests of Logto.
+//! messages, and injects faults on demand, over plain HTTP or, given a certificate, HTTPS. It
+//! is the server the connector's tests, demo and benchmark talk to, and a tool for anyone's
+//! end-to-end tests of Logto.
 
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 

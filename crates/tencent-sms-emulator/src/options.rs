@@ -103,6 +103,12 @@ pub const READ_TIMEOUT_MS: std::ops::RangeInclusive<u64> = 100..=600_000;
 impl EmulatorOptions {
     /// Refuses options the emulator cannot honour safely, naming the option.
     pub fn validate(&self) -> Result<(), String> {
+        self.checked().map(|_| ())
+    }
+
+    /// [`EmulatorOptions::validate`], handing back the TLS acceptor it had to build to check
+    /// `tls`, so starting builds it once.
+    pub(crate) fn checked(&self) -> Result<Option<tokio_rustls::TlsAcceptor>, String> {
         if !is_loopback(&self.host) {
             return Err(format!(
                 "host must be a loopback address such as 127.0.0.1 or ::1 (got `{}`): the inbox \
@@ -118,10 +124,7 @@ impl EmulatorOptions {
                 self.read_timeout_ms
             ));
         }
-        if let Some(tls) = &self.tls {
-            crate::tls::acceptor(tls)?;
-        }
-        Ok(())
+        self.tls.as_ref().map(crate::tls::acceptor).transpose()
     }
 }
 

@@ -106,41 +106,34 @@ pub struct RunningEmulator {
     pub local_addr: SocketAddr,
     shutdown: watch::Sender<bool>,
     accept_loop: Option<JoinHandle<()>>,
-    https: bool,
 }
 
 impl RunningEmulator {
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(options: EmulatorOptions) -> io::Result<Self> {
-        options
-            .validate()
+        let tls = options
+            .checked()
             .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
-        let tls = match &options.tls {
-            Some(tls) => Some(
-                crate::tls::acceptor(tls)
-                    .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?,
-            ),
-            None => None,
-        };
         let listener = TcpListener::bind((options.host.as_str(), options.port)).await?;
         let local_addr = listener.local_addr()?;
         let state = Arc::new(EmulatorState::new(options));
         let (shutdown, watcher) = watch::channel(false);
-        let https = tls.is_some();
         let accept_loop = tokio::spawn(accept_loop(listener, state.clone(), tls, watcher));
         Ok(Self {
             state,
             local_addr,
             shutdown,
             accept_loop: Some(accept_loop),
-            https,
         })
     }
 
     /// `http://127.0.0.1:<port>` (`https://` with a certificate): usable as the connector's
     /// `endpoint` (over HTTPS, when the connector trusts the certificate).
     pub fn url(&self) -> String {
-        let scheme = if self.https { "https" } else { "http" };
+        let scheme = match self.state.options.tls {
+            Some(_) => "https",
+            None => "http",
+        };
         format!("{scheme}://{}", self.local_addr)
     }
 
