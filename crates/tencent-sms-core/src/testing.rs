@@ -36,6 +36,12 @@ pub fn http_client() -> reqwest::Client {
         .expect("the test HTTP client builds")
 }
 
+/// `reqwest::get` on [`http_client`]: `reqwest::get` itself would panic for want of a
+/// crypto provider.
+pub async fn get(url: impl reqwest::IntoUrl) -> reqwest::Result<reqwest::Response> {
+    http_client().get(url).send().await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -79,9 +79,7 @@ async fn serves_a_configured_app_and_its_inbox() {
     let data = json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "4242" } });
     send_message(&client, &config, &data).await.unwrap();
 
-    let inbox: Value = tencent_sms_core::testing::http_client()
-        .get(format!("{url}/_emulator/messages"))
-        .send()
+    let inbox: Value = tencent_sms_core::testing::get(format!("{url}/_emulator/messages"))
         .await
         .unwrap()
         .json()

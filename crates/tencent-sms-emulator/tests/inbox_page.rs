@@ -30,9 +30,7 @@ async fn send(emu: &RunningEmulator, secret: &str, code: &str) -> bool {
 async fn the_page_is_served_at_the_root_and_under_emulator() {
     let emu = emulator().await;
     for path in ["/", "/_emulator/", "/_emulator"] {
-        let answer = tencent_sms_core::testing::http_client()
-            .get(format!("{}{path}", emu.url()))
-            .send()
+        let answer = tencent_sms_core::testing::get(format!("{}{path}", emu.url()))
             .await
             .unwrap();
         assert_eq!(answer.status(), 200, "{path}");
@@ -52,14 +50,13 @@ async fn refused_requests_are_listed_with_tencents_code() {
     let emu = emulator().await;
     assert!(send(&emu, DEMO_SECRET_KEY, "1111").await);
     assert!(!send(&emu, "not-the-secret", "2222").await);
-    let refusals: Value = tencent_sms_core::testing::http_client()
-        .get(format!("{}/_emulator/refusals", emu.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let refusals: Value =
+        tencent_sms_core::testing::get(format!("{}/_emulator/refusals", emu.url()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
     let refusals = refusals.as_array().unwrap();
     assert_eq!(refusals.len(), 1, "{refusals:?}");
     assert_eq!(refusals[0]["code"], "AuthFailure.SignatureFailure");
@@ -88,9 +85,7 @@ async fn changes(mut feed: reqwest::Response, count: usize) -> usize {
 #[tokio::test]
 async fn the_feed_announces_each_change() {
     let emu = emulator().await;
-    let feed = tencent_sms_core::testing::http_client()
-        .get(format!("{}/_emulator/events", emu.url()))
-        .send()
+    let feed = tencent_sms_core::testing::get(format!("{}/_emulator/events", emu.url()))
         .await
         .unwrap();
     assert_eq!(feed.headers()["content-type"], "text/event-stream");
