@@ -73,7 +73,27 @@ pub fn normalize_e164(input: &str) -> Result<E164, PhoneError> {
             digits: digits.len(),
         });
     }
-    Ok(E164(format!("+{digits}")))
+    Ok(E164(without_trunk_prefix(digits)))
+}
+
+/// `+` and the national significant number libphonenumber finds in `digits`: a user who
+/// writes `+44 (0)7400 123456` means `+44 7400 123456`, and Tencent (and the guard's
+/// counters) must see that one number, not a second spelling with the trunk `0`.
+///
+/// Only digits with a `0` right after a one- to three-digit country code can hold a trunk
+/// prefix, so only those pay for a parse. Where libphonenumber keeps the `0` (Italy's fixed
+/// lines) or the number without it is not valid, the digits are sent as written.
+fn without_trunk_prefix(digits: &str) -> String {
+    let as_written = format!("+{digits}");
+    if !digits.get(1..4).is_some_and(|after| after.contains('0')) {
+        return as_written;
+    }
+    match phonenumber::parse(None, &as_written) {
+        Ok(number) if phonenumber::is_valid(&number) => {
+            number.format().mode(phonenumber::Mode::E164).to_string()
+        }
+        _ => as_written,
+    }
 }
 
 #[cfg(test)]
@@ -125,6 +145,38 @@ mod tests {
             Err(PhoneError::WrongLength { digits: 16 })
         );
         assert!(normalize_e164("1234567").is_ok());
+    }
+
+    #[test]
+    fn a_trunk_prefix_after_the_country_code_is_dropped() {
+        for written in [
+            "+44 (0)7400 123456",
+            "+44 07400 123456",
+            "0044 (0) 7400-123456",
+        ] {
+            assert_eq!(
+                normalize_e164(written).unwrap().as_str(),
+                "+447400123456",
+                "{written}"
+            );
+        }
+        assert_eq!(
+            normalize_e164("+49 (0)151 23456789").unwrap().as_str(),
+            "+4915123456789"
+        );
+        // Italy's fixed lines keep their 0; an invalid number is left as written.
+        assert_eq!(
+            normalize_e164("+39 06 6982 1234").unwrap().as_str(),
+            "+390669821234"
+        );
+        assert_eq!(
+            normalize_e164("+4401").unwrap_err(),
+            PhoneError::WrongLength { digits: 4 }
+        );
+        assert_eq!(
+            normalize_e164("+20 100 123 4567").unwrap().as_str(),
+            "+201001234567"
+        );
     }
 
     #[test]
