@@ -108,6 +108,22 @@ pub async fn send_message_json(
     send_with_config(client, guard, &config, &data).await
 }
 
+/// What the guard counts a send as. Its counters are namespaced by the top-level site's SMS
+/// app whichever site the number goes through: a limit on an IP is one limit, not one per site.
+fn guarded_send<'a>(
+    config: &'a ConnectorConfig,
+    to: &'a E164,
+    ip: Option<&'a str>,
+    now: i64,
+) -> GuardedSend<'a> {
+    GuardedSend {
+        account: &config.site.sdk_app_id,
+        to,
+        ip,
+        now,
+    }
+}
+
 /// Once the config is valid: read the data, build, sign, send, and point a refusal at the
 /// key to fix.
 async fn send_with_config(
@@ -119,12 +135,7 @@ async fn send_with_config(
     let data = parse_message_data(data)?;
     let prepared = prepare(config, &data)?;
     if let Some(rules) = &config.guard {
-        let send = GuardedSend {
-            account: &config.site_for(!prepared.to.is_mainland_china()).sdk_app_id,
-            to: &prepared.to,
-            ip: data.ip.as_deref(),
-            now: unix_now(),
-        };
+        let send = guarded_send(config, &prepared.to, data.ip.as_deref(), unix_now());
         guard.admit(rules, send).await?;
     }
     client.send(&prepared.request).await.map_err(|failure| {
@@ -187,6 +198,28 @@ mod tests {
         assert_eq!(body(&abroad)["SmsSdkAppId"], "2400000002");
         assert_eq!(body(&abroad)["TemplateId"], "2");
         assert_eq!(body(&abroad)["TemplateParamSet"], json!(["123456", "10"]));
+    }
+
+    #[tokio::test]
+    async fn one_ip_has_one_limit_across_both_sites() {
+        let mut config = two_sites();
+        config.guard = Some(crate::guard::GuardConfig {
+            per_ip: Some(crate::guard::Limit {
+                max: 1,
+                window_seconds: 60,
+            }),
+            ..Default::default()
+        });
+        let guard = Guard::default();
+        let rules = config.guard.as_ref().unwrap();
+        let mainland = normalize_e164("8613711112222").unwrap();
+        let abroad = normalize_e164("16502530000").unwrap();
+        let ip = Some("203.0.113.9");
+        let first = guarded_send(&config, &mainland, ip, 0);
+        assert!(guard.admit(rules, first).await.is_ok());
+        let second = guarded_send(&config, &abroad, ip, 1);
+        let refused = guard.admit(rules, second).await.unwrap_err();
+        assert_eq!(refused.code, ErrorCode::RateLimitExceeded);
     }
 
     #[test]

@@ -16,7 +16,9 @@ const MAX_CODE_CHARS: usize = 256;
 const MAX_TYPE_CHARS: usize = 128;
 /// Longer than any BCP 47 tag Logto resolves; a longer value is ignored, not refused.
 const MAX_LOCALE_CHARS: usize = 64;
-/// Longer than any IPv6 address with a zone; a longer value is ignored.
+/// Longer than any IPv6 address with a zone and a port. A longer `ip` is kept cut to one more
+/// character, so the guard sees a value that is no address (and counts it as such) without
+/// holding whatever Logto was handed.
 const MAX_IP_CHARS: usize = 64;
 
 /// `sendMessage`'s data, read.
@@ -97,8 +99,8 @@ pub fn parse_message_data(data: &Value) -> Result<MessageData, ConnectorFailure>
     let ip = data
         .get("ip")
         .and_then(Value::as_str)
-        .filter(|ip| !ip.is_empty() && ip.len() <= MAX_IP_CHARS)
-        .map(str::to_owned);
+        .filter(|ip| !ip.trim().is_empty())
+        .map(|ip| ip.chars().take(MAX_IP_CHARS + 1).collect());
     Ok(MessageData {
         to: to.clone(),
         usage_type: usage_type.clone(),

@@ -13,6 +13,8 @@ const MAX_WINDOW_SECONDS: u64 = 7 * 86_400;
 /// `perPrefix.digits` when left out: the last four digits vary, the range stays.
 const DEFAULT_PREFIX_DIGITS: u64 = 4;
 const MAX_PREFIX_DIGITS: u64 = 8;
+/// The widest IPv6 network `perIp` may treat as one client: a /32 is a whole provider.
+const MIN_IPV6_PREFIX: u64 = 32;
 
 /// At most `max` sends per fixed window of `window_seconds`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +36,9 @@ pub struct GuardConfig {
     pub number_types: Option<Vec<NumberType>>,
     /// Sends per end-user IP (`data.ip`).
     pub per_ip: Option<Limit>,
+    /// `perIp.ipv6Prefix`: how many leading bits of an IPv6 address are one client (64 when
+    /// unset: a home or a cloud host is handed a whole /64).
+    pub ipv6_prefix: Option<u8>,
     /// Sends per number range, and how many trailing digits a range leaves out.
     pub per_prefix: Option<(Limit, u32)>,
     /// International sends per Beijing day.
@@ -48,6 +53,12 @@ impl GuardConfig {
         self.allowed_countries.is_some()
             || !self.blocked_countries.is_empty()
             || self.number_types.is_some()
+    }
+
+    /// The IPv6 prefix length `perIp` counts by.
+    pub(crate) fn ipv6_prefix(&self) -> u8 {
+        self.ipv6_prefix
+            .unwrap_or(crate::guard::ip::DEFAULT_IPV6_PREFIX)
     }
 
     /// Whether any rule needs counters.
@@ -78,6 +89,7 @@ pub(crate) fn read_guard(
             .unwrap_or_default(),
         number_types: read_number_types(checker, object, &path),
         per_ip: read_limit(checker, object, &path, "perIp").map(|(limit, _)| limit),
+        ipv6_prefix: read_ipv6_prefix(checker, object, &path),
         per_prefix: read_limit(checker, object, &path, "perPrefix")
             .map(|(limit, digits)| (limit, digits as u32)),
         international_daily_limit: read_count(
@@ -216,6 +228,20 @@ fn read_count(
         )),
         _ => checker.refuse(ConfigIssue::invalid_type(path, "number", Some(value))),
     }
+}
+
+/// `perIp.ipv6Prefix`, when `perIp` is an object that has it.
+fn read_ipv6_prefix(
+    checker: &mut FieldChecker<'_>,
+    object: &Map<String, Value>,
+    path: &[Value],
+) -> Option<u8> {
+    let value = object.get("perIp")?.as_object()?.get("ipv6Prefix")?;
+    if value.is_null() {
+        return None;
+    }
+    let path = [path, &[key("perIp"), key("ipv6Prefix")]].concat();
+    read_count(checker, Some(value), &path, MIN_IPV6_PREFIX..=128).map(|bits| bits as u8)
 }
 
 fn read_redis_url(

@@ -1,12 +1,21 @@
 //! The guard's counters: fixed windows counted in this process, or in Redis when the config
 //! names one, so that every Logto replica sees one combined limit.
 //!
-//! Redis is asked with a bounded timeout. When it cannot answer in time (down, unreachable,
-//! overloaded) the guard fails open **to this process's counters**: the send is decided by the
-//! same limits counted locally, so a Redis outage neither blocks every sign-in nor lifts the
-//! guard, and each replica still holds its own share of the limits.
+//! All of a send's counters go to Redis in one transaction under one deadline
+//! ([`REDIS_TIMEOUT`] per send, however many rules count). When Redis cannot answer in time
+//! (down, unreachable, silent, refusing TLS) the guard fails open **to this process's
+//! counters**: the send is decided by the same limits counted locally, so a Redis outage
+//! neither blocks every sign-in nor lifts the guard, and each replica still holds its own
+//! share of the limits. The first failure of a streak is logged on stderr, so a Redis the
+//! guard cannot use is never silent.
+//!
+//! Local counters are kept per rule, at most [`MAX_LOCAL_COUNTERS`] each. When a rule's are
+//! full, expired windows go first, then the least-used counters of that rule: an attacker who
+//! cycles number ranges or addresses to flood the store evicts only counters that are far from
+//! their limit, never one that is exhausted, and never a counter of another rule. The daily
+//! international cap has one counter per SMS app and day and is never evicted.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -14,10 +23,13 @@ use redis::aio::ConnectionManager;
 use sha2::{Digest, Sha256};
 use tencent_sms_tc3::SecretKey;
 
-/// How long a decision may wait for Redis before it is made locally.
+/// How long a send's decision may wait for Redis, connection included, before it is made
+/// locally: one bound per send, not per rule.
 pub(crate) const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
-/// Local counters kept at most; expired ones go first.
-const MAX_LOCAL_COUNTERS: usize = 100_000;
+/// Local counters kept at most per rule before the least-used are evicted.
+pub(crate) const MAX_LOCAL_COUNTERS: usize = 100_000;
+/// The share of a full rule's counters evicted at once, so eviction is rare.
+const EVICT_DIVISOR: usize = 4;
 
 /// One fixed window: which one, and how long its counter must live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,11 +51,107 @@ impl Window {
     }
 }
 
-/// Counters for all guarded sends of this process.
+/// The rules that count sends; each keeps its counters apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CountedRule {
+    PerIp,
+    PerPrefix,
+    InternationalDaily,
+}
+
+impl CountedRule {
+    const COUNT: usize = 3;
+
+    /// The config key an error names.
+    pub(crate) fn config_key(self) -> &'static str {
+        match self {
+            Self::PerIp => "guard.perIp",
+            Self::PerPrefix => "guard.perPrefix",
+            Self::InternationalDaily => "guard.internationalDailyLimit",
+        }
+    }
+
+    fn slot(self) -> usize {
+        self as usize
+    }
+
+    /// Keys an attacker can multiply (addresses, number ranges) may be evicted; the daily cap's
+    /// keys are one per SMS app, so forgetting one would only reset the cap.
+    fn evictable(self) -> bool {
+        !matches!(self, Self::InternationalDaily)
+    }
+}
+
+/// One counter a send increments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub(crate) rule: CountedRule,
+    pub(crate) key: String,
+    pub(crate) window: Window,
+}
+
+impl Hit {
+    fn storage_key(&self) -> String {
+        format!("tencent-sms-guard:{}:{}", self.key, self.window.index)
+    }
+}
+
+/// One rule's counters in this process: key → (window end, count).
 #[derive(Default)]
+struct LocalCounters {
+    entries: HashMap<String, (i64, u64)>,
+}
+
+impl LocalCounters {
+    fn hit(&mut self, key: String, hit: &Hit, now: i64, capacity: usize) -> u64 {
+        if self.entries.len() >= capacity && !self.entries.contains_key(&key) {
+            self.make_room(hit.rule, now, capacity);
+        }
+        let entry = self.entries.entry(key).or_insert((hit.window.ends_at, 0));
+        entry.1 += 1;
+        entry.1
+    }
+
+    /// Drops expired windows; then, for a rule that may evict, its least-used counters.
+    fn make_room(&mut self, rule: CountedRule, now: i64, capacity: usize) {
+        self.entries.retain(|_, (ends_at, _)| *ends_at > now);
+        if !rule.evictable() || self.entries.len() < capacity {
+            return;
+        }
+        let mut counts: Vec<u64> = self.entries.values().map(|(_, count)| *count).collect();
+        let mut to_evict = (capacity / EVICT_DIVISOR).max(1);
+        let (_, threshold, _) = counts.select_nth_unstable(to_evict - 1);
+        let threshold = *threshold;
+        self.entries.retain(|_, (_, count)| {
+            if *count < threshold {
+                to_evict = to_evict.saturating_sub(1);
+                return false;
+            }
+            true
+        });
+        self.entries.retain(|_, (_, count)| {
+            if *count == threshold && to_evict > 0 {
+                to_evict -= 1;
+                return false;
+            }
+            true
+        });
+    }
+}
+
+/// Counters for all guarded sends of this process.
 pub(crate) struct Counters {
-    local: Mutex<HashMap<String, (i64, u64)>>,
+    local: [Mutex<LocalCounters>; CountedRule::COUNT],
+    capacity: usize,
     redis: Mutex<HashMap<[u8; 32], ConnectionManager>>,
+    /// Redis URLs (hashed) whose last use failed: the failure was logged once.
+    failing: Mutex<HashSet<[u8; 32]>>,
+}
+
+impl Default for Counters {
+    fn default() -> Self {
+        Self::with_capacity(MAX_LOCAL_COUNTERS)
+    }
 }
 
 impl std::fmt::Debug for Counters {
@@ -59,71 +167,98 @@ pub(crate) enum CountedIn {
     Redis,
 }
 
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 impl Counters {
-    /// Counts one send under `key` in `window` and returns the count, in Redis when
-    /// `redis_url` is set and answers in time, else in this process.
-    pub(crate) async fn hit(
+    /// Counters that keep at most `capacity` per rule.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self {
+            local: Default::default(),
+            capacity,
+            redis: Mutex::default(),
+            failing: Mutex::default(),
+        }
+    }
+
+    /// Counts one send under each of `hits` and returns the counts in the same order: in Redis
+    /// when `redis_url` is set and answers in time, else in this process.
+    pub(crate) async fn hit_all(
         &self,
         redis_url: Option<&SecretKey>,
-        key: &str,
-        window: Window,
+        hits: &[Hit],
         now: i64,
-    ) -> (u64, CountedIn) {
-        let key = format!("tencent-sms-guard:{key}:{}", window.index);
+    ) -> (Vec<u64>, CountedIn) {
         if let Some(url) = redis_url {
-            if let Some(count) = self.redis_hit(url, &key, window, now).await {
-                return (count, CountedIn::Redis);
+            if let Some(counts) = self.redis_hit_all(url, hits, now).await {
+                return (counts, CountedIn::Redis);
             }
         }
-        (self.local_hit(key, window, now), CountedIn::Process)
+        let counts = hits
+            .iter()
+            .map(|hit| {
+                lock(&self.local[hit.rule.slot()]).hit(hit.storage_key(), hit, now, self.capacity)
+            })
+            .collect();
+        (counts, CountedIn::Process)
     }
 
-    fn local_hit(&self, key: String, window: Window, now: i64) -> u64 {
-        let mut local = self.local.lock().unwrap_or_else(|p| p.into_inner());
-        if local.len() >= MAX_LOCAL_COUNTERS && !local.contains_key(&key) {
-            local.retain(|_, (ends_at, _)| *ends_at > now);
-            if local.len() >= MAX_LOCAL_COUNTERS {
-                local.clear();
-            }
-        }
-        let entry = local.entry(key).or_insert((window.ends_at, 0));
-        entry.1 += 1;
-        entry.1
-    }
-
-    /// `INCR` and `EXPIRE` in one transaction; `None` when Redis does not answer in time.
-    async fn redis_hit(&self, url: &SecretKey, key: &str, window: Window, now: i64) -> Option<u64> {
-        let ttl = (window.ends_at - now).max(1) + 1;
+    /// `INCR` and `EXPIRE` of every counter in one transaction, connection included, within
+    /// [`REDIS_TIMEOUT`]; `None` (logged once per failure streak) when that fails.
+    async fn redis_hit_all(&self, url: &SecretKey, hits: &[Hit], now: i64) -> Option<Vec<u64>> {
+        let id: [u8; 32] = Sha256::digest(url.expose().as_bytes()).into();
         let attempt = async {
-            let mut connection = self.connection(url).await?;
-            let (count, _): (u64, bool) = redis::pipe()
-                .atomic()
-                .incr(key, 1u64)
-                .expire(key, ttl)
-                .query_async(&mut connection)
+            let mut connection = self.connection(id, url).await?;
+            let mut pipe = redis::pipe();
+            pipe.atomic();
+            for hit in hits {
+                let key = hit.storage_key();
+                let ttl = (hit.window.ends_at - now).max(1) + 1;
+                pipe.incr(&key, 1u64).expire(&key, ttl).ignore();
+            }
+            pipe.query_async::<Vec<u64>>(&mut connection)
                 .await
-                .ok()?;
-            Some(count)
+                .map_err(|e| describe_redis_error(&e))
         };
-        tokio::time::timeout(REDIS_TIMEOUT, attempt)
-            .await
-            .ok()
-            .flatten()
+        let outcome = match tokio::time::timeout(REDIS_TIMEOUT, attempt).await {
+            Ok(Ok(counts)) if counts.len() == hits.len() => Ok(counts),
+            Ok(Ok(_)) => {
+                Err("Redis answered the transaction with the wrong number of counts".to_owned())
+            }
+            Ok(Err(reason)) => Err(reason),
+            Err(_) => Err(format!(
+                "Redis did not answer within {} ms",
+                REDIS_TIMEOUT.as_millis()
+            )),
+        };
+        self.note_outcome(id, outcome.as_ref().err());
+        outcome.ok()
+    }
+
+    /// Logs the first failure after a success (or ever), and the recovery after one.
+    fn note_outcome(&self, id: [u8; 32], failure: Option<&String>) {
+        let mut failing = lock(&self.failing);
+        match failure {
+            Some(reason) if failing.insert(id) => eprintln!(
+                "connector-tencent-sms-rs: the SMS guard cannot use guard.redisUrl ({reason}); each Logto process counts its own sends until Redis answers again"
+            ),
+            None if failing.remove(&id) => eprintln!(
+                "connector-tencent-sms-rs: the SMS guard reaches guard.redisUrl again; limits are shared again"
+            ),
+            _ => {}
+        }
     }
 
     /// The connection for `url`, made on first use; a failure is not remembered, so the next
     /// send tries again (within its own timeout).
-    async fn connection(&self, url: &SecretKey) -> Option<ConnectionManager> {
-        let id: [u8; 32] = Sha256::digest(url.expose().as_bytes()).into();
-        if let Some(connection) = self
-            .redis
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&id)
-        {
-            return Some(connection.clone());
+    async fn connection(&self, id: [u8; 32], url: &SecretKey) -> Result<ConnectionManager, String> {
+        if let Some(connection) = lock(&self.redis).get(&id) {
+            return Ok(connection.clone());
         }
-        let client = redis::Client::open(url.expose()).ok()?;
+        let client = redis::Client::open(url.expose()).map_err(|e| describe_redis_error(&e))?;
         let config = redis::aio::ConnectionManagerConfig::new()
             .set_connection_timeout(Some(REDIS_TIMEOUT))
             .set_response_timeout(Some(REDIS_TIMEOUT))
@@ -131,12 +266,29 @@ impl Counters {
         let connection = client
             .get_connection_manager_with_config(config)
             .await
-            .ok()?;
-        self.redis
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(id, connection.clone());
-        Some(connection)
+            .map_err(|e| describe_redis_error(&e))?;
+        lock(&self.redis).insert(id, connection.clone());
+        Ok(connection)
+    }
+}
+
+/// What went wrong, without the URL (it may hold a password): the error's kind and, for I/O
+/// errors, the operating system's reason.
+fn describe_redis_error(error: &redis::RedisError) -> String {
+    match error.kind() {
+        redis::ErrorKind::Io => format!("I/O error: {}", io_reason(error)),
+        kind => format!("{kind:?}"),
+    }
+}
+
+fn io_reason(error: &redis::RedisError) -> String {
+    let mut current: &(dyn std::error::Error + 'static) = error;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    match current.downcast_ref::<std::io::Error>() {
+        Some(io) => io.kind().to_string(),
+        None => "connection failed".to_owned(),
     }
 }
 
@@ -155,18 +307,56 @@ mod tests {
         assert_eq!(before.ends_at, 1_714_579_200);
     }
 
+    fn hit(rule: CountedRule, key: &str, window: Window) -> Hit {
+        Hit {
+            rule,
+            key: key.to_owned(),
+            window,
+        }
+    }
+
+    async fn count(counters: &Counters, rule: CountedRule, key: &str, now: i64) -> u64 {
+        let window = Window::containing(now, 60, 0);
+        counters
+            .hit_all(None, &[hit(rule, key, window)], now)
+            .await
+            .0[0]
+    }
+
     #[tokio::test]
     async fn local_counts_restart_with_each_window() {
         let counters = Counters::default();
-        let w1 = Window::containing(0, 60, 0);
-        let w2 = Window::containing(60, 60, 0);
-        assert_eq!(
-            counters.hit(None, "ip:1", w1, 0).await,
-            (1, CountedIn::Process)
-        );
-        assert_eq!(counters.hit(None, "ip:1", w1, 1).await.0, 2);
-        assert_eq!(counters.hit(None, "ip:2", w1, 1).await.0, 1);
-        assert_eq!(counters.hit(None, "ip:1", w2, 60).await.0, 1);
+        let ip = CountedRule::PerIp;
+        assert_eq!(count(&counters, ip, "ip:1", 0).await, 1);
+        assert_eq!(count(&counters, ip, "ip:1", 1).await, 2);
+        assert_eq!(count(&counters, ip, "ip:2", 1).await, 1);
+        assert_eq!(count(&counters, ip, "ip:1", 60).await, 1);
+    }
+
+    #[tokio::test]
+    async fn a_full_rule_evicts_its_least_used_counters_and_no_other_rules() {
+        let counters = Counters::with_capacity(100);
+        let (ip, prefix) = (CountedRule::PerIp, CountedRule::PerPrefix);
+        for _ in 0..5 {
+            count(&counters, prefix, "exhausted", 0).await;
+            count(&counters, ip, "other-rule", 0).await;
+        }
+        for n in 0..1_000 {
+            count(&counters, prefix, &format!("range:{n}"), 0).await;
+        }
+        assert_eq!(count(&counters, prefix, "exhausted", 0).await, 6);
+        assert_eq!(count(&counters, ip, "other-rule", 0).await, 6);
+        assert!(lock(&counters.local[prefix.slot()]).entries.len() <= 100);
+    }
+
+    #[tokio::test]
+    async fn the_daily_cap_is_never_evicted() {
+        let counters = Counters::with_capacity(10);
+        let daily = CountedRule::InternationalDaily;
+        for n in 0..100 {
+            count(&counters, daily, &format!("app:{n}"), 0).await;
+        }
+        assert_eq!(count(&counters, daily, "app:0", 0).await, 2);
     }
 
     #[tokio::test]
@@ -179,10 +369,49 @@ mod tests {
         let url = SecretKey::new(format!("redis://127.0.0.1:{port}"));
         let started = std::time::Instant::now();
         let window = Window::containing(0, 60, 0);
+        let hits = [hit(CountedRule::PerIp, "ip:1", window)];
         assert_eq!(
-            counters.hit(Some(&url), "ip:1", window, 0).await,
-            (1, CountedIn::Process)
+            counters.hit_all(Some(&url), &hits, 0).await,
+            (vec![1], CountedIn::Process)
         );
         assert!(started.elapsed() < REDIS_TIMEOUT * 4);
+    }
+
+    #[tokio::test]
+    async fn a_silent_redis_costs_one_timeout_per_send_whatever_the_number_of_rules() {
+        // Accepts connections and never answers.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let held = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                open.push(socket);
+            }
+        });
+        let counters = Counters::default();
+        let url = SecretKey::new(format!("redis://127.0.0.1:{port}"));
+        let window = Window::containing(0, 60, 0);
+        let hits = [
+            hit(CountedRule::PerIp, "ip", window),
+            hit(CountedRule::PerPrefix, "prefix", window),
+            hit(CountedRule::InternationalDaily, "daily", window),
+        ];
+        let started = std::time::Instant::now();
+        let (counts, counted_in) = counters.hit_all(Some(&url), &hits, 0).await;
+        let waited = started.elapsed();
+        assert_eq!((counts, counted_in), (vec![1, 1, 1], CountedIn::Process));
+        assert!(
+            waited < REDIS_TIMEOUT * 2,
+            "waited {waited:?} for three rules"
+        );
+        held.abort();
+    }
+
+    #[test]
+    fn redis_errors_never_carry_the_url() {
+        let url = "rediss://user:hunter2@redis.internal:6380/0";
+        let error = redis::Client::open("bogus://user:hunter2@host").unwrap_err();
+        let text = describe_redis_error(&error);
+        assert!(!text.contains("hunter2") && !text.contains(url), "{text}");
     }
 }

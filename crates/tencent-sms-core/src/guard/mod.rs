@@ -5,6 +5,7 @@
 
 mod config;
 mod counters;
+mod ip;
 mod rules;
 
 pub(crate) use config::read_guard;
@@ -13,7 +14,7 @@ pub use rules::NumberType;
 
 use crate::failure::{ConnectorFailure, ErrorCode};
 use crate::phone::E164;
-use counters::{Counters, Window};
+use counters::{CountedRule, Counters, Hit, Window};
 use rules::{check_number, Destination, NumberRefusal};
 
 /// Beijing is UTC+8 all year: Tencent's billing day, and the guard's.
@@ -29,7 +30,8 @@ pub struct Guard {
 /// What is being sent, as the guard needs it.
 #[derive(Debug, Clone, Copy)]
 pub struct GuardedSend<'a> {
-    /// Namespaces the counters: the SMS app the send is billed to.
+    /// Namespaces the counters: the connector's SMS app (the top-level `sdkAppId`), the same
+    /// for both sites, so that a limit on an IP is one limit whichever site a number uses.
     pub account: &'a str,
     /// The destination.
     pub to: &'a E164,
@@ -54,50 +56,54 @@ impl Guard {
         if !config.counts() {
             return Ok(());
         }
-        for (rule, key, window, max) in counted_rules(config, send) {
-            let url = config.redis_url.as_ref();
-            let (count, _) = self.counters.hit(url, &key, window, send.now).await;
-            if count > max {
-                return Err(limit_reached(rule));
-            }
+        let (hits, limits): (Vec<Hit>, Vec<u64>) = counted_rules(config, send).into_iter().unzip();
+        let (counts, _) = self
+            .counters
+            .hit_all(config.redis_url.as_ref(), &hits, send.now)
+            .await;
+        let exceeded = hits
+            .iter()
+            .zip(limits.iter().zip(counts))
+            .find(|(_, (max, count))| count > max);
+        match exceeded {
+            Some((hit, _)) => Err(limit_reached(hit.rule)),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
-/// Each counted rule that applies: its config key, counter key, window and limit.
-fn counted_rules(
-    config: &GuardConfig,
-    send: GuardedSend<'_>,
-) -> Vec<(&'static str, String, Window, u64)> {
+/// Each counted rule that applies: the counter it increments and its limit.
+fn counted_rules(config: &GuardConfig, send: GuardedSend<'_>) -> Vec<(Hit, u64)> {
     let mut rules = Vec::new();
     if let (Some(limit), Some(ip)) = (config.per_ip, send.ip.filter(|ip| !ip.is_empty())) {
-        let window = Window::containing(send.now, limit.window_seconds, 0);
-        rules.push((
-            "guard.perIp",
-            format!("{}:ip:{ip}", send.account),
-            window,
-            limit.max,
-        ));
+        let client = ip::client_key(ip, config.ipv6_prefix());
+        let hit = Hit {
+            rule: CountedRule::PerIp,
+            key: format!("{}:ip:{client}", send.account),
+            window: Window::containing(send.now, limit.window_seconds, 0),
+        };
+        rules.push((hit, limit.max));
     }
     if let Some((limit, digits)) = config.per_prefix {
         let number = send.to.as_str();
         let prefix = &number[..number.len().saturating_sub(digits as usize).max(1)];
-        let window = Window::containing(send.now, limit.window_seconds, 0);
-        let key = format!("{}:prefix:{digits}:{prefix}", send.account);
-        rules.push(("guard.perPrefix", key, window, limit.max));
+        let hit = Hit {
+            rule: CountedRule::PerPrefix,
+            key: format!("{}:prefix:{digits}:{prefix}", send.account),
+            window: Window::containing(send.now, limit.window_seconds, 0),
+        };
+        rules.push((hit, limit.max));
     }
     if let Some(max) = config
         .international_daily_limit
         .filter(|_| !send.to.is_mainland_china())
     {
-        let window = Window::containing(send.now, DAY_SECONDS, BEIJING_OFFSET_SECONDS);
-        rules.push((
-            "guard.internationalDailyLimit",
-            format!("{}:international", send.account),
-            window,
-            max,
-        ));
+        let hit = Hit {
+            rule: CountedRule::InternationalDaily,
+            key: format!("{}:international", send.account),
+            window: Window::containing(send.now, DAY_SECONDS, BEIJING_OFFSET_SECONDS),
+        };
+        rules.push((hit, max));
     }
     rules
 }
@@ -122,10 +128,13 @@ fn number_refused(refusal: NumberRefusal) -> ConnectorFailure {
     )
 }
 
-fn limit_reached(rule: &str) -> ConnectorFailure {
+fn limit_reached(rule: CountedRule) -> ConnectorFailure {
     ConnectorFailure::new(
         ErrorCode::RateLimitExceeded,
-        format!("The SMS guard refused this send: the {rule} limit is reached for now. Nothing was sent."),
+        format!(
+            "The SMS guard refused this send: the {} limit is reached for now. Nothing was sent.",
+            rule.config_key()
+        ),
     )
 }
 
@@ -190,6 +199,35 @@ mod tests {
         )
         .await;
         assert_eq!(got, [None, None, LIMITED, None, None, None, None]);
+    }
+
+    #[tokio::test]
+    async fn every_spelling_of_one_client_shares_its_limit_and_non_addresses_share_one() {
+        let config = GuardConfig {
+            per_ip: Some(Limit {
+                max: 1,
+                window_seconds: 60,
+            }),
+            ..GuardConfig::default()
+        };
+        let guard = Guard::default();
+        let n = "+8613711112222";
+        let long = "9".repeat(65);
+        let got = outcomes(
+            &guard,
+            &config,
+            &[
+                (n, Some("1.2.3.4"), 0),
+                (n, Some("::ffff:1.2.3.4"), 0),
+                (n, Some(" 1.2.3.4 "), 0),
+                (n, Some("2001:db8:0:1::1"), 0),
+                (n, Some("2001:DB8:0:1:ffff::2"), 0),
+                (n, Some("not-an-ip"), 0),
+                (n, Some(long.as_str()), 0),
+            ],
+        )
+        .await;
+        assert_eq!(got, [None, LIMITED, LIMITED, None, LIMITED, None, LIMITED]);
     }
 
     #[tokio::test]
