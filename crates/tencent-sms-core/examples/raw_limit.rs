@@ -41,7 +41,7 @@ impl Presigned {
         .unwrap();
         let request = prepare_send(&config, &data).unwrap();
         let headers = request
-            .headers(SystemClock.now_unix())
+            .headers(&request.endpoint.host_header, SystemClock.now_unix())
             .expect("the demo config fits in headers");
         let client = tencent_sms_core::testing::http_client_builder()
             .pool_max_idle_per_host(concurrency)
@@ -49,7 +49,7 @@ impl Presigned {
             .unwrap();
         Self {
             client,
-            url: request.url.clone(),
+            url: request.endpoint.url.clone(),
             headers,
             body: request.body.clone(),
         }

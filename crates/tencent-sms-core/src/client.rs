@@ -9,7 +9,9 @@
 //! SendSms is not idempotent (no ClientToken), so a request is retried only when it cannot
 //! have been delivered: the connection was never established, or Tencent refused it with
 //! `RequestLimitExceeded*`. A timeout or a reset after the body went out is final, because
-//! retrying it could send the user two codes.
+//! retrying it could send the user two codes. A request whose endpoint cannot be reached goes
+//! to the site's backup endpoint instead, re-signed for that host, and a host found
+//! unreachable again and again is avoided for a while (`breaker`).
 
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
@@ -20,8 +22,10 @@ use std::time::Duration;
 use tokio::sync::SemaphorePermit;
 use tokio::time::Instant;
 
+use crate::breaker::Breakers;
 use crate::classify::{classify_tencent_code, TencentErrorClass};
 use crate::clock::{parse_http_date, Clock, SystemClock};
+use crate::endpoint::Endpoint;
 use crate::failure::ConnectorFailure;
 use crate::failure::ErrorCode;
 use crate::request::TencentRequest;
@@ -38,11 +42,19 @@ pub const SEND_DEADLINE: Duration = Duration::from_secs(12);
 pub const MIN_TIME_TO_SEND: Duration = Duration::from_secs(1);
 pub(crate) const MAX_RETRIES: u32 = 2;
 const BACKOFF_BASE: Duration = Duration::from_millis(100);
-/// Requests in flight at once; more callers wait for a slot. The connection pool opens a
-/// socket for every request that finds no idle one, so this cap is what bounds sockets (to
-/// about this many) however many sends Logto starts together. 64 in flight is far beyond
-/// human sign-in rates even at Tencent's round-trip times.
-pub const MAX_IN_FLIGHT: usize = 64;
+/// Tencent's ceiling on API requests per second for one account: a burst faster than this is
+/// refused by Tencent anyway, so the connector need not carry more.
+const TENCENT_REQUESTS_PER_SECOND: usize = 3_000;
+/// A round trip to Tencent from a server outside its network, TLS on a kept connection
+/// included: 30–80 ms within mainland China, up to about 200 ms from abroad.
+const REALISTIC_ROUND_TRIP_MS: usize = 200;
+/// Requests in flight at once; more callers wait for a slot (within their deadline). Enough
+/// to reach Tencent's account ceiling at a realistic round trip (3 000/s × 0.2 s = 600), so a
+/// burst is limited by Tencent and not by the connector: 64 had capped a burst at 640 sends/s
+/// against a 100 ms server, and 30 % of 10 000 sends ran out of time. The pool opens a socket
+/// for every request that finds no idle one, so this cap is also what bounds the sockets
+/// (about 600 at the peak, a few KiB of buffers each) however many sends Logto starts.
+pub const MAX_IN_FLIGHT: usize = TENCENT_REQUESTS_PER_SECOND * REALISTIC_ROUND_TRIP_MS / 1_000;
 /// Idle keep-alive connections kept for reuse: as many as can be in flight. A smaller cap
 /// closes connections while a burst is still running (each one returned to a full idle list
 /// is dropped and the next send pays a new TLS handshake): at 64 concurrent sends over TLS, a
@@ -74,6 +86,8 @@ pub struct ClientOptions {
     pub max_retries: u32,
     /// The clock that timestamps requests.
     pub clock: Arc<dyn Clock>,
+    /// How long a host found unreachable is avoided before a send probes it again.
+    pub breaker_open_for: Duration,
     /// Extra trusted root certificates (PEM), for tests against a local HTTPS server.
     #[cfg(feature = "testing")]
     pub extra_root_certificates_pem: Vec<Vec<u8>>,
@@ -86,6 +100,7 @@ impl std::fmt::Debug for ClientOptions {
             .field("request_timeout", &self.request_timeout)
             .field("send_deadline", &self.send_deadline)
             .field("max_retries", &self.max_retries)
+            .field("breaker_open_for", &self.breaker_open_for)
             .finish_non_exhaustive()
     }
 }
@@ -98,6 +113,7 @@ impl Default for ClientOptions {
             send_deadline: SEND_DEADLINE,
             max_retries: MAX_RETRIES,
             clock: Arc::new(SystemClock),
+            breaker_open_for: crate::breaker::OPEN_FOR,
             #[cfg(feature = "testing")]
             extra_root_certificates_pem: Vec::new(),
         }
@@ -117,6 +133,7 @@ pub struct SmsClient {
     /// a correction learned from one site says nothing about another.
     clock_offsets: Mutex<HashMap<String, i64>>,
     in_flight: tokio::sync::Semaphore,
+    breakers: Breakers,
 }
 
 impl SmsClient {
@@ -128,9 +145,10 @@ impl SmsClient {
             http: build_http(&options, tls.clone(), true)?,
             direct: OnceLock::new(),
             tls,
-            options,
             clock_offsets: Mutex::new(HashMap::new()),
             in_flight: tokio::sync::Semaphore::new(MAX_IN_FLIGHT),
+            breakers: Breakers::new(options.breaker_open_for),
+            options,
         })
     }
 
@@ -177,8 +195,13 @@ impl SmsClient {
         self.options.clock.now_unix() + self.clock_offset(host)
     }
 
-    fn http_for(&self, request: &TencentRequest) -> Result<&reqwest::Client, ConnectorFailure> {
-        if !request.direct {
+    /// Whether sends currently keep away from `host` (its breaker is open).
+    pub fn avoids_host(&self, host: &str) -> bool {
+        self.breakers.is_open(host, Instant::now())
+    }
+
+    fn http_for(&self, endpoint: &Endpoint) -> Result<&reqwest::Client, ConnectorFailure> {
+        if !endpoint.loopback {
             return Ok(&self.http);
         }
         if let Some(direct) = self.direct.get() {
@@ -258,7 +281,27 @@ impl SmsClient {
         let deadline = Instant::now() + self.options.send_deadline;
         tokio::time::timeout_at(deadline, self.attempts(request, parse, deadline))
             .await
-            .unwrap_or_else(|_| Err(deadline_passed(&request.host, self.options.send_deadline)))
+            .unwrap_or_else(|_| {
+                Err(deadline_passed(
+                    &request.endpoint.host_header,
+                    self.options.send_deadline,
+                ))
+            })
+    }
+
+    /// The endpoint of the first attempt: the primary, unless its breaker keeps sends away and
+    /// there is a backup.
+    fn first_endpoint<'r>(&self, request: &'r TencentRequest) -> &'r Endpoint {
+        match &request.backup {
+            Some(backup)
+                if !self
+                    .breakers
+                    .admits(&request.endpoint.host_header, Instant::now()) =>
+            {
+                backup
+            }
+            _ => &request.endpoint,
+        }
     }
 
     async fn attempts<T>(
@@ -269,21 +312,42 @@ impl SmsClient {
     ) -> Result<T, ConnectorFailure> {
         let mut retries = 0;
         let mut clock_corrected = false;
+        let mut endpoint = self.first_endpoint(request);
+        let mut unreachable: Vec<&str> = Vec::new();
         loop {
+            let host = endpoint.host_header.as_str();
             let exchange = {
                 let _slot = self.slot_before(deadline).await?;
-                self.post(request, deadline).await
+                self.post(request, endpoint, deadline).await
             };
             let answer = match exchange {
-                Ok(answer) => answer,
-                Err(error) if error.is_connect() && retries < self.options.max_retries => {
-                    backoff_before(retries, deadline)
-                        .await
-                        .ok_or_else(|| network_failure(&error, &request.host))?;
+                Ok(answer) => {
+                    self.breakers.reached(host);
+                    answer
+                }
+                Err(error) if error.is_connect() => {
+                    self.breakers.unreachable(host, Instant::now());
+                    if !unreachable.contains(&host) {
+                        unreachable.push(host);
+                    }
+                    let failure = || network_failure(&error, &unreachable.join(" and "));
+                    if retries >= self.options.max_retries {
+                        return Err(failure());
+                    }
                     retries += 1;
+                    match other_endpoint(request, endpoint) {
+                        // Nothing reached the failed host: the other one is tried at once.
+                        Some(other) => endpoint = other,
+                        None => backoff_before(retries - 1, deadline)
+                            .await
+                            .ok_or_else(failure)?,
+                    }
                     continue;
                 }
-                Err(error) => return Err(network_failure(&error, &request.host)),
+                Err(error) => {
+                    self.breakers.inconclusive(host);
+                    return Err(network_failure(&error, host));
+                }
             };
             let (body, server_time) = match answer {
                 Exchange::Body { body, server_time } => (body, server_time),
@@ -310,7 +374,7 @@ impl SmsClient {
                     if code == "AuthFailure.SignatureExpire" && !clock_corrected =>
                 {
                     let server_time = server_time.ok_or_else(refusal)?;
-                    self.learn_clock_offset(&request.host, server_time);
+                    self.learn_clock_offset(host, server_time);
                     clock_corrected = true;
                 }
                 _ => return Err(refusal()),
@@ -342,19 +406,21 @@ impl SmsClient {
     async fn post(
         &self,
         request: &TencentRequest,
+        endpoint: &Endpoint,
         deadline: Instant,
     ) -> Result<Exchange, reqwest::Error> {
-        let http = match self.http_for(request) {
+        let http = match self.http_for(endpoint) {
             Ok(http) => http,
             Err(failure) => return Ok(Exchange::NotSent(failure)),
         };
-        let Ok(headers) = request.headers(self.now(&request.host)) else {
+        let host = &endpoint.host_header;
+        let Ok(headers) = request.headers(host, self.now(host)) else {
             return Ok(Exchange::NotSent(ConnectorFailure::new(
                 ErrorCode::InvalidConfig,
                 "accessKeyId, region or endpoint holds characters an HTTP header cannot carry",
             )));
         };
-        let mut http_request = reqwest::Request::new(reqwest::Method::POST, request.url.clone());
+        let mut http_request = reqwest::Request::new(reqwest::Method::POST, endpoint.url.clone());
         *http_request.headers_mut() = headers;
         *http_request.body_mut() = Some(request.body.clone().into());
         let left = deadline.saturating_duration_since(Instant::now());
@@ -377,6 +443,16 @@ impl SmsClient {
             None => Exchange::Unusable(oversize()),
         })
     }
+}
+
+/// The request's other endpoint than `tried`, if it has two.
+fn other_endpoint<'r>(request: &'r TencentRequest, tried: &Endpoint) -> Option<&'r Endpoint> {
+    let backup = request.backup.as_ref()?;
+    Some(if std::ptr::eq(tried, backup) {
+        &request.endpoint
+    } else {
+        backup
+    })
 }
 
 /// What one HTTP exchange that did not fail on the network produced.

@@ -70,6 +70,9 @@ pub struct Site {
     pub region: String,
     /// Where requests go; Tencent's China site by default.
     pub endpoint: Endpoint,
+    /// Where a request goes when `endpoint` cannot be reached (nothing was sent there):
+    /// `backupEndpoint`, else the region's own host for Tencent's default endpoint.
+    pub backup_endpoint: Option<Endpoint>,
     /// Sent as `SenderId` with international messages.
     pub sender_id: Option<String>,
 }
@@ -360,6 +363,7 @@ struct SiteFields {
     sdk_app_id: Option<String>,
     region: Option<String>,
     endpoint: Option<Endpoint>,
+    backup_endpoint: Option<Endpoint>,
     sender_id: Option<String>,
 }
 
@@ -383,8 +387,20 @@ impl SiteFields {
             sdk_app_id: self
                 .sdk_app_id
                 .unwrap_or_else(|| fallback.sdk_app_id.clone()),
+            // The endpoint and its backup go together: a site that names its own endpoint does
+            // not fail over to the other site's backup.
+            endpoint: self
+                .endpoint
+                .clone()
+                .unwrap_or_else(|| fallback.endpoint.clone()),
+            backup_endpoint: match (self.endpoint, self.backup_endpoint) {
+                (_, Some(backup)) => Some(backup),
+                (None, None) => fallback.backup_endpoint.clone(),
+                (Some(endpoint), None) => {
+                    endpoint.default_backup(self.region.as_ref().unwrap_or(&fallback.region))
+                }
+            },
             region: self.region.unwrap_or_else(|| fallback.region.clone()),
-            endpoint: self.endpoint.unwrap_or_else(|| fallback.endpoint.clone()),
             sender_id: self.sender_id.or_else(|| fallback.sender_id.clone()),
         }
     }
@@ -398,13 +414,18 @@ impl Fields {
         guard: Option<Option<GuardConfig>>,
     ) -> Option<ConnectorConfig> {
         let site = self.site;
+        let region = site.region?;
+        let endpoint = site.endpoint.unwrap_or_default();
         let site = Site {
             access_key_id: site.access_key_id?,
             access_key_secret: SecretKey::new(site.access_key_secret?),
             sign_name: site.sign_name?,
             sdk_app_id: site.sdk_app_id?,
-            region: site.region?,
-            endpoint: site.endpoint.unwrap_or_default(),
+            backup_endpoint: site
+                .backup_endpoint
+                .or_else(|| endpoint.default_backup(&region)),
+            region,
+            endpoint,
             sender_id: site.sender_id,
         };
         Some(ConnectorConfig {
@@ -477,11 +498,13 @@ fn read_account(
         sdk_app_id,
         region: checker.valid_region(path, region),
         endpoint: None,
+        backup_endpoint: None,
         sender_id: None,
     }
 }
 
-/// A site's optional delivery keys, `endpoint` and `senderId`, added to its account.
+/// A site's optional delivery keys, `endpoint`, `backupEndpoint` and `senderId`, added to its
+/// account.
 fn read_delivery(
     checker: &mut FieldChecker<'_>,
     object: &Map<String, Value>,
@@ -489,22 +512,25 @@ fn read_delivery(
     account: SiteFields,
 ) -> SiteFields {
     SiteFields {
-        endpoint: read_endpoint(checker, object, path),
+        endpoint: read_endpoint(checker, object, path, "endpoint"),
+        backup_endpoint: read_endpoint(checker, object, path, "backupEndpoint"),
         sender_id: checker.optional_string(object, path, "senderId"),
         ..account
     }
 }
 
-/// `endpoint`, when set and valid; `None` (the default site, or the top level's) when absent.
+/// `endpoint` or `backupEndpoint` (`name`), when set and valid; `None` (the default, or the
+/// top level's) when absent.
 fn read_endpoint(
     checker: &mut FieldChecker<'_>,
     object: &Map<String, Value>,
     path: &[Value],
+    name: &str,
 ) -> Option<Endpoint> {
-    let raw = checker.optional_string(object, path, "endpoint")?;
+    let raw = checker.optional_string(object, path, name)?;
     Endpoint::parse(&raw)
         .map_err(|error| {
-            let path = [path, &[key("endpoint")]].concat();
+            let path = [path, &[key(name)]].concat();
             checker
                 .issues
                 .push(ConfigIssue::custom(&path, error.to_string()));

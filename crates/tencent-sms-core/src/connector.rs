@@ -185,12 +185,12 @@ mod tests {
     fn each_destination_goes_through_its_own_site() {
         let config = two_sites();
         let mainland = prepare_send(&config, &message("8613711112222")).unwrap();
-        assert_eq!(mainland.host, "sms.tencentcloudapi.com");
+        assert_eq!(mainland.endpoint.host_header, "sms.tencentcloudapi.com");
         assert_eq!(mainland.secret_id, "AKIDCN");
         assert_eq!(body(&mainland)["SmsSdkAppId"], "1400000001");
         assert_eq!(body(&mainland)["TemplateParamSet"], json!(["123456"]));
         let abroad = prepare_send(&config, &message("16502530000")).unwrap();
-        assert_eq!(abroad.host, "sms.intl.tencentcloudapi.com");
+        assert_eq!(abroad.endpoint.host_header, "sms.intl.tencentcloudapi.com");
         assert_eq!(
             (abroad.secret_id.as_str(), abroad.region.as_str()),
             ("AKIDINTL", "ap-singapore")

@@ -9,6 +9,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 pub(crate) const DEFAULT_HOST: &str = "sms.tencentcloudapi.com";
 
+/// A parsed `endpoint` or `backupEndpoint`: where a request is posted and the host it is signed for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     /// The URL the request is posted to, always ending in `/`. Parsed once here, with the
@@ -89,6 +90,19 @@ impl Endpoint {
             host_header,
             loopback: is_loopback(host),
         })
+    }
+
+    /// The endpoint to fail over to when this one cannot be reached and the config names
+    /// none: the region's own host (`sms.ap-guangzhou.tencentcloudapi.com`) for Tencent's
+    /// default endpoint, as Tencent's SDKs do; nothing for any other endpoint, whose operator
+    /// knows better where a second way in is.
+    pub(crate) fn default_backup(&self, region: &str) -> Option<Self> {
+        if self.host_header != DEFAULT_HOST {
+            return None;
+        }
+        let host = format!("sms.{region}.tencentcloudapi.com");
+        validate_host(&host).ok()?;
+        Self::https(&host, None).ok()
     }
 
     /// Parses the `endpoint` config value; the error says what to fix.
@@ -206,6 +220,17 @@ mod tests {
         assert_eq!(e.host_header, "sms.example.com:8443");
         let e = Endpoint::parse("https://SMS.Example.com:443").unwrap();
         assert_eq!(e.host_header, "sms.example.com");
+    }
+
+    #[test]
+    fn only_the_default_endpoint_has_a_default_backup_in_its_region() {
+        let backup = Endpoint::default().default_backup("ap-guangzhou").unwrap();
+        assert_eq!(
+            backup.url.as_str(),
+            "https://sms.ap-guangzhou.tencentcloudapi.com/"
+        );
+        let custom = Endpoint::parse("sms.intl.tencentcloudapi.com").unwrap();
+        assert_eq!(custom.default_backup("ap-singapore"), None);
     }
 
     #[test]

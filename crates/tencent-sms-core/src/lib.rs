@@ -10,6 +10,7 @@
 
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
+mod breaker;
 mod classify;
 mod client;
 pub mod clock;
@@ -35,12 +36,14 @@ pub mod testing;
 mod tls;
 mod usage;
 
+pub use breaker::{FAILURES_TO_OPEN, OPEN_FOR as BREAKER_OPEN_FOR};
 pub use client::{ClientOptions, SmsClient, MAX_IN_FLIGHT, MIN_TIME_TO_SEND, SEND_DEADLINE};
 pub use config::{validate_config, ConfigIssue, ConnectorConfig};
 pub use config_cache::ConfigCache;
 #[cfg(feature = "testing")]
 pub use connector::send_message;
 pub use connector::{prepare_send, send_message_json};
+pub use endpoint::Endpoint;
 pub use failure::{ConnectorFailure, ErrorCode};
 pub use guard::{Guard, GuardConfig, GuardedSend, Limit, NumberType};
 pub use message::{parse_message_data, MessageData};

@@ -8,6 +8,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT
 use serde::Serialize;
 
 use crate::config::Site;
+use crate::endpoint::Endpoint;
 use crate::phone::E164;
 use crate::template::Template;
 use tencent_sms_tc3::sign::{self as tc3, SignedHeader, SigningInput};
@@ -60,11 +61,9 @@ pub struct TencentRequest {
     /// `X-TC-Action`: `SendSms` or `SendStatusStatistics`.
     pub action: &'static str,
     /// Where it is posted.
-    pub url: reqwest::Url,
-    /// The `Host` header, signed.
-    pub host: String,
-    /// Sent without any proxy: the endpoint is on this machine.
-    pub direct: bool,
+    pub endpoint: Endpoint,
+    /// Where it is posted instead when `endpoint` cannot be reached.
+    pub backup: Option<Endpoint>,
     /// `X-TC-Region`.
     pub region: String,
     /// The SecretId of the `Authorization` header.
@@ -117,9 +116,8 @@ impl TencentRequest {
     fn new(action: &'static str, site: &Site, body: Vec<u8>) -> Self {
         Self {
             action,
-            url: site.endpoint.url.clone(),
-            host: site.endpoint.host_header.clone(),
-            direct: site.endpoint.loopback,
+            endpoint: site.endpoint.clone(),
+            backup: site.backup_endpoint.clone(),
             region: site.region.clone(),
             secret_id: site.access_key_id.clone(),
             secret_key: site.access_key_secret.clone(),
@@ -127,12 +125,13 @@ impl TencentRequest {
         }
     }
 
-    /// Every header of the request, signed for `timestamp` (Unix seconds). The constant
-    /// headers are static values, so a send only formats the four that vary.
+    /// Every header of the request to `host` (the `Host` header, which is signed), signed for
+    /// `timestamp` (Unix seconds). The constant headers are static values, so a send only
+    /// formats the four that vary.
     ///
     /// Fails only when a config value cannot travel in an HTTP header (the config guard
     /// already refuses control characters, so this is a last line of defence).
-    pub fn headers(&self, timestamp: i64) -> Result<HeaderMap, InvalidHeader> {
+    pub fn headers(&self, host: &str, timestamp: i64) -> Result<HeaderMap, InvalidHeader> {
         let signature = tc3::sign(
             self.secret_key.expose(),
             &SigningInput {
@@ -145,7 +144,7 @@ impl TencentRequest {
                     },
                     SignedHeader {
                         name: "host",
-                        value: &self.host,
+                        value: host,
                     },
                 ],
                 body: &self.body,
@@ -154,7 +153,7 @@ impl TencentRequest {
         let value = |text: String| HeaderValue::try_from(text).map_err(|_| InvalidHeader);
         let mut headers = HeaderMap::with_capacity(8);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
-        headers.insert(HOST, value(self.host.clone())?);
+        headers.insert(HOST, value(host.to_owned())?);
         headers.insert(X_TC_ACTION, HeaderValue::from_static(self.action));
         headers.insert(X_TC_VERSION, HeaderValue::from_static(VERSION));
         headers.insert(X_TC_TIMESTAMP, HeaderValue::from(timestamp));

@@ -225,6 +225,63 @@ fn endpoint_rules() {
 }
 
 #[test]
+fn the_backup_endpoint_is_the_regions_own_host_or_what_the_config_names() {
+    let mut config = official_config();
+    let backup = |config: &Value| {
+        validate_config(config)
+            .unwrap()
+            .site
+            .backup_endpoint
+            .map(|e| e.url.to_string())
+    };
+    assert_eq!(
+        backup(&config).as_deref(),
+        Some("https://sms.ap-guangzhou.tencentcloudapi.com/")
+    );
+    config["endpoint"] = json!("sms.example.com");
+    assert_eq!(
+        backup(&config),
+        None,
+        "no guess for an operator's own endpoint"
+    );
+    config["backupEndpoint"] = json!("http://127.0.0.1:9001");
+    assert_eq!(backup(&config).as_deref(), Some("http://127.0.0.1:9001/"));
+    config["backupEndpoint"] = json!("http://sms.example.com");
+    assert_eq!(paths(&issues(config)), [r#"["backupEndpoint"]"#]);
+}
+
+#[test]
+fn an_international_site_keeps_its_endpoint_and_backup_together() {
+    let mut config = official_config();
+    config["backupEndpoint"] = json!("https://backup.example.com");
+    config["internationalSite"] = json!({ "sdkAppId": "2400000000" });
+    let inherited = validate_config(&config)
+        .unwrap()
+        .international_site
+        .unwrap();
+    assert_eq!(
+        inherited.backup_endpoint.unwrap().host_header,
+        "backup.example.com"
+    );
+    config["internationalSite"] = json!({ "endpoint": "sms.intl.example.com" });
+    let own = validate_config(&config)
+        .unwrap()
+        .international_site
+        .unwrap();
+    assert_eq!(own.backup_endpoint, None, "not the other site's backup");
+    config["internationalSite"] =
+        json!({ "region": "ap-singapore", "endpoint": "sms.tencentcloudapi.com" });
+    let regional = validate_config(&config)
+        .unwrap()
+        .international_site
+        .unwrap();
+    assert_eq!(
+        regional.backup_endpoint.unwrap().host_header,
+        "sms.ap-singapore.tencentcloudapi.com"
+    );
+}
+
+#[test]
 fn optional_fields_accept_absent_null_and_empty() {
     let mut config = official_config();
     config["senderId"] = json!(null);
@@ -367,7 +424,7 @@ fn a_locale_or_a_param_tencent_would_refuse_is_refused_at_its_path() {
 fn a_guard_is_read_with_its_defaults() {
     let mut config = official_config();
     config["guard"] = json!({ "allowedCountries": ["cn", "HK"], "blockedCountries": ["KP"],
-        "numberTypes": ["mobile", "fixedLineOrMobile"], "perIp": { "max": 5, "windowSeconds": 600 },
+        "numberTypes": ["mobile", "fixedLineOrMobile"], "perIp": { "max": 5, "windowSeconds": 600, "ipv6Prefix": 56 },
         "perPrefix": { "max": 20, "windowSeconds": 3600 }, "internationalDailyLimit": 500,
         "redisUrl": "redis://:guard-password@127.0.0.1:6379/0" });
     let guard = validate_config(&config).unwrap().guard.expect("a guard");
@@ -380,6 +437,7 @@ fn a_guard_is_read_with_its_defaults() {
         Some((20, 4))
     );
     assert_eq!(guard.international_daily_limit, Some(500));
+    assert_eq!(guard.ipv6_prefix, Some(56));
     assert!(
         !format!("{guard:?}").contains("guard-password"),
         "the Redis URL never prints"
@@ -395,7 +453,7 @@ fn a_guard_is_read_with_its_defaults() {
 fn every_guard_issue_is_reported_at_its_path() {
     let mut config = official_config();
     config["guard"] = json!({ "allowedCountries": ["China"], "blockedCountries": [],
-        "numberTypes": ["premium"], "perIp": { "max": 0 }, "perPrefix": { "max": 1, "windowSeconds": 60, "digits": 12 },
+        "numberTypes": ["premium"], "perIp": { "max": 0, "ipv6Prefix": 16 }, "perPrefix": { "max": 1, "windowSeconds": 60, "digits": 12 },
         "internationalDailyLimit": -1, "redisUrl": "http://127.0.0.1:6379" });
     assert_eq!(
         paths(&issues(config.clone())),
@@ -405,6 +463,7 @@ fn every_guard_issue_is_reported_at_its_path() {
             r#"["guard","numberTypes",0]"#,
             r#"["guard","perIp","max"]"#,
             r#"["guard","perIp","windowSeconds"]"#,
+            r#"["guard","perIp","ipv6Prefix"]"#,
             r#"["guard","perPrefix","digits"]"#,
             r#"["guard","internationalDailyLimit"]"#,
             r#"["guard","redisUrl"]"#,
