@@ -1,10 +1,13 @@
 // The SMS abuse guard through the connector: refused sends never reach Tencent (the emulator
 // counts its requests), each refusal has the right code, and with `guard.redisUrl` two
-// separate Node processes share one limit through a real redis-server, which may go away
-// mid-run without a send hanging (the guard falls back to each process's own counters).
+// separate Node processes share one limit through a real redis-server, plain or over TLS
+// (`rediss://`, trusting the server through SSL_CERT_FILE), which may go away mid-run without
+// a send hanging (the guard falls back to each process's own counters and says so once).
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -60,33 +63,52 @@ test('limits per IP and per number range are 429s that cost nothing', async () =
   assert.equal(emulator.apiRequests() - before, 3, 'only the admitted sends reached the emulator');
 });
 
-const startRedis = async () => {
+const tlsFixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'tls');
+
+/** A redis-server on a free loopback port; with `tls`, it speaks TLS only, with the test CA's certificate. */
+const startRedis = async ({ tls = false } = {}) => {
   const port = await freePort();
-  const redis = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const listen = tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', path.join(tlsFixtures, 'cert.pem'), '--tls-key-file', path.join(tlsFixtures, 'key.pem'), '--tls-ca-cert-file', path.join(tlsFixtures, 'ca.pem'), '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
+  const redis = spawn(redisServer, [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let said = '';
   await new Promise((resolve, reject) => {
     redis.on('error', reject);
-    redis.stdout.on('data', (chunk) => String(chunk).includes('Ready to accept connections') && resolve());
+    redis.on('exit', () => reject(new Error(`redis-server exited: ${said}`)));
+    const listenOn = (chunk) => {
+      said += chunk;
+      if (said.includes('Ready to accept connections')) {
+        resolve();
+      }
+    };
+    redis.stdout.on('data', listenOn);
+    redis.stderr.on('data', listenOn);
   });
   const exited = new Promise((resolve) => redis.once('exit', resolve));
   const stop = () => {
     redis.kill('SIGKILL');
     return exited;
   };
-  return { url: `redis://127.0.0.1:${port}/0`, stop };
+  return { url: `${tls ? 'rediss' : 'redis'}://127.0.0.1:${port}/0`, stop };
 };
 
-/** A child process sending `count` codes from `ip`; resolves with its report. */
-const runChild = (config, count, ip, pauseAfter) => {
-  const env = { ...process.env, GUARD_CONFIG: JSON.stringify(config), ...(pauseAfter === undefined ? {} : { PAUSE_AFTER: String(pauseAfter) }) };
-  const proc = spawn(process.execPath, [child, String(count), ip], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+/** A child process sending `count` codes from `ip`; resolves with its report and what it wrote on stderr. */
+const runChild = (config, count, ip, pauseAfter, extraEnv = {}) => {
+  const env = { ...process.env, ...extraEnv, GUARD_CONFIG: JSON.stringify(config), ...(pauseAfter === undefined ? {} : { PAUSE_AFTER: String(pauseAfter) }) };
+  const proc = spawn(process.execPath, [child, String(count), ip], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
+  let stderr = '';
+  proc.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
   const paused = new Promise((resolve) => proc.stdout.on('data', (chunk) => {
     out += chunk;
     if (out.includes('paused')) {
       resolve();
     }
   }));
-  const report = new Promise((resolve, reject) => proc.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1))) : reject(new Error(`child exited ${code}: ${out}`)))));
+  const report = new Promise((resolve, reject) => proc.on('exit', (code) => (code === 0 ? resolve({ ...JSON.parse(out.trim().split('\n').at(-1)), stderr }) : reject(new Error(`child exited ${code}: ${out}${stderr}`)))));
   return { paused, resume: () => proc.stdin.write('go\n'), report };
 };
 
@@ -105,6 +127,7 @@ describe('shared through Redis', { skip: redisServer ? false : 'no redis-server 
     const [a, b] = await Promise.all([runChild(config, 5, '198.51.100.7').report, runChild(config, 5, '198.51.100.7').report]);
     assert.deepEqual([a.other, b.other], [[], []]);
     assert.equal(a.sent + b.sent, 6, `one limit for both: ${JSON.stringify([a, b])}`);
+    assert.equal(a.stderr + b.stderr, '', 'a Redis that answers is not logged');
     assert.equal(a.limited + b.limited, 4);
     assert.equal(emulator.apiRequests() - before, 6);
   });
@@ -121,5 +144,39 @@ describe('shared through Redis', { skip: redisServer ? false : 'no redis-server 
     // afresh, so three more are admitted and the last is limited.
     assert.deepEqual([report.sent, report.limited], [5, 1]);
     assert.ok(report.slowestMs < 2_000, `the slowest send took ${report.slowestMs} ms`);
+    assert.equal(report.stderr.match(/cannot use guard\.redisUrl/g)?.length, 1, `logged once: ${report.stderr}`);
+    assert.doesNotMatch(report.stderr, /127\.0\.0\.1/, 'the log line does not carry the URL');
+  });
+});
+
+describe('shared through Redis over TLS (rediss://)', { skip: redisServer ? false : 'no redis-server (run scripts/install-test-tools.sh as root)' }, () => {
+  let redis;
+  before(async () => {
+    redis = await startRedis({ tls: true });
+  });
+  after(async () => {
+    await redis?.stop();
+  });
+
+  test('two Node processes trusting the server through SSL_CERT_FILE see one combined limit', async () => {
+    const config = withGuard({ perIp: { max: 4, windowSeconds: 600 }, redisUrl: redis.url });
+    const trust = { SSL_CERT_FILE: path.join(tlsFixtures, 'ca.pem') };
+    const before = emulator.apiRequests();
+    const [a, b] = await Promise.all([runChild(config, 3, '198.51.100.9', undefined, trust).report, runChild(config, 3, '198.51.100.9', undefined, trust).report]);
+    assert.deepEqual([a.other, b.other], [[], []]);
+    assert.equal(a.sent + b.sent, 4, `one limit for both: ${JSON.stringify([a, b])}`);
+    assert.equal(a.stderr + b.stderr, '');
+    assert.equal(emulator.apiRequests() - before, 4);
+  });
+
+  test('a TLS Redis the connector does not trust is logged, and each process counts alone', async () => {
+    const config = withGuard({ perIp: { max: 2, windowSeconds: 600 }, redisUrl: redis.url });
+    // Trusts only the server's own certificate, not the CA that issued it.
+    const leafOnly = path.join(mkdtempSync(path.join(tmpdir(), 'redis-tls-')), 'leaf.pem');
+    const chain = readFileSync(path.join(tlsFixtures, 'cert.pem'), 'utf8');
+    writeFileSync(leafOnly, chain.slice(0, chain.indexOf('-----END CERTIFICATE-----') + 25));
+    const report = await runChild(config, 3, '198.51.100.10', undefined, { SSL_CERT_FILE: leafOnly }).report;
+    assert.deepEqual([report.sent, report.limited], [2, 1]);
+    assert.equal(report.stderr.match(/cannot use guard\.redisUrl/g)?.length, 1, report.stderr);
   });
 });

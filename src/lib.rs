@@ -142,15 +142,24 @@ type ReportFn =
 #[napi]
 pub struct Dispatcher {
     report: Arc<ReportFn>,
+    /// Turns true when this module instance's environment is torn down (a terminated worker
+    /// thread): its sends in flight then end at once, so they stop holding the process-wide
+    /// in-flight slots and sockets that the other threads' sends need.
+    closed: tokio::sync::watch::Receiver<bool>,
 }
 
 #[napi]
 impl Dispatcher {
     #[napi(constructor)]
-    pub fn new(report: Function<FnArgs<(u32, String)>, ()>) -> Result<Self> {
+    pub fn new(env: Env, report: Function<FnArgs<(u32, String)>, ()>) -> Result<Self> {
         let report = report.build_threadsafe_function().weak::<true>().build()?;
+        let (close, closed) = tokio::sync::watch::channel(false);
+        env.add_env_cleanup_hook(close, |close| {
+            let _ = close.send(true);
+        })?;
         Ok(Self {
             report: Arc::new(report),
+            closed,
         })
     }
 
@@ -193,15 +202,21 @@ impl Dispatcher {
 
 impl Dispatcher {
     /// Spawns `work` and reports its outcome; a panic is reported as an internal error, so
-    /// the caller's promise always settles.
+    /// the caller's promise always settles. Once the environment is torn down nobody awaits
+    /// the outcome, and the work is dropped where it stands.
     fn run<T, F>(&self, id: u32, work: F)
     where
         T: serde::Serialize,
         F: Future<Output = std::result::Result<T, ConnectorFailure>> + Send + 'static,
     {
         let report = self.report.clone();
+        let mut closed = self.closed.clone();
         napi::bindgen_prelude::spawn(async move {
-            let outcome = match AssertUnwindSafe(work).catch_unwind().await {
+            let finished = tokio::select! {
+                finished = AssertUnwindSafe(work).catch_unwind() => finished,
+                _ = closed.wait_for(|closed| *closed) => return,
+            };
+            let outcome = match finished {
                 Ok(outcome) => outcome_json(outcome),
                 Err(_) => json!({ "ok": false, "error": { "code": "general", "data": {
                     "errorDescription": "connector-tencent-sms-rs internal error: the send panicked" } } })

@@ -82,13 +82,28 @@ impl CountedRule {
     }
 }
 
-/// One counter a send increments.
+/// One counter a send increments, and the most it may reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Hit {
     pub(crate) rule: CountedRule,
     pub(crate) key: String,
     pub(crate) window: Window,
+    pub(crate) max: u64,
 }
+
+/// Increments each counter in turn and stops at the first one past its limit, as the local
+/// path does, so a send refused by one rule uses up none of the rules after it; all in one
+/// round trip. KEYS: the counters; ARGV: each one's TTL and limit. Returns the counts made.
+const COUNT_SCRIPT: &str = r"
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  redis.call('EXPIRE', key, ARGV[2 * i - 1])
+  counts[i] = count
+  if count > tonumber(ARGV[2 * i]) then break end
+end
+return counts
+";
 
 impl Hit {
     fn storage_key(&self) -> String {
@@ -184,8 +199,9 @@ impl Counters {
         }
     }
 
-    /// Counts one send under each of `hits` and returns the counts in the same order: in Redis
-    /// when `redis_url` is set and answers in time, else in this process.
+    /// Counts one send under `hits` in order, up to the first one past its limit, and returns
+    /// the counts made: in Redis when `redis_url` is set and answers in time, else in this
+    /// process.
     pub(crate) async fn hit_all(
         &self,
         redis_url: Option<&SecretKey>,
@@ -197,37 +213,53 @@ impl Counters {
                 return (counts, CountedIn::Redis);
             }
         }
-        let counts = hits
-            .iter()
-            .map(|hit| {
-                lock(&self.local[hit.rule.slot()]).hit(hit.storage_key(), hit, now, self.capacity)
-            })
-            .collect();
+        let mut counts = Vec::with_capacity(hits.len());
+        for hit in hits {
+            let mut local = lock(&self.local[hit.rule.slot()]);
+            let count = local.hit(hit.storage_key(), hit, now, self.capacity);
+            counts.push(count);
+            if count > hit.max {
+                break;
+            }
+        }
         (counts, CountedIn::Process)
     }
 
-    /// `INCR` and `EXPIRE` of every counter in one transaction, connection included, within
-    /// [`REDIS_TIMEOUT`]; `None` (logged once per failure streak) when that fails.
+    /// The first of `hits` past its limit, if any.
+    pub(crate) async fn exceeded(
+        &self,
+        redis_url: Option<&SecretKey>,
+        hits: &[Hit],
+        now: i64,
+    ) -> Option<CountedRule> {
+        let (counts, _) = self.hit_all(redis_url, hits, now).await;
+        hits.iter()
+            .zip(counts)
+            .find(|(hit, count)| *count > hit.max)
+            .map(|(hit, _)| hit.rule)
+    }
+
+    /// [`COUNT_SCRIPT`] over every counter, connection included, within [`REDIS_TIMEOUT`];
+    /// `None` (logged once per failure streak) when that fails.
     async fn redis_hit_all(&self, url: &SecretKey, hits: &[Hit], now: i64) -> Option<Vec<u64>> {
         let id: [u8; 32] = Sha256::digest(url.expose().as_bytes()).into();
         let attempt = async {
             let mut connection = self.connection(id, url).await?;
-            let mut pipe = redis::pipe();
-            pipe.atomic();
+            let mut eval = redis::cmd("EVAL");
+            eval.arg(COUNT_SCRIPT).arg(hits.len());
             for hit in hits {
-                let key = hit.storage_key();
-                let ttl = (hit.window.ends_at - now).max(1) + 1;
-                pipe.incr(&key, 1u64).expire(&key, ttl).ignore();
+                eval.arg(hit.storage_key());
             }
-            pipe.query_async::<Vec<u64>>(&mut connection)
+            for hit in hits {
+                eval.arg((hit.window.ends_at - now).max(1) + 1).arg(hit.max);
+            }
+            eval.query_async::<Vec<u64>>(&mut connection)
                 .await
                 .map_err(|e| describe_redis_error(&e))
         };
         let outcome = match tokio::time::timeout(REDIS_TIMEOUT, attempt).await {
-            Ok(Ok(counts)) if counts.len() == hits.len() => Ok(counts),
-            Ok(Ok(_)) => {
-                Err("Redis answered the transaction with the wrong number of counts".to_owned())
-            }
+            Ok(Ok(counts)) if (1..=hits.len()).contains(&counts.len()) => Ok(counts),
+            Ok(Ok(_)) => Err("Redis answered with the wrong number of counts".to_owned()),
             Ok(Err(reason)) => Err(reason),
             Err(_) => Err(format!(
                 "Redis did not answer within {} ms",
@@ -312,6 +344,7 @@ mod tests {
             rule,
             key: key.to_owned(),
             window,
+            max: u64::MAX,
         }
     }
 

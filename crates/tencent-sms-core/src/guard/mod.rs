@@ -56,24 +56,18 @@ impl Guard {
         if !config.counts() {
             return Ok(());
         }
-        let (hits, limits): (Vec<Hit>, Vec<u64>) = counted_rules(config, send).into_iter().unzip();
-        let (counts, _) = self
+        let hits = counted_rules(config, send);
+        let exceeded = self
             .counters
-            .hit_all(config.redis_url.as_ref(), &hits, send.now)
+            .exceeded(config.redis_url.as_ref(), &hits, send.now)
             .await;
-        let exceeded = hits
-            .iter()
-            .zip(limits.iter().zip(counts))
-            .find(|(_, (max, count))| count > max);
-        match exceeded {
-            Some((hit, _)) => Err(limit_reached(hit.rule)),
-            None => Ok(()),
-        }
+        exceeded.map_or(Ok(()), |rule| Err(limit_reached(rule)))
     }
 }
 
-/// Each counted rule that applies: the counter it increments and its limit.
-fn counted_rules(config: &GuardConfig, send: GuardedSend<'_>) -> Vec<(Hit, u64)> {
+/// Each counted rule that applies, in the order they are checked: the counter it increments
+/// and its limit.
+fn counted_rules(config: &GuardConfig, send: GuardedSend<'_>) -> Vec<Hit> {
     let mut rules = Vec::new();
     if let (Some(limit), Some(ip)) = (config.per_ip, send.ip.filter(|ip| !ip.is_empty())) {
         let client = ip::client_key(ip, config.ipv6_prefix());
@@ -81,8 +75,9 @@ fn counted_rules(config: &GuardConfig, send: GuardedSend<'_>) -> Vec<(Hit, u64)>
             rule: CountedRule::PerIp,
             key: format!("{}:ip:{client}", send.account),
             window: Window::containing(send.now, limit.window_seconds, 0),
+            max: limit.max,
         };
-        rules.push((hit, limit.max));
+        rules.push(hit);
     }
     if let Some((limit, digits)) = config.per_prefix {
         let number = send.to.as_str();
@@ -91,8 +86,9 @@ fn counted_rules(config: &GuardConfig, send: GuardedSend<'_>) -> Vec<(Hit, u64)>
             rule: CountedRule::PerPrefix,
             key: format!("{}:prefix:{digits}:{prefix}", send.account),
             window: Window::containing(send.now, limit.window_seconds, 0),
+            max: limit.max,
         };
-        rules.push((hit, limit.max));
+        rules.push(hit);
     }
     if let Some(max) = config
         .international_daily_limit
@@ -102,8 +98,9 @@ fn counted_rules(config: &GuardConfig, send: GuardedSend<'_>) -> Vec<(Hit, u64)>
             rule: CountedRule::InternationalDaily,
             key: format!("{}:international", send.account),
             window: Window::containing(send.now, DAY_SECONDS, BEIJING_OFFSET_SECONDS),
+            max,
         };
-        rules.push((hit, max));
+        rules.push(hit);
     }
     rules
 }
