@@ -24,6 +24,7 @@ mod failure;
 pub mod fuzzing;
 mod guard;
 pub mod json_input;
+mod locale;
 mod message;
 pub mod metadata;
 mod phone;

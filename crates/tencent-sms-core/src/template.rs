@@ -16,6 +16,7 @@ pub(crate) const REQUIRED_USAGE_TYPES: [&str; 4] =
 /// The admin console's default value for an unset template code.
 pub(crate) const TEMPLATE_CODE_PLACEHOLDER: &str = "<template-code>";
 
+use crate::locale::match_score;
 use crate::remedy::SentTemplate;
 
 const GENERIC: &str = "Generic";
@@ -115,32 +116,26 @@ pub(crate) fn select_template<'a>(
     })
 }
 
-/// Among templates of one step: the user's exact locale, then the same language (`en` for
-/// `en-US` and the reverse), then one without `locale`, then the first.
+/// Among templates of one step: the one whose `locale` suits the user's language best
+/// ([`match_score`]: the same tag, then the same script and region, in any spelling BCP 47
+/// allows), the first listed among equals; then one without `locale`; then the first.
 fn by_locale<'a>(candidates: &[&'a Template], locale: Option<&str>) -> Option<&'a Template> {
-    let of = |t: &&'a Template| t.locale.as_deref();
-    let exact = locale.and_then(|wanted| {
-        candidates
-            .iter()
-            .find(|t| of(t).is_some_and(|l| l.eq_ignore_ascii_case(wanted)))
+    let best_for_language = locale.and_then(|wanted| {
+        let mut best: Option<(u8, &'a Template)> = None;
+        for &template in candidates {
+            let score = template
+                .locale
+                .as_deref()
+                .and_then(|own| match_score(wanted, own));
+            if let Some(score) = score.filter(|s| best.is_none_or(|(top, _)| *s > top)) {
+                best = Some((score, template));
+            }
+        }
+        best.map(|(_, template)| template)
     });
-    let same_language = || {
-        locale.and_then(|wanted| {
-            candidates
-                .iter()
-                .find(|t| of(t).is_some_and(|l| language(l).eq_ignore_ascii_case(language(wanted))))
-        })
-    };
-    exact
-        .or_else(same_language)
-        .or_else(|| candidates.iter().find(|t| t.locale.is_none()))
-        .or_else(|| candidates.first())
-        .copied()
-}
-
-/// The primary language subtag: `zh` of `zh-CN`.
-fn language(tag: &str) -> &str {
-    tag.split(['-', '_']).next().unwrap_or(tag)
+    best_for_language
+        .or_else(|| candidates.iter().find(|t| t.locale.is_none()).copied())
+        .or_else(|| candidates.first().copied())
 }
 
 #[cfg(test)]
@@ -210,7 +205,36 @@ mod tests {
             "same language, the other way"
         );
         assert_eq!(pick_for(&all, "fr"), "plain", "then one without locale");
+        assert_eq!(pick_for(&all, "zh-Hant-HK"), "zh-TW", "the same script");
         assert_eq!(pick_for(&all[1..], "fr"), "en", "then the first");
+    }
+
+    /// The table under "Which template a message uses" in the operator guide, row by row.
+    #[test]
+    fn the_guides_language_table_is_what_the_selection_does() {
+        let guide = include_str!("../../../docs/operator-guide.md");
+        let table = guide
+            .split("<!-- locale-table -->")
+            .nth(1)
+            .expect("the guide has the language table");
+        let mut rows = 0;
+        for row in table.lines().filter(|l| l.starts_with("| `")) {
+            let cells: Vec<Vec<&str>> = row
+                .split('|')
+                .map(|cell| cell.split('`').skip(1).step_by(2).collect())
+                .filter(|cell: &Vec<&str>| !cell.is_empty())
+                .collect();
+            let [wanted, listed, chosen] = &cells[..] else {
+                panic!("a row of three cells: {row}");
+            };
+            let all: Vec<Template> = listed
+                .iter()
+                .map(|locale| in_locale("SignIn", locale, Some(locale)))
+                .collect();
+            assert_eq!(pick_for(&all, wanted[0]), chosen[0], "{row}");
+            rows += 1;
+        }
+        assert!(rows >= 8, "the table has its rows");
     }
 
     #[test]
