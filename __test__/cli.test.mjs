@@ -119,7 +119,18 @@ test('tencent-sms-emulator --tls-cert/--tls-key serves HTTPS that the connector 
   assert.match(half.stderr, /--tls-cert and --tls-key go together/);
   const swapped = spawnSync(process.execPath, [bin, '--tls-cert', tls('key.pem'), '--tls-key', tls('cert.pem')], { encoding: 'utf8' });
   assert.equal(swapped.status, 2);
-  assert.match(swapped.stderr, /tls\.certificateChain/);
+  assert.ok(swapped.stderr.includes(`--tls-cert ${tls('key.pem')}: holds a private key, not a certificate: are the certificate and the key swapped?`), swapped.stderr);
+  const garbage = file('garbage.pem', 'not PEM at all\n');
+  const encrypted = file('encrypted.pem', '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0w\n-----END ENCRYPTED PRIVATE KEY-----\n');
+  for (const [cert, key, expected] of [
+    [garbage, tls('key.pem'), `--tls-cert ${garbage}: holds no PEM certificate`],
+    [tls('cert.pem'), garbage, `--tls-key ${garbage}: is not a PEM private key`],
+    [tls('cert.pem'), encrypted, `--tls-key ${encrypted}: is encrypted`],
+  ]) {
+    const refused = spawnSync(process.execPath, [bin, '--tls-cert', cert, '--tls-key', key], { encoding: 'utf8' });
+    assert.equal(refused.status, 2, expected);
+    assert.ok(refused.stderr.includes(expected), `wanted ${expected} in ${refused.stderr}`);
+  }
 
   const child = spawn(process.execPath, [bin, '--port', '0', '--tls-cert', tls('cert.pem'), '--tls-key', tls('key.pem')], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {

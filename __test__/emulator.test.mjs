@@ -54,6 +54,20 @@ test('custom apps and templates; invalid options and faults are refused', async 
   await assert.rejects(startEmulator({ readTimeoutMs: 10 }), /invalid emulator options: readTimeoutMs must be 100\.\.=600000/);
 });
 
+test('an option of the wrong type is named by its field, not by a position in JSON nobody wrote', async () => {
+  for (const [options, field] of [
+    [{ tls: 5 }, 'tls'],
+    [{ tls: { certificateChain: 5, privateKey: 'x' } }, 'tls.certificateChain'],
+    [{ apps: [{ sdkAppId: 1 }] }, 'apps[0].sdkAppId'],
+  ]) {
+    await assert.rejects(startEmulator(options), (error) => {
+      assert.ok(error.message.includes(`invalid emulator options: ${field}: invalid type`), error.message);
+      assert.doesNotMatch(error.message, /line \d+|column \d+/);
+      return true;
+    });
+  }
+});
+
 test('host is loopback only: the inbox and the demo secret never reach the network', async () => {
   for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.com']) {
     await assert.rejects(startEmulator({ host }), /invalid emulator options: host must be a loopback address/, host);

@@ -70,7 +70,18 @@ const tls = values['tls-cert'] === undefined
   ? {}
   : { tls: { certificateChain: readText(values['tls-cert']), privateKey: readText(values['tls-key']) } };
 const options = { ...(values.config ? readOptions(values.config) : {}), port, ...(values.host ? { host: values.host } : {}), ...tls };
-const emulator = await startEmulator(options).catch((error) => usage(error.message));
+/** The flag and file behind an error about a part of `tls`, which the emulator names by option. */
+const TLS_FLAGS = { 'tls.certificateChain': 'tls-cert', 'tls.privateKey': 'tls-key' };
+const explain = (message) => {
+  for (const [option, flag] of Object.entries(TLS_FLAGS)) {
+    const at = message.indexOf(`${option} `);
+    if (at !== -1 && values[flag] !== undefined) {
+      return `--${flag} ${values[flag]}: ${message.slice(at + option.length + 1)}`;
+    }
+  }
+  return message;
+};
+const emulator = await startEmulator(options).catch((error) => usage(explain(error.message)));
 const [credential] = emulator.options.credentials;
 console.log(`Tencent SMS emulator listening on ${emulator.url}`);
 console.log(`SecretId ${credential.secretId}, SdkAppId ${emulator.options.apps[0]?.sdkAppId}; inbox: ${emulator.url}/_emulator/messages`);

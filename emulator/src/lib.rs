@@ -16,6 +16,22 @@ fn invalid_arg(message: String) -> Error {
     Error::new(Status::InvalidArg, message)
 }
 
+/// `T` from JSON text that `JSON.stringify` made of the caller's object: an error names the
+/// field (`tls.certificateChain`), not a line and column of text the caller never wrote.
+fn from_js_json<T: serde::de::DeserializeOwned>(json: &str) -> std::result::Result<T, String> {
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(json)).map_err(|e| {
+        let message = e.inner().to_string();
+        let message = match message.rfind(" at line ") {
+            Some(at) => &message[..at],
+            None => &message,
+        };
+        match e.path().to_string().as_str() {
+            "." => message.to_owned(),
+            path => format!("{path}: {message}"),
+        }
+    })
+}
+
 /// The emulator's defaults (the demo's credentials, app, sign name and templates) as JSON.
 #[napi]
 pub fn emulator_defaults_json() -> String {
@@ -33,7 +49,7 @@ pub struct NativeEmulator {
 /// Starts an emulator with options given as JSON text.
 #[napi]
 pub async fn start_emulator(options_json: String) -> Result<NativeEmulator> {
-    let options: EmulatorOptions = serde_json::from_str(&options_json)
+    let options: EmulatorOptions = from_js_json(&options_json)
         .map_err(|e| invalid_arg(format!("invalid emulator options: {e}")))?;
     let running = RunningEmulator::start(options).await.map_err(|e| {
         if e.kind() == std::io::ErrorKind::InvalidInput {
@@ -77,8 +93,8 @@ impl NativeEmulator {
     /// Queues a fault (`{"kind": …, "count": N}` as JSON text) for the next N API requests.
     #[napi]
     pub fn inject_fault(&self, spec_json: String) -> Result<()> {
-        let spec: FaultSpec = serde_json::from_str(&spec_json)
-            .map_err(|e| invalid_arg(format!("invalid fault: {e}")))?;
+        let spec: FaultSpec =
+            from_js_json(&spec_json).map_err(|e| invalid_arg(format!("invalid fault: {e}")))?;
         self.state
             .inject(spec)
             .map_err(|e| invalid_arg(format!("invalid fault: {e}")))

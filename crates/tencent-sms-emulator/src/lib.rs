@@ -18,7 +18,7 @@ mod refusals;
 mod send_sms;
 mod server;
 mod state;
-mod tls;
+pub mod tls;
 mod ui;
 mod verify;
 

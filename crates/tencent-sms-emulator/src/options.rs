@@ -124,7 +124,11 @@ impl EmulatorOptions {
                 self.read_timeout_ms
             ));
         }
-        self.tls.as_ref().map(crate::tls::acceptor).transpose()
+        self.tls
+            .as_ref()
+            .map(crate::tls::acceptor)
+            .transpose()
+            .map_err(|e| e.to_string())
     }
 }
 

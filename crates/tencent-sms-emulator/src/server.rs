@@ -373,7 +373,8 @@ impl Connection {
                 "the emulator's pages answer only to a loopback Host (127.0.0.1, localhost, [::1])",
             ));
         }
-        if !ui::same_origin_or_none(request.method(), request.headers()) {
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        if !ui::same_origin_or_none(request.method(), request.headers(), scheme) {
             return Ok(ui::forbidden(
                 "cross-origin requests may not change the emulator",
             ));

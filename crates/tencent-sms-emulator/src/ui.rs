@@ -33,20 +33,26 @@ pub(crate) fn loopback_host(headers: &HeaderMap) -> bool {
         .is_some_and(is_loopback_authority)
 }
 
-/// A browser's cross-origin request carries an `Origin` naming the other site; tools such as
-/// curl send none. State-changing requests are accepted without one or from loopback.
-pub(crate) fn same_origin_or_none(method: &Method, headers: &HeaderMap) -> bool {
+/// Whether a state-changing request may change the emulator: tools such as curl send no
+/// `Origin`, and a browser sends one on every POST and DELETE, form posts and `no-cors`
+/// fetches included. Only the emulator's own origin (the scheme it serves and the `Host` the
+/// request names, port included) may write: a page on another loopback port is another site.
+/// A browser's `Sec-Fetch-Site` saying otherwise refuses it too.
+pub(crate) fn same_origin_or_none(method: &Method, headers: &HeaderMap, scheme: &str) -> bool {
     if method == Method::GET || method == Method::HEAD {
         return true;
     }
-    match headers
-        .get(hyper::header::ORIGIN)
-        .map(|value| value.to_str())
-    {
+    let text = |name| headers.get(name).map(|value: &HeaderValue| value.to_str());
+    if let Some(site) = text("sec-fetch-site") {
+        if !matches!(site, Ok("same-origin" | "none")) {
+            return false;
+        }
+    }
+    match text(hyper::header::ORIGIN.as_str()) {
         None => true,
-        Some(Ok(origin)) => origin
-            .strip_prefix("http://")
-            .is_some_and(is_loopback_authority),
+        Some(Ok(origin)) => text(hyper::header::HOST.as_str())
+            .and_then(Result::ok)
+            .is_some_and(|host| origin.eq_ignore_ascii_case(&format!("{scheme}://{host}"))),
         Some(Err(_)) => false,
     }
 }
@@ -153,24 +159,46 @@ mod tests {
     }
 
     #[test]
-    fn cross_site_writes_are_refused_and_tools_are_not() {
+    fn only_the_emulators_own_origin_may_write_and_tools_may() {
         let post = Method::POST;
+        let own = |extra: &[(&'static str, &str)]| {
+            let mut pairs = vec![("host", "127.0.0.1:9000")];
+            pairs.extend_from_slice(extra);
+            headers(&pairs)
+        };
         assert!(
-            same_origin_or_none(&post, &HeaderMap::new()),
+            same_origin_or_none(&post, &own(&[]), "http"),
             "curl sends no Origin"
         );
         assert!(same_origin_or_none(
             &post,
-            &headers(&[("origin", "http://127.0.0.1:9000")])
+            &own(&[
+                ("origin", "http://127.0.0.1:9000"),
+                ("sec-fetch-site", "same-origin")
+            ]),
+            "http"
         ));
+        for other in [
+            "https://evil.example",
+            "null",
+            "http://127.0.0.1:9001",
+            "http://localhost:9000",
+            "https://127.0.0.1:9000",
+        ] {
+            assert!(
+                !same_origin_or_none(&post, &own(&[("origin", other)]), "http"),
+                "{other}"
+            );
+        }
         assert!(!same_origin_or_none(
-            &post,
-            &headers(&[("origin", "https://evil.example")])
+            &Method::DELETE,
+            &own(&[("sec-fetch-site", "same-site")]),
+            "http"
         ));
-        assert!(!same_origin_or_none(&post, &headers(&[("origin", "null")])));
         assert!(same_origin_or_none(
             &Method::GET,
-            &headers(&[("origin", "https://evil.example")])
+            &own(&[("origin", "https://evil.example")]),
+            "http"
         ));
     }
 }

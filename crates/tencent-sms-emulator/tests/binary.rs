@@ -41,7 +41,55 @@ fn help_and_bad_arguments() {
         .output()
         .unwrap();
     assert_eq!(not_pem.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&not_pem.stderr).contains("tls.certificateChain"));
+    assert!(String::from_utf8_lossy(&not_pem.stderr).contains("--tls-cert /dev/null: is empty"));
+}
+
+/// A PEM block of an encrypted PKCS #8 key (its content is never decoded).
+const ENCRYPTED_KEY: &str = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n";
+
+#[test]
+fn bad_certificate_and_key_files_are_named_with_their_flag() {
+    let dir = std::env::temp_dir().join(format!("emulator-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let names = vec!["localhost".to_owned()];
+    let (first, other) = (
+        rcgen::generate_simple_self_signed(names.clone()).unwrap(),
+        rcgen::generate_simple_self_signed(names).unwrap(),
+    );
+    let cert = write("cert.pem", &first.cert.pem());
+    let key = write("key.pem", &first.signing_key.serialize_pem());
+    let other_key = write("other-key.pem", &other.signing_key.serialize_pem());
+    let garbage = write("garbage.pem", "hello, not PEM\n");
+    let empty = write("empty.pem", "");
+    let encrypted = write("encrypted.pem", ENCRYPTED_KEY);
+    let cases = [
+        (&garbage, &key, format!("--tls-cert {garbage}: holds no PEM certificate")),
+        (&empty, &key, format!("--tls-cert {empty}: is empty")),
+        (&cert, &empty, format!("--tls-key {empty}: is empty")),
+        (&cert, &garbage, format!("--tls-key {garbage}: is not a PEM private key")),
+        (&key, &cert, format!("--tls-cert {key}: holds a private key, not a certificate: are the certificate and the key swapped?")),
+        (&cert, &cert, format!("--tls-key {cert}: holds a certificate, not a private key")),
+        (&cert, &encrypted, format!("--tls-key {encrypted}: is encrypted")),
+        (&cert, &other_key, format!("--tls-key {other_key}: does not fit the first certificate of the chain")),
+    ];
+    for (cert, key, expected) in cases {
+        let out = Command::new(BIN)
+            .args(["--tls-cert", cert, "--tls-key", key])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{expected}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&expected),
+            "wanted {expected:?} in {stderr}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]

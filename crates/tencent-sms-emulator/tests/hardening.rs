@@ -206,3 +206,52 @@ fn cpu_seconds(pid: u32) -> f64 {
     let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
     ticks / 100.0
 }
+
+/// An unsigned SendSms: answered with Tencent's `AuthFailure` in a 200, as any API request.
+fn api_request(keep_alive: bool) -> Vec<u8> {
+    let connection = if keep_alive { "keep-alive" } else { "close" };
+    let body =
+        r#"{"PhoneNumberSet":["+8613711112222"],"SmsSdkAppId":"1400000000","TemplateId":"1"}"#;
+    format!(
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-TC-Action: SendSms\r\nX-Padding: {}\r\nConnection: {connection}\r\nContent-Length: {}\r\n\r\n{body}",
+        "p".repeat(2000),
+        body.len()
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn pipelined_requests_are_all_answered_in_order() {
+    let emulator = emulator(10_000).await;
+    let addr = emulator.local_addr;
+    const PIPELINED: usize = 500;
+    let answered = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut all = Vec::new();
+        for _ in 0..PIPELINED {
+            all.extend(api_request(true));
+        }
+        // Written whole before any answer is read, as a pipelining client does.
+        stream.write_all(&all).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        let mut answers = Vec::new();
+        let mut chunk = [0u8; 65536];
+        while let Ok(n) = stream.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            answers.extend_from_slice(&chunk[..n]);
+        }
+        String::from_utf8_lossy(&answers)
+            .matches("HTTP/1.1 200 OK")
+            .count()
+    })
+    .await
+    .unwrap();
+    assert_eq!(answered, PIPELINED);
+}

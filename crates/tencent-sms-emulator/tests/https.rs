@@ -126,7 +126,7 @@ async fn bad_certificate_options_are_refused_by_name() {
                 private_key: other.private_key,
                 ..tls
             },
-            "does not fit",
+            "tls.privateKey does not fit",
         ),
     ];
     for (tls, expected) in cases {
@@ -139,4 +139,56 @@ async fn bad_certificate_options_are_refused_by_name() {
         let started = RunningEmulator::start(options).await.unwrap_err();
         assert_eq!(started.kind(), std::io::ErrorKind::InvalidInput);
     }
+}
+
+#[tokio::test]
+async fn pipelined_requests_over_tls_are_all_answered() {
+    use rustls::pki_types::pem::PemObject;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (tls, pem) = localhost_tls();
+    let emulator = https_emulator(tls).await;
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(rustls::pki_types::CertificateDer::from_pem_slice(pem.as_bytes()).unwrap())
+        .unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let tcp = tokio::net::TcpStream::connect(emulator.local_addr)
+        .await
+        .unwrap();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let mut stream = connector.connect(name, tcp).await.unwrap();
+    let request = "GET /_emulator/health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    stream
+        .write_all(request.repeat(500).as_bytes())
+        .await
+        .unwrap();
+    stream.flush().await.unwrap();
+    let mut answers = Vec::new();
+    let mut chunk = vec![0u8; 65536];
+    let read_all = async {
+        while String::from_utf8_lossy(&answers)
+            .matches("HTTP/1.1 200 OK")
+            .count()
+            < 500
+        {
+            let n = stream.read(&mut chunk).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            answers.extend_from_slice(&chunk[..n]);
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), read_all).await;
+    assert_eq!(
+        String::from_utf8_lossy(&answers)
+            .matches("HTTP/1.1 200 OK")
+            .count(),
+        500
+    );
 }

@@ -118,6 +118,22 @@ async fn only_loopback_names_and_same_origin_writes_are_answered() {
         .await
         .unwrap();
     assert_eq!(cross_site.status(), 403, "a cross-site write is refused");
+    let port = emu.local_addr.port();
+    for other_port in [
+        format!("http://127.0.0.1:{}", port.wrapping_add(1)),
+        format!("http://localhost:{}", port.wrapping_add(1)),
+    ] {
+        // A text/plain form post, as a page on another loopback port can make without CORS.
+        let form = http
+            .post(format!("{}/_emulator/faults", emu.url()))
+            .header("origin", &other_port)
+            .header("content-type", "text/plain")
+            .body(r#"{"kind":"httpStatus","status":502}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(form.status(), 403, "{other_port} is another origin");
+    }
     let fault = http
         .post(format!("{}/_emulator/faults", emu.url()))
         .header("origin", emu.url())

@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use tencent_sms_emulator::tls::{validate_tls, TlsPart};
 use tencent_sms_emulator::{EmulatorOptions, EmulatorTls, RunningEmulator};
 
 /// mimalloc: under load (the benchmark's tens of thousands of sends per second) the emulator
@@ -49,8 +50,8 @@ fn parse_args(args: &[String]) -> Result<EmulatorOptions, String> {
                 options =
                     serde_json::from_str(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
             }
-            "--tls-cert" => cert = Some(read_file(&value("--tls-cert")?)?),
-            "--tls-key" => key = Some(read_file(&value("--tls-key")?)?),
+            "--tls-cert" => cert = Some(value("--tls-cert")?),
+            "--tls-key" => key = Some(value("--tls-key")?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -61,16 +62,27 @@ fn parse_args(args: &[String]) -> Result<EmulatorOptions, String> {
         options.port = port;
     }
     match (cert, key) {
-        (Some(certificate_chain), Some(private_key)) => {
-            options.tls = Some(EmulatorTls {
-                certificate_chain,
-                private_key,
-            })
-        }
+        (Some(cert), Some(key)) => options.tls = Some(read_tls(&cert, &key)?),
         (None, None) => {}
         _ => return Err("--tls-cert and --tls-key go together".to_owned()),
     }
     Ok(options)
+}
+
+/// The certificate and key files, checked: a problem names the flag and the file.
+fn read_tls(cert: &str, key: &str) -> Result<EmulatorTls, String> {
+    let tls = EmulatorTls {
+        certificate_chain: read_file(cert)?,
+        private_key: read_file(key)?,
+    };
+    validate_tls(&tls).map_err(|error| {
+        let file = match error.part {
+            TlsPart::CertificateChain => cert,
+            TlsPart::PrivateKey => key,
+        };
+        format!("{} {file}: {}", error.part.flag(), error.problem)
+    })?;
+    Ok(tls)
 }
 
 fn read_file(path: &str) -> Result<String, String> {
