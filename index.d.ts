@@ -25,6 +25,7 @@ export type TencentSmsSite = Partial<{
   sdkAppId: string;
   region: string;
   endpoint: string;
+  backupEndpoint: string;
   signName: string;
   senderId: string;
 }>;
@@ -44,6 +45,8 @@ export type TencentSmsConfig = {
   templates: TencentSmsTemplate[];
   /** A host or `https://host[:port]`; `http://` for loopback only. Default `sms.tencentcloudapi.com`. */
   endpoint?: string;
+  /** Where a send goes when `endpoint` cannot be reached; same rules as `endpoint`. */
+  backupEndpoint?: string;
   /** Sent with international messages only. */
   senderId?: string;
   /** Tencent's international site, for numbers outside mainland China. */
@@ -53,7 +56,8 @@ export type TencentSmsConfig = {
     allowedCountries?: string[];
     blockedCountries?: string[];
     numberTypes?: string[];
-    perIp?: { max: number; windowSeconds: number };
+    /** IPv6 addresses count per /64 unless `ipv6Prefix` (32–128) says otherwise. */
+    perIp?: { max: number; windowSeconds: number; ipv6Prefix?: number };
     perPrefix?: { max: number; windowSeconds: number; digits?: number };
     /** International sends per Beijing day. */
     internationalDailyLimit?: number;
