@@ -201,7 +201,7 @@ impl SmsClient {
     }
 
     fn http_for(&self, endpoint: &Endpoint) -> Result<&reqwest::Client, ConnectorFailure> {
-        if !endpoint.loopback {
+        if !endpoint.direct {
             return Ok(&self.http);
         }
         if let Some(direct) = self.direct.get() {

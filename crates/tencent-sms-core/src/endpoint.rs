@@ -2,7 +2,13 @@
 //!
 //! The endpoint is operator input that decides where the credentials are sent, so it is parsed
 //! strictly: a bare host or an `https://host[:port]` URL, and plain `http://` only to loopback
-//! (the emulator). No userinfo, path, query or fragment.
+//! (the emulator) or to a host that Logto's *process environment* names in
+//! [`ALLOW_HTTP_HOSTS_VAR`] (an emulator in another container). The console's config alone can
+//! never downgrade a send to plain HTTP. No userinfo, path, query or fragment.
+
+/// The environment variable naming hosts that may be sent to over plain `http://`,
+/// comma-separated: `TENCENT_SMS_ALLOW_HTTP_HOSTS=sms-emulator`.
+pub(crate) const ALLOW_HTTP_HOSTS_VAR: &str = "TENCENT_SMS_ALLOW_HTTP_HOSTS";
 
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -17,9 +23,10 @@ pub struct Endpoint {
     pub url: reqwest::Url,
     /// The Host header as sent, which is also the `host` that is signed (port only if not default).
     pub host_header: String,
-    /// A loopback host (the emulator): never sent through a proxy, which could be anywhere
-    /// and would see a plain-HTTP request whole, signature and code included.
-    pub loopback: bool,
+    /// A loopback host, or a plain-HTTP host the environment allows (the emulator): never
+    /// sent through a proxy, which could be anywhere and would see a plain-HTTP request whole,
+    /// signature and code included.
+    pub direct: bool,
 }
 
 /// Why an `endpoint` value was refused; `Display` tells the admin what to fix.
@@ -39,8 +46,8 @@ pub enum EndpointError {
     BadIpv6,
     /// Not a host name (shown shortened).
     BadHost(String),
-    /// `http://` to anything but this machine.
-    PlainHttpNotLoopback,
+    /// `http://` to anything but this machine or a host the environment allows.
+    PlainHttpNotAllowed,
 }
 
 impl fmt::Display for EndpointError {
@@ -57,8 +64,9 @@ impl fmt::Display for EndpointError {
             Self::UnclosedBracket => f.write_str("endpoint has an unclosed IPv6 bracket"),
             Self::BadIpv6 => f.write_str("endpoint has an invalid IPv6 address"),
             Self::BadHost(host) => write!(f, "endpoint host `{host}` is not a valid host name"),
-            Self::PlainHttpNotLoopback => f.write_str(
-                "plain http:// is only allowed to a loopback host (localhost, 127.0.0.0/8, [::1]); use https://",
+            Self::PlainHttpNotAllowed => write!(
+                f,
+                "plain http:// is only allowed to a loopback host (localhost, 127.0.0.0/8, [::1]) or to a host named in {ALLOW_HTTP_HOSTS_VAR} in Logto's environment (e.g. {ALLOW_HTTP_HOSTS_VAR}=sms-emulator for an emulator beside Logto); otherwise use https://"
             ),
         }
     }
@@ -79,6 +87,15 @@ impl Endpoint {
 
     /// `host` is already validated, so the URL parser only confirms it.
     fn build(scheme: &str, host: &str, port: Option<u16>) -> Result<Self, EndpointError> {
+        Self::build_direct(scheme, host, port, is_loopback(host))
+    }
+
+    fn build_direct(
+        scheme: &str,
+        host: &str,
+        port: Option<u16>,
+        direct: bool,
+    ) -> Result<Self, EndpointError> {
         let host_header = match port {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
@@ -88,7 +105,7 @@ impl Endpoint {
         Ok(Self {
             url,
             host_header,
-            loopback: is_loopback(host),
+            direct,
         })
     }
 
@@ -105,8 +122,19 @@ impl Endpoint {
         Self::https(&host, None).ok()
     }
 
-    /// Parses the `endpoint` config value; the error says what to fix.
+    /// Parses the `endpoint` config value, with plain HTTP allowed to the hosts that
+    /// [`ALLOW_HTTP_HOSTS_VAR`] names; the error says what to fix.
     pub fn parse(input: &str) -> Result<Self, EndpointError> {
+        let allowed = std::env::var(ALLOW_HTTP_HOSTS_VAR).unwrap_or_default();
+        Self::parse_allowing_http_to(input, &allowed)
+    }
+
+    /// [`Endpoint::parse`], with plain HTTP allowed to the comma-separated hosts of
+    /// `allowed_http_hosts` besides loopback.
+    pub fn parse_allowing_http_to(
+        input: &str,
+        allowed_http_hosts: &str,
+    ) -> Result<Self, EndpointError> {
         let (scheme, rest) = match input.split_once("://") {
             Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
             None => (String::new(), input),
@@ -125,10 +153,13 @@ impl Endpoint {
         let host = host.to_ascii_lowercase();
         validate_host(&host)?;
         if scheme == "http" {
-            if !is_loopback(&host) {
-                return Err(EndpointError::PlainHttpNotLoopback);
+            let allowed = allowed_http_hosts
+                .split(',')
+                .any(|allowed| allowed.trim().eq_ignore_ascii_case(&host));
+            if !allowed && !is_loopback(&host) {
+                return Err(EndpointError::PlainHttpNotAllowed);
             }
-            return Self::build("http", &host, port.filter(|p| *p != 80));
+            return Self::build_direct("http", &host, port.filter(|p| *p != 80), true);
         }
         Self::https(&host, port)
     }
@@ -247,6 +278,25 @@ mod tests {
         assert!(Endpoint::parse("http://sms.tencentcloudapi.com").is_err());
         assert!(Endpoint::parse("http://10.0.0.1:80").is_err());
         assert!(Endpoint::parse("http://localhost.evil.com").is_err());
+    }
+
+    #[test]
+    fn http_to_another_host_only_when_the_environment_names_it() {
+        let refused = Endpoint::parse_allowing_http_to("http://sms-emulator:9000", "").unwrap_err();
+        assert_eq!(refused, EndpointError::PlainHttpNotAllowed);
+        assert!(refused
+            .to_string()
+            .contains("TENCENT_SMS_ALLOW_HTTP_HOSTS=sms-emulator"));
+        let allowed = "other, SMS-Emulator ";
+        let endpoint =
+            Endpoint::parse_allowing_http_to("http://sms-emulator:9000", allowed).unwrap();
+        assert_eq!(endpoint.url.as_str(), "http://sms-emulator:9000/");
+        assert!(endpoint.direct, "never through a proxy");
+        assert!(
+            Endpoint::parse_allowing_http_to("http://sms-emulator.evil:9000", allowed).is_err()
+        );
+        let https = Endpoint::parse_allowing_http_to("https://sms-emulator", allowed).unwrap();
+        assert!(!https.direct, "HTTPS goes through a proxy as before");
     }
 
     #[test]

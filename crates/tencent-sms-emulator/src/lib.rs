@@ -8,6 +8,7 @@
 
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
+mod access;
 mod api;
 mod api_error;
 mod faults;
@@ -24,7 +25,9 @@ mod verify;
 
 pub use faults::{Fault, FaultSpec};
 pub use inbox::DeliveredMessage;
-pub use options::{Credential, EmulatedApp, EmulatedTemplate, EmulatorOptions, EmulatorTls};
+pub use options::{
+    AccessToken, Credential, EmulatedApp, EmulatedTemplate, EmulatorOptions, EmulatorTls,
+};
 pub use refusals::Refusal;
 pub use server::{RunningEmulator, MAX_BODY_BYTES_IN_FLIGHT};
 pub use state::{

@@ -75,9 +75,10 @@ impl std::fmt::Debug for EmulatorTls {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct EmulatorOptions {
-    /// The loopback address to listen on (`127.0.0.1`, another `127.x.y.z`, `::1` or
-    /// `localhost`). Nothing else: the inbox needs no credentials and the demo secret is
-    /// public, so the emulator must never be reachable from another machine.
+    /// The address to listen on: a loopback one (`127.0.0.1`, another `127.x.y.z`, `::1` or
+    /// `localhost`), where the inbox needs no credentials; any other only with
+    /// `listen_on_network`, which puts the inbox behind `access_token`. The demo secret is
+    /// public, so an open inbox must never be reachable from another machine.
     pub host: String,
     /// 0 picks a free port.
     pub port: u16,
@@ -94,6 +95,41 @@ pub struct EmulatorOptions {
     pub read_timeout_ms: u64,
     /// Serve HTTPS with this certificate; plain HTTP without it.
     pub tls: Option<EmulatorTls>,
+    /// Listen on a network address on purpose (a container beside Logto): `host` may then be
+    /// any address, the SMS API stays open (it checks signatures, as Tencent's does), and the
+    /// page, the control API and the event stream require `access_token`.
+    pub listen_on_network: bool,
+    /// What the page and the control API require with `listen_on_network`: a bearer token, or
+    /// the cookie the page's login sets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<AccessToken>,
+}
+
+/// The access token of an emulator on a network; it never prints.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct AccessToken(pub String);
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccessToken(..)")
+    }
+}
+
+/// The shortest access token accepted: enough that guessing it is hopeless.
+pub const MIN_ACCESS_TOKEN_CHARS: usize = 16;
+
+impl AccessToken {
+    /// Why the token cannot be used: too short, or a character a cookie cannot carry.
+    fn check(&self) -> Result<(), String> {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || "-._~+/=".contains(c);
+        if self.0.chars().count() < MIN_ACCESS_TOKEN_CHARS || !self.0.chars().all(allowed) {
+            return Err(format!(
+                "accessToken must be at least {MIN_ACCESS_TOKEN_CHARS} characters from A-Z a-z 0-9 - . _ ~ + / = (e.g. openssl rand -hex 16)"
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Bounds of `readTimeoutMs`: long enough for any real client, short enough that stalled
@@ -109,10 +145,27 @@ impl EmulatorOptions {
     /// [`EmulatorOptions::validate`], handing back the TLS acceptor it had to build to check
     /// `tls`, so starting builds it once.
     pub(crate) fn checked(&self) -> Result<Option<tokio_rustls::TlsAcceptor>, String> {
-        if !is_loopback(&self.host) {
+        match (self.listen_on_network, &self.access_token) {
+            (true, Some(token)) => token.check()?,
+            (true, None) => {
+                return Err(
+                    "listenOnNetwork needs an accessToken: the inbox shows every code and the control API arms faults"
+                        .to_owned(),
+                )
+            }
+            (false, Some(_)) => {
+                return Err(
+                    "accessToken goes with listenOnNetwork; on loopback the inbox is open, as always"
+                        .to_owned(),
+                )
+            }
+            (false, None) => {}
+        }
+        if !self.listen_on_network && !is_loopback(&self.host) {
             return Err(format!(
                 "host must be a loopback address such as 127.0.0.1 or ::1 (got `{}`): the inbox \
-                 is unauthenticated and the demo secret is public",
+                 is unauthenticated and the demo secret is public; to serve a network on purpose, \
+                 add listenOnNetwork (--listen-on-network) with an accessToken",
                 self.host
             ));
         }
@@ -170,6 +223,8 @@ impl Default for EmulatorOptions {
             max_clock_skew_seconds: 300,
             read_timeout_ms: 10_000,
             tls: None,
+            listen_on_network: false,
+            access_token: None,
         }
     }
 }
@@ -196,6 +251,40 @@ mod tests {
                 error.starts_with("host must be a loopback address"),
                 "{host}: {error}"
             );
+        }
+    }
+
+    #[test]
+    fn a_network_address_only_on_purpose_and_with_a_token() {
+        let network = |token: Option<&str>| EmulatorOptions {
+            host: "0.0.0.0".to_owned(),
+            listen_on_network: true,
+            access_token: token.map(|t| AccessToken(t.to_owned())),
+            ..EmulatorOptions::default()
+        };
+        assert_eq!(network(Some("0123456789abcdef")).validate(), Ok(()));
+        assert!(network(None)
+            .unwrap_err_text()
+            .contains("needs an accessToken"));
+        assert!(network(Some("short"))
+            .unwrap_err_text()
+            .contains("at least 16"));
+        assert!(network(Some("0123456789abcdef;x"))
+            .unwrap_err_text()
+            .contains("at least 16"));
+        let loopback_with_token = EmulatorOptions {
+            access_token: Some(AccessToken("0123456789abcdef".to_owned())),
+            ..EmulatorOptions::default()
+        };
+        assert!(loopback_with_token
+            .unwrap_err_text()
+            .contains("goes with listenOnNetwork"));
+        assert!(!format!("{:?}", network(Some("0123456789abcdef"))).contains("0123456789abcdef"));
+    }
+
+    impl EmulatorOptions {
+        fn unwrap_err_text(&self) -> String {
+            self.validate().unwrap_err()
         }
     }
 

@@ -29,6 +29,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
+use crate::access;
 use crate::api::handle_api;
 use crate::faults::{Fault, FaultSpec};
 use crate::inbox::received_now;
@@ -368,18 +369,17 @@ impl Connection {
         if request.method() == Method::POST && path == "/" {
             return self.api(reset, request).await;
         }
-        if !ui::loopback_host(request.headers()) {
-            return Ok(ui::forbidden(
-                "the emulator's pages answer only to a loopback Host (127.0.0.1, localhost, [::1])",
-            ));
-        }
-        let scheme = if self.tls.is_some() { "https" } else { "http" };
-        if !ui::same_origin_or_none(request.method(), request.headers(), scheme) {
-            return Ok(ui::forbidden(
-                "cross-origin requests may not change the emulator",
-            ));
+        if let Some(refusal) = self.refusal(&request, &path) {
+            return Ok(refusal);
         }
         match (request.method(), path.as_str()) {
+            (&Method::POST, "/_emulator/login") => match &state.options.access_token {
+                Some(token) => {
+                    let (body, _reservation) = self.read_body(request.into_body()).await?;
+                    Ok(access::login(&body, token, self.tls.is_some()).await)
+                }
+                None => Ok(respond(StatusCode::NOT_FOUND, "text/plain", "not found\n")),
+            },
             (&Method::GET, "/" | "/_emulator" | "/_emulator/") => Ok(ui::page()),
             (&Method::GET, "/_emulator/events") => Ok(ui::events(state.watch_changes())),
             (&Method::GET, "/_emulator/messages") => Ok(json_response(&json!(state.messages()))),
@@ -408,6 +408,40 @@ impl Connection {
             (&Method::GET, "/_emulator/health") => Ok(json_response(&json!({ "ok": true }))),
             _ => Ok(respond(StatusCode::NOT_FOUND, "text/plain", "not found\n")),
         }
+    }
+
+    /// Why a request for the page or the control API is refused, if it is. On loopback: a
+    /// Host that is not loopback (DNS rebinding). On a network: no access token (the page
+    /// then shows its login). Both: a write from another origin.
+    fn refusal(&self, request: &Request<Incoming>, path: &str) -> Option<Response<Body>> {
+        let headers = request.headers();
+        match &self.state.options.access_token {
+            Some(token) => {
+                let open = matches!(path, "/_emulator/health" | "/_emulator/login");
+                if !open && !access::authorized(headers, token) {
+                    let page = request.method() == Method::GET
+                        && matches!(path, "/" | "/_emulator" | "/_emulator/");
+                    return Some(if page {
+                        access::login_page()
+                    } else {
+                        access::unauthorized()
+                    });
+                }
+            }
+            None if !ui::loopback_host(headers) => {
+                return Some(ui::forbidden(
+                    "the emulator's pages answer only to a loopback Host (127.0.0.1, localhost, [::1])",
+                ));
+            }
+            None => {}
+        }
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        if !ui::same_origin_or_none(request.method(), headers, scheme) {
+            return Some(ui::forbidden(
+                "cross-origin requests may not change the emulator",
+            ));
+        }
+        None
     }
 
     async fn api(

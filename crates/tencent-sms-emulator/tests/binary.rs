@@ -28,6 +28,21 @@ fn help_and_bad_arguments() {
         .unwrap();
     assert_eq!(public.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&public.stderr).contains("host must be a loopback address"));
+    let no_token = Command::new(BIN)
+        .args(["--listen-on-network", "--host", "0.0.0.0"])
+        .env_remove("TENCENT_SMS_EMULATOR_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(no_token.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_token.stderr).contains("TENCENT_SMS_EMULATOR_TOKEN"));
+    let nobody = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let free = nobody.local_addr().unwrap().port().to_string();
+    drop(nobody);
+    let unhealthy = Command::new(BIN)
+        .args(["--check-health", "--port", &free])
+        .output()
+        .unwrap();
+    assert_eq!(unhealthy.status.code(), Some(1));
     let half_tls = Command::new(BIN)
         .args(["--tls-cert", "/dev/null"])
         .output()
@@ -134,6 +149,15 @@ async fn serves_a_configured_app_and_its_inbox() {
         .await
         .unwrap();
     assert_eq!(inbox[0]["content"], "【Bin】Bin code 4242");
+    let port = url.rsplit(':').next().unwrap();
+    let healthy = Command::new(BIN)
+        .args(["--check-health", "--port", port])
+        .output()
+        .unwrap();
+    assert!(
+        healthy.status.success(),
+        "the container's health check passes"
+    );
 
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

@@ -1,10 +1,12 @@
-//! `tencent-sms-emulator [--host H] [--port N] [--config FILE] [--tls-cert FILE --tls-key FILE]`:
-//! runs the emulator until Ctrl-C or SIGTERM. The inbox is at `GET /_emulator/messages`.
+//! `tencent-sms-emulator [--host H] [--port N] [--config FILE] [--tls-cert FILE --tls-key FILE]
+//! [--listen-on-network]`: runs the emulator until Ctrl-C or SIGTERM. The inbox is at
+//! `GET /_emulator/messages`. `--check-health` asks a running one whether it is up (the
+//! container's health check, where there is no shell or curl).
 
 use std::process::ExitCode;
 
 use tencent_sms_emulator::tls::{validate_tls, TlsPart};
-use tencent_sms_emulator::{EmulatorOptions, EmulatorTls, RunningEmulator};
+use tencent_sms_emulator::{AccessToken, EmulatorOptions, EmulatorTls, RunningEmulator};
 
 /// mimalloc: under load (the benchmark's tens of thousands of sends per second) the emulator
 /// spent about a quarter of its CPU in glibc's `malloc` and `free`, CPU taken from the clients
@@ -14,18 +16,29 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str =
     "usage: tencent-sms-emulator [--host 127.0.0.1] [--port 0] [--config emulator.json]
-                           [--tls-cert cert.pem --tls-key key.pem]
+                           [--tls-cert cert.pem --tls-key key.pem] [--listen-on-network]
+       tencent-sms-emulator --check-health [--port N]
 
 Emulates Tencent Cloud SMS SendSms (API 2021-01-11) for local end-to-end tests.
   --host H        loopback address to listen on: 127.0.0.1 (default), ::1 or localhost;
-                  other addresses are refused (the inbox has no login, the demo key is public)
+                  other addresses only with --listen-on-network
+  --listen-on-network
+                  listen on a network address on purpose (0.0.0.0 in a container): the page
+                  and the control API then require the access token in the environment
+                  variable TENCENT_SMS_EMULATOR_TOKEN (16+ characters), as a bearer token or
+                  through the page's login; the SMS API stays open, as Tencent's is
   --port N        port to listen on; 0 picks a free one (default 0)
   --config FILE   JSON options: credentials, apps, frequencyLimitSeconds, maxClockSkewSeconds,
                   readTimeoutMs (see the README); without it the documented demo defaults are used
   --tls-cert FILE --tls-key FILE
                   serve HTTPS with this PEM certificate (chain) and private key
+  --check-health  exit 0 if an emulator answers GET /_emulator/health on 127.0.0.1:PORT
 Endpoints: POST / (the API), GET|DELETE /_emulator/messages, POST /_emulator/faults,
            GET /_emulator/stats, GET /_emulator/health";
+
+/// Where `--listen-on-network` reads its access token: the environment, not the command line,
+/// which every user of the machine can read.
+const TOKEN_VAR: &str = "TENCENT_SMS_EMULATOR_TOKEN";
 
 fn parse_args(args: &[String]) -> Result<EmulatorOptions, String> {
     let mut options = EmulatorOptions::default();
@@ -49,6 +62,13 @@ fn parse_args(args: &[String]) -> Result<EmulatorOptions, String> {
                 let path = value("--config")?;
                 options =
                     serde_json::from_str(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
+            }
+            "--listen-on-network" => {
+                options.listen_on_network = true;
+                let token = std::env::var(TOKEN_VAR).map_err(|_| {
+                    format!("--listen-on-network needs the access token in {TOKEN_VAR}")
+                })?;
+                options.access_token = Some(AccessToken(token));
             }
             "--tls-cert" => cert = Some(value("--tls-cert")?),
             "--tls-key" => key = Some(value("--tls-key")?),
@@ -96,6 +116,9 @@ async fn main() -> ExitCode {
         println!("{USAGE}");
         return ExitCode::SUCCESS;
     }
+    if args.iter().any(|a| a == "--check-health") {
+        return check_health(&args);
+    }
     let options = match parse_args(&args) {
         Ok(options) => options,
         Err(message) => {
@@ -133,4 +156,41 @@ async fn main() -> ExitCode {
     }
     emulator.close().await;
     ExitCode::SUCCESS
+}
+
+/// `--check-health [--port N]`: one `GET /_emulator/health` on loopback, 0 when it answers 200.
+fn check_health(args: &[String]) -> ExitCode {
+    use std::io::{Read, Write};
+    let port = args
+        .iter()
+        .position(|a| a == "--port")
+        .and_then(|at| args.get(at + 1))
+        .and_then(|port| port.parse::<u16>().ok())
+        .unwrap_or(9000);
+    let timeout = std::time::Duration::from_secs(2);
+    let answer = (|| -> std::io::Result<String> {
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let mut stream = std::net::TcpStream::connect_timeout(&address, timeout)?;
+        stream.set_read_timeout(Some(timeout))?;
+        stream.write_all(
+            b"GET /_emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        )?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer)?;
+        Ok(answer)
+    })();
+    match answer {
+        Ok(answer) if answer.starts_with("HTTP/1.1 200") => ExitCode::SUCCESS,
+        Ok(answer) => {
+            eprintln!(
+                "tencent-sms-emulator: unhealthy: {}",
+                answer.lines().next().unwrap_or("")
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("tencent-sms-emulator: no emulator on port {port}: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
