@@ -114,6 +114,9 @@ test('tencent-sms-emulator runs without the connector or its kit, until SIGTERM'
 test('tencent-sms-emulator --tls-cert/--tls-key serves HTTPS that the connector trusts through SSL_CERT_FILE', async () => {
   const bin = isolatedEmulatorPackage();
   const tls = (name) => path.join(root, '__test__', 'fixtures', 'tls', name);
+  const untokened = spawnSync(process.execPath, [bin, '--listen-on-network', '--host', '0.0.0.0'], { encoding: 'utf8', env: { ...process.env, TENCENT_SMS_EMULATOR_TOKEN: '' } });
+  assert.equal(untokened.status, 2);
+  assert.match(untokened.stderr, /--listen-on-network needs the access token in TENCENT_SMS_EMULATOR_TOKEN/);
   const half = spawnSync(process.execPath, [bin, '--tls-cert', tls('cert.pem')], { encoding: 'utf8' });
   assert.equal(half.status, 2);
   assert.match(half.stderr, /--tls-cert and --tls-key go together/);

@@ -31,10 +31,18 @@ export type EmulatorOptions = {
   readTimeoutMs?: number;
   /**
    * The loopback address to listen on: `127.0.0.1` (default), any `127.x.y.z`, `::1` or
-   * `localhost`. Any other address is refused: the inbox needs no login and the demo secret
-   * is public, so the emulator must never be reachable from the network.
+   * `localhost`. Any other address only with `listenOnNetwork`: on loopback the inbox needs no
+   * login and the demo secret is public.
    */
   host?: string;
+  /**
+   * Listen on a network address on purpose (a container beside Logto): the page, the control
+   * API and the event stream then require `accessToken` (a bearer token, or the page's login);
+   * the SMS API stays open. Default false.
+   */
+  listenOnNetwork?: boolean;
+  /** With `listenOnNetwork`: 16+ characters from A–Z a–z 0–9 - . _ ~ + / =. */
+  accessToken?: string;
   /**
    * Serve HTTPS instead of plain HTTP with this certificate: PEM, the server's certificate first
    * (then any intermediates), and its private key (PKCS#8, SEC1 or PKCS#1). Clients must trust it

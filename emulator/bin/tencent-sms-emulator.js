@@ -8,12 +8,17 @@ import { parseArgs } from 'node:util';
 import { startEmulator } from '../lib/emulator.js';
 
 const HELP = `usage: tencent-sms-emulator [--port N] [--host 127.0.0.1] [--config FILE]
-                            [--tls-cert cert.pem --tls-key key.pem]
+                            [--tls-cert cert.pem --tls-key key.pem] [--listen-on-network]
 
 Runs the Tencent SMS emulator (SendSms, API 2021-01-11) until Ctrl-C or SIGTERM.
   --port N        port to listen on; 0 (default) picks a free one
   --host H        loopback address to listen on: 127.0.0.1 (default), ::1 or localhost;
-                  other addresses are refused (the inbox has no login, the demo key is public)
+                  other addresses only with --listen-on-network
+  --listen-on-network
+                  listen on a network address on purpose (0.0.0.0 in a container): the page
+                  and the control API then require the access token in the environment
+                  variable TENCENT_SMS_EMULATOR_TOKEN (16+ characters), as a bearer token or
+                  through the page's login; the SMS API stays open, as Tencent's is
   --config FILE   JSON options: credentials, apps, frequencyLimitSeconds,
                   maxClockSkewSeconds, readTimeoutMs; without it the demo defaults are used
   --tls-cert FILE --tls-key FILE
@@ -49,6 +54,7 @@ try {
     options: {
       port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' },
       'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'listen-on-network': { type: 'boolean' },
     },
     strict: true,
   }));
@@ -69,7 +75,13 @@ if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
 const tls = values['tls-cert'] === undefined
   ? {}
   : { tls: { certificateChain: readText(values['tls-cert']), privateKey: readText(values['tls-key']) } };
-const options = { ...(values.config ? readOptions(values.config) : {}), port, ...(values.host ? { host: values.host } : {}), ...tls };
+/** The access token comes from the environment, never the command line, which every user of the machine can read. */
+const TOKEN_VAR = 'TENCENT_SMS_EMULATOR_TOKEN';
+if (values['listen-on-network'] && !process.env[TOKEN_VAR]) {
+  usage(`--listen-on-network needs the access token in ${TOKEN_VAR}`);
+}
+const network = values['listen-on-network'] ? { listenOnNetwork: true, accessToken: process.env[TOKEN_VAR] } : {};
+const options = { ...(values.config ? readOptions(values.config) : {}), port, ...(values.host ? { host: values.host } : {}), ...tls, ...network };
 /** The flag and file behind an error about a part of `tls`, which the emulator names by option. */
 const TLS_FLAGS = { 'tls.certificateChain': 'tls-cert', 'tls.privateKey': 'tls-key' };
 const explain = (message) => {

@@ -43,7 +43,8 @@ export const emulatorConnectorConfig = (url, options = emulatorDefaults) => {
 /**
  * Starts an emulator on 127.0.0.1. Options (all optional): port (0 = ephemeral), credentials,
  * apps, frequencyLimitSeconds (0 = off), maxClockSkewSeconds, readTimeoutMs, and host, which
- * must be a loopback address (the inbox needs no login and the demo secret is public).
+ * must be a loopback address (the inbox needs no login and the demo secret is public) unless
+ * listenOnNetwork is set with an accessToken, which the page and the control API then require.
  */
 export const startEmulator = async (options = {}) => {
   const resolved = { ...emulatorDefaults, ...options };

@@ -167,3 +167,56 @@ async fn serves_a_configured_app_and_its_inbox() {
     assert!(status.success(), "stops cleanly on SIGTERM: {status}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The JSON array of a Dockerfile instruction (`CMD [...]`), joined over continued lines.
+fn dockerfile_array(dockerfile: &str, instruction: &str) -> Vec<String> {
+    let joined = dockerfile.replace("\\\n", " ");
+    let line = joined
+        .lines()
+        .find(|line| line.trim_start().starts_with(instruction))
+        .unwrap_or_else(|| panic!("the Dockerfile has {instruction}"));
+    let array = &line[line.find('[').unwrap()..=line.rfind(']').unwrap()];
+    serde_json::from_str(array).unwrap()
+}
+
+#[test]
+fn the_container_image_runs_what_its_dockerfile_says_and_its_health_check_passes() {
+    let dockerfile = include_str!("../../../docker/emulator.Dockerfile");
+    let nobody = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = nobody.local_addr().unwrap().port().to_string();
+    drop(nobody);
+    // The image's command, on loopback and a free port instead of 0.0.0.0:9000.
+    let command: Vec<String> = dockerfile_array(dockerfile, "CMD")
+        .into_iter()
+        .map(|arg| match arg.as_str() {
+            "0.0.0.0" => "127.0.0.1".to_owned(),
+            "9000" => port.clone(),
+            _ => arg,
+        })
+        .collect();
+    assert!(command.contains(&"--listen-on-network".to_owned()));
+    let mut child = Command::new(BIN)
+        .args(&command)
+        .env("TENCENT_SMS_EMULATOR_TOKEN", "dockerfile-test-token-123")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains("listening on"), "{line}");
+    let health: Vec<String> = dockerfile_array(dockerfile, "HEALTHCHECK")
+        .into_iter()
+        .skip(1) // the binary's path in the image
+        .map(|arg| if arg == "9000" { port.clone() } else { arg })
+        .collect();
+    let checked = Command::new(BIN).args(&health).output().unwrap();
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
