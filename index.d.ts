@@ -22,6 +22,7 @@ export type TencentSmsTemplate = {
 export type TencentSmsSite = Partial<{
   accessKeyId: string;
   accessKeySecret: string;
+  credentials: TencentSmsCredentials;
   sdkAppId: string;
   region: string;
   endpoint: string;
@@ -30,12 +31,21 @@ export type TencentSmsSite = Partial<{
   senderId: string;
 }>;
 
+/** Where a site's keys come from; `config` (the default) is `accessKeyId`/`accessKeySecret`. */
+export type TencentSmsCredentials =
+  | { source: 'config' | 'environment' | 'oidcRole' }
+  | { source: 'profile'; profile?: string }
+  | { source: 'cvmRole'; roleName?: string }
+  | { source: 'chain'; profile?: string; roleName?: string };
+
 /** The connector config, as saved by Logto's admin console. */
 export type TencentSmsConfig = {
-  /** Tencent Cloud SecretId. */
-  accessKeyId: string;
-  /** Tencent Cloud SecretKey. */
-  accessKeySecret: string;
+  /** Tencent Cloud SecretId; empty with a `credentials.source` other than `config`. */
+  accessKeyId?: string;
+  /** Tencent Cloud SecretKey; empty with a `credentials.source` other than `config`. */
+  accessKeySecret?: string;
+  /** Where the keys come from instead, so that they never sit in Logto's database. */
+  credentials?: TencentSmsCredentials;
   signName: string;
   /** Digits only. */
   sdkAppId: string;
@@ -108,3 +118,14 @@ export type TencentSmsConnector = Omit<SmsConnector, 'configGuard' | 'sendMessag
 
 declare const createConnector: (options: Parameters<CreateConnector<SmsConnector>>[0]) => Promise<TencentSmsConnector>;
 export default createConnector;
+
+/** Where one site's keys come from, as the `tencent-sms` command line shows it. */
+export type CredentialReport = {
+  site: 'top level' | 'internationalSite';
+  source: TencentSmsCredentials['source'];
+  /** The source that gave the keys: the chain's choice, else `source` itself. */
+  used: Exclude<TencentSmsCredentials['source'], 'chain'>;
+};
+
+/** Reads each site's keys as a send would and says where they came from; never the keys. */
+export declare const describeCredentials: (config: unknown) => Promise<CredentialReport[]>;

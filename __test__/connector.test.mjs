@@ -40,8 +40,10 @@ describe('the connector object', () => {
     assert.equal(metadata.name['zh-CN'], '腾讯云短信服务');
     assert.equal(metadata.description.en, 'Tencent provides cloud computing services to online businesses.');
     const official = [
-      ['accessKeyId', 'Access Key ID', 'Text', true],
-      ['accessKeySecret', 'Access Key Secret', 'Text', true],
+      // Optional in the form since `credentials`, which can keep the keys out of Logto's
+      // database; the config still requires them when credentials.source is config.
+      ['accessKeyId', 'Access Key ID', 'Text', false],
+      ['accessKeySecret', 'Access Key Secret', 'Text', false],
       ['signName', 'Sign Name', 'Text', true],
       ['sdkAppId', 'SDK App ID', 'Text', true],
       ['region', 'Region', 'Text', true],

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import createConnector, { configGuard } from '../lib/index.js';
+import createConnector, { configGuard, describeCredentials } from '../lib/index.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -34,7 +34,9 @@ Logto's admin console), like the console's "Send test".
 Prints the result, or the error's code and description. Exit 0 sent, 1 failed, 2 usage.`,
   'check-config': `usage: tencent-sms check-config FILE
 
-Validates the connector config in FILE and prints every issue. Exit 0 valid, 1 invalid, 2 unreadable.`,
+Validates the connector config in FILE and prints every issue; for a valid one, reads its keys as a
+send would and prints where they came from (credentials.source). Exit 0 valid, 1 invalid or no
+keys, 2 unreadable.`,
 };
 
 class UsageError extends Error {}
@@ -78,6 +80,11 @@ const describeError = (error) => {
   return `${error.code}: ${parts.join(' ')}`;
 };
 
+/** `keys: chain (environment)` per site: where the keys came from, never the keys. */
+const describeSources = (reports) => reports
+  .map(({ site, source, used }) => `keys (${site}): credentials.source ${source}${used === source ? '' : ` → ${used}`}`)
+  .join('\n');
+
 const commands = {
   async send(args) {
     const { values } = parse(args, { config: { type: 'string' }, to: { type: 'string' }, type: { type: 'string' }, code: { type: 'string' } });
@@ -91,6 +98,7 @@ const commands = {
     const connector = await createConnector({ getConfig: async () => config });
     const code = values.code ?? String(Math.floor(100_000 + Math.random() * 900_000));
     try {
+      console.log(describeSources(await describeCredentials(config)));
       const result = await connector.sendMessage({ to: values.to, type: values.type ?? 'Generic', payload: { code } }, config);
       console.log(`sent code ${code} to ${result.phoneNumber}: RequestId ${result.requestId}, SerialNo ${result.serialNo}, fee ${result.fee}, ${result.isoCode}`);
       return EXIT_OK;
@@ -111,9 +119,16 @@ const commands = {
     if (positionals.length !== 1) {
       throw new UsageError('check-config needs exactly one FILE');
     }
-    const result = configGuard.safeParse(readJson(positionals[0]));
+    const config = readJson(positionals[0]);
+    const result = configGuard.safeParse(config);
     if (result.success) {
       console.log(`✓ ${positionals[0]} is a valid connector config`);
+      try {
+        console.log(describeSources(await describeCredentials(config)));
+      } catch (error) {
+        console.log(`✗ ${describeError(error)}`);
+        return EXIT_FAILED;
+      }
       return EXIT_OK;
     }
     console.log(`${positionals[0]} has ${result.error.issues.length} issue(s):\n${describeIssues(result.error.issues)}`);

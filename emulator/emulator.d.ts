@@ -11,7 +11,10 @@ export type EmulatorConnectorConfig = {
   templates: { usageType: string; templateCode: string; international?: boolean }[];
 };
 
-export type EmulatorCredential = { secretId: string; secretKey: string };
+/** A key pair; with `token` (and `expiresAt`, Unix seconds) it is temporary: requests must carry the token in X-TC-Token. */
+export type EmulatorCredential = { secretId: string; secretKey: string; token?: string; expiresAt?: number };
+/** A CAM role the emulator's metadata service and STS (`AssumeRoleWithWebIdentity`) issue temporary credentials for. */
+export type EmulatorRole = { name: string; lifetimeSeconds?: number; webIdentityToken?: string };
 export type EmulatorTemplate = { templateId: string; content: string; international?: boolean };
 export type EmulatorApp = { sdkAppId: string; signNames?: string[]; templates?: EmulatorTemplate[] };
 
@@ -20,6 +23,12 @@ export type EmulatorOptions = {
   port?: number;
   credentials?: EmulatorCredential[];
   apps?: EmulatorApp[];
+  /**
+   * Roles to hand out temporary credentials for: as the CVM metadata service at
+   * `<url>/latest/meta-data/cam/security-credentials/` and as STS `AssumeRoleWithWebIdentity`
+   * (`POST /`, `RoleArn` ending in `:roleName/<name>`). None by default.
+   */
+  roles?: EmulatorRole[];
   /** The same number gets at most one message per this many seconds (default 30; 0 = off). */
   frequencyLimitSeconds?: number;
   /** Allowed distance of X-TC-Timestamp from the emulator's clock (default 300). */
@@ -102,6 +111,8 @@ export type RunningEmulator = {
   /** Applies the fault to the next `count` (default 1) API requests. */
   injectFault(fault: EmulatorFault & { count?: number }): void;
   apiRequests(): number;
+  /** How many temporary credentials the metadata service and STS have handed out. */
+  credentialRequests(): number;
   /** Lets Node exit while the emulator is open. */
   unref(): void;
   close(): Promise<void>;

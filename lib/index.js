@@ -190,6 +190,16 @@ const createGetUsage = (getConfig) => async (startFrom) => {
 };
 
 /**
+ * Where each site's keys come from: `[{ site, source, used }]`, `used` being the source that
+ * gave them (the chain's choice). Reads them as a send would (the metadata service or STS for a
+ * role); for the `tencent-sms` command line, not for Logto.
+ */
+export const describeCredentials = async (config) => {
+  const configJson = configJsonOf(config);
+  return resultOf(() => callNative((id) => dispatcher.describeCredentials(id, configJson)));
+};
+
+/**
  * Logto calls this for every connector row on many requests: it stays cheap, never calls
  * `getConfig` and does no I/O. The result is a plain object because Logto spreads it.
  */

@@ -179,6 +179,16 @@ impl Dispatcher {
         });
     }
 
+    /// Where each site's keys come from (`credentials.source`, and the chain's choice), read
+    /// as a send would read them.
+    #[napi]
+    pub fn describe_credentials(&self, id: u32, config_json: String) {
+        self.run(id, async move {
+            let client = SmsClient::shared()?;
+            tencent_sms_core::describe_credentials(client, configs(), &config_json).await
+        });
+    }
+
     /// Billed messages since `start_from_seconds` (Unix), from Tencent's SendStatusStatistics.
     #[napi]
     pub fn get_usage(&self, id: u32, config_json: String, start_from_seconds: Option<f64>) {

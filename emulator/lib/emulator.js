@@ -67,6 +67,8 @@ export const startEmulator = async (options = {}) => {
     injectFault: (fault) => emulator.injectFault(JSON.stringify(fault)),
     /** How many API requests have arrived. */
     apiRequests: () => emulator.apiRequests(),
+    /** How many temporary credentials the metadata service and STS have handed out. */
+    credentialRequests: () => emulator.credentialRequests(),
     /** Lets Node exit while the emulator is still open. */
     unref: () => {
       clearInterval(keepAlive);

@@ -106,6 +106,12 @@ impl NativeEmulator {
         self.state.api_requests() as f64
     }
 
+    /// How many temporary credentials were handed out (metadata service and STS).
+    #[napi]
+    pub fn credential_requests(&self) -> f64 {
+        self.state.credential_requests() as f64
+    }
+
     /// Stops the server and frees the port.
     #[napi]
     pub async fn close(&self) {

@@ -41,7 +41,11 @@ impl Presigned {
         .unwrap();
         let request = prepare_send(&config, &data).unwrap();
         let headers = request
-            .headers(&request.endpoint.host_header, SystemClock.now_unix())
+            .headers(
+                &request.endpoint.host_header,
+                SystemClock.now_unix(),
+                request.credentials.keys().expect("the config's keys"),
+            )
             .expect("the demo config fits in headers");
         let client = tencent_sms_core::testing::http_client_builder()
             .pool_max_idle_per_host(concurrency)

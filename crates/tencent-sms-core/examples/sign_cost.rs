@@ -25,12 +25,13 @@ fn main() {
     .unwrap();
     let request = prepare_send(&config, &data).unwrap();
 
+    let keys = request.credentials.keys().expect("the config's keys");
     let started = Instant::now();
     for i in 0..iterations {
         let host = &request.endpoint.host_header;
         black_box(
             request
-                .headers(host, 1_700_000_000 + i64::from(i % 60))
+                .headers(host, 1_700_000_000 + i64::from(i % 60), keys)
                 .ok(),
         );
     }
@@ -41,7 +42,11 @@ fn main() {
         let request = prepare_send(&config, &data).unwrap();
         black_box(
             request
-                .headers(&request.endpoint.host_header, 1_700_000_000)
+                .headers(
+                    &request.endpoint.host_header,
+                    1_700_000_000,
+                    request.credentials.keys().expect("the config's keys"),
+                )
                 .ok(),
         );
     }

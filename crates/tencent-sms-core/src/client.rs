@@ -25,10 +25,14 @@ use tokio::time::Instant;
 use crate::breaker::Breakers;
 use crate::classify::{classify_tencent_code, TencentErrorClass};
 use crate::clock::{parse_http_date, Clock, SystemClock};
+use crate::config::ConfigIssue;
+use crate::credentials::{
+    fetch, CredentialCache, CredentialSource, Http, ServiceAddresses, SigningKeys,
+};
 use crate::endpoint::Endpoint;
 use crate::failure::ConnectorFailure;
 use crate::failure::ErrorCode;
-use crate::request::TencentRequest;
+use crate::request::{RequestCredentials, TencentRequest};
 use crate::response::{
     parse_send_sms_response, parse_usage_response, SendResult, TencentReply, MAX_RESPONSE_BYTES,
 };
@@ -134,6 +138,7 @@ pub struct SmsClient {
     clock_offsets: Mutex<HashMap<String, i64>>,
     in_flight: tokio::sync::Semaphore,
     breakers: Breakers,
+    credentials: CredentialCache,
 }
 
 impl SmsClient {
@@ -148,6 +153,7 @@ impl SmsClient {
             clock_offsets: Mutex::new(HashMap::new()),
             in_flight: tokio::sync::Semaphore::new(MAX_IN_FLIGHT),
             breakers: Breakers::new(options.breaker_open_for),
+            credentials: CredentialCache::default(),
             options,
         })
     }
@@ -204,12 +210,87 @@ impl SmsClient {
         if !endpoint.direct {
             return Ok(&self.http);
         }
+        self.direct_http()
+    }
+
+    /// The client that never uses a proxy, built on first use.
+    fn direct_http(&self) -> Result<&reqwest::Client, ConnectorFailure> {
         if let Some(direct) = self.direct.get() {
             return Ok(direct);
         }
         let direct = build_http(&self.options, self.tls.clone(), false)?;
         Ok(self.direct.get_or_init(|| direct))
     }
+
+    /// The keys a request is signed with: the config's own, or its source's (read and kept
+    /// by [`CredentialCache`], inside the send's deadline like every other step).
+    async fn keys_for(
+        &self,
+        request: &TencentRequest,
+    ) -> Result<Arc<SigningKeys>, ConnectorFailure> {
+        self.keys_of(&request.credentials).await
+    }
+
+    async fn keys_of(
+        &self,
+        credentials: &RequestCredentials,
+    ) -> Result<Arc<SigningKeys>, ConnectorFailure> {
+        let source = match credentials {
+            RequestCredentials::Keys(keys) => return Ok(keys.clone()),
+            RequestCredentials::Source(source) => source,
+        };
+        let addresses =
+            ServiceAddresses::from_env().map_err(|why| credential_failure(source, &why))?;
+        let http = Http {
+            direct: self.direct_http()?,
+            for_sts: &self.http,
+        };
+        let clock = &self.options.clock;
+        let now = || clock.now_unix();
+        self.credentials
+            .keys(source, now, || fetch(source, &http, &addresses, now()))
+            .await
+            .map(|current| current.keys)
+            .map_err(|why| credential_failure(source, &why))
+    }
+
+    /// Which source gave the keys now in use for `source` (the chain's choice), if any.
+    pub fn credentials_used(&self, source: &CredentialSource) -> Option<&'static str> {
+        self.credentials.used(source)
+    }
+
+    /// Reads the keys of `source` as a send would (within the send deadline) and says which
+    /// source gave them: for the command line, which shows where the keys came from.
+    pub async fn resolve_credentials(
+        &self,
+        source: &CredentialSource,
+    ) -> Result<&'static str, ConnectorFailure> {
+        if source.is_config() {
+            return Ok("config");
+        }
+        let request = RequestCredentials::Source(source.clone());
+        let read = self.keys_of(&request);
+        tokio::time::timeout(self.options.send_deadline, read)
+            .await
+            .unwrap_or_else(|_| {
+                Err(credential_failure(
+                    source,
+                    "it took longer than the send deadline",
+                ))
+            })?;
+        Ok(self.credentials.used(source).unwrap_or(source.name()))
+    }
+}
+
+/// No keys from `source`: a config problem, at `credentials`, saying what was tried.
+fn credential_failure(source: &CredentialSource, why: &str) -> ConnectorFailure {
+    ConnectorFailure::invalid_config(vec![ConfigIssue::custom(
+        &[serde_json::Value::String("credentials".to_owned())],
+        format!(
+            "credentials.source {} gave no keys to sign with: {why}",
+            source.name()
+        ),
+    )])
 }
 
 /// The pooled HTTP client; `proxies` honours `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`.
@@ -413,8 +494,12 @@ impl SmsClient {
             Ok(http) => http,
             Err(failure) => return Ok(Exchange::NotSent(failure)),
         };
+        let keys = match self.keys_for(request).await {
+            Ok(keys) => keys,
+            Err(failure) => return Ok(Exchange::NotSent(failure)),
+        };
         let host = &endpoint.host_header;
-        let Ok(headers) = request.headers(host, self.now(host)) else {
+        let Ok(headers) = request.headers(host, self.now(host), &keys) else {
             return Ok(Exchange::NotSent(ConnectorFailure::new(
                 ErrorCode::InvalidConfig,
                 "accessKeyId, region or endpoint holds characters an HTTP header cannot carry",

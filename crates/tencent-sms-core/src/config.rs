@@ -8,6 +8,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::credentials::{read_credentials, CredentialSource};
 use crate::endpoint::Endpoint;
 use crate::guard::{read_guard, GuardConfig};
 use crate::json_input::{broken_text, holds_lone_surrogate};
@@ -58,6 +59,9 @@ impl ConnectorConfig {
 /// One Tencent Cloud SMS account as the connector uses it: key, app, region, endpoint, sign.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// Where the signing keys come from; with any source but `config` the two keys below are
+    /// empty and the keys are looked up when a request is signed.
+    pub credentials: CredentialSource,
     /// Tencent's SecretId, printable ASCII.
     pub access_key_id: String,
     /// Tencent's SecretKey; never printed.
@@ -342,7 +346,11 @@ pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue
         issues: &mut issues,
     };
     let fields = read_fields(&mut checker, object);
-    let international = read_international_site(&mut checker, object.get(INTERNATIONAL_SITE));
+    let international = read_international_site(
+        &mut checker,
+        object.get(INTERNATIONAL_SITE),
+        fields.site.credentials.as_ref(),
+    );
     let guard = read_guard(&mut checker, object.get("guard"));
     let config = fields.complete(international, guard);
     match config {
@@ -357,6 +365,7 @@ const INTERNATIONAL_SITE: &str = "internationalSite";
 /// One site's fields as read: `None` where absent or an issue was recorded.
 #[derive(Default)]
 struct SiteFields {
+    credentials: Option<CredentialSource>,
     access_key_id: Option<String>,
     access_key_secret: Option<String>,
     sign_name: Option<String>,
@@ -376,13 +385,22 @@ struct Fields {
 impl SiteFields {
     /// A site from these fields, each one left out taken from `fallback`.
     fn or(self, fallback: &Site) -> Site {
+        let credentials = self
+            .credentials
+            .unwrap_or_else(|| fallback.credentials.clone());
+        // Keys go with the config source only: another source's site has none to inherit.
+        let keys = credentials.is_config();
         Site {
             access_key_id: self
                 .access_key_id
-                .unwrap_or_else(|| fallback.access_key_id.clone()),
+                .or_else(|| keys.then(|| fallback.access_key_id.clone()))
+                .unwrap_or_default(),
             access_key_secret: self
                 .access_key_secret
-                .map_or_else(|| fallback.access_key_secret.clone(), SecretKey::new),
+                .map(SecretKey::new)
+                .or_else(|| keys.then(|| fallback.access_key_secret.clone()))
+                .unwrap_or_else(|| SecretKey::new(String::new())),
+            credentials,
             sign_name: self.sign_name.unwrap_or_else(|| fallback.sign_name.clone()),
             sdk_app_id: self
                 .sdk_app_id
@@ -416,9 +434,15 @@ impl Fields {
         let site = self.site;
         let region = site.region?;
         let endpoint = site.endpoint.unwrap_or_default();
+        let credentials = site.credentials.unwrap_or(CredentialSource::Config);
+        let (access_key_id, access_key_secret) = match credentials.is_config() {
+            true => (site.access_key_id?, site.access_key_secret?),
+            false => Default::default(),
+        };
         let site = Site {
-            access_key_id: site.access_key_id?,
-            access_key_secret: SecretKey::new(site.access_key_secret?),
+            credentials,
+            access_key_id,
+            access_key_secret: SecretKey::new(access_key_secret),
             sign_name: site.sign_name?,
             sdk_app_id: site.sdk_app_id?,
             backup_endpoint: site
@@ -439,7 +463,7 @@ impl Fields {
 
 /// The fields in the order their issues are reported (the official connector's order).
 fn read_fields(checker: &mut FieldChecker<'_>, object: &Map<String, Value>) -> Fields {
-    let account = read_account(checker, object, &[], Presence::Required);
+    let account = read_account(checker, object, &[], Presence::Required, None);
     let templates = read_templates(checker, object.get("templates"));
     Fields {
         site: read_delivery(checker, object, &[], account),
@@ -452,6 +476,7 @@ fn read_fields(checker: &mut FieldChecker<'_>, object: &Map<String, Value>) -> F
 fn read_international_site(
     checker: &mut FieldChecker<'_>,
     value: Option<&Value>,
+    top_level_credentials: Option<&CredentialSource>,
 ) -> Option<SiteFields> {
     let path = [key(INTERNATIONAL_SITE)];
     let object = match value {
@@ -461,7 +486,13 @@ fn read_international_site(
             return checker.refuse(ConfigIssue::invalid_type(&path, "object", other));
         }
     };
-    let account = read_account(checker, object, &path, Presence::Optional);
+    let account = read_account(
+        checker,
+        object,
+        &path,
+        Presence::Optional,
+        top_level_credentials,
+    );
     Some(read_delivery(checker, object, &path, account))
 }
 
@@ -472,26 +503,53 @@ enum Presence {
     Optional,
 }
 
-/// A site's account keys, by the same rules wherever the site is: `accessKeyId`,
-/// `accessKeySecret`, `signName`, `sdkAppId`, `region`.
+/// A site's account keys, by the same rules wherever the site is: `credentials`,
+/// `accessKeyId`, `accessKeySecret`, `signName`, `sdkAppId`, `region`. The keys are required
+/// only where they are the source (`credentials.source` is `config`, the default, here or in
+/// `inherited`, the top level's), and refused beside any other source: never ignored.
 fn read_account(
     checker: &mut FieldChecker<'_>,
     object: &Map<String, Value>,
     path: &[Value],
     presence: Presence,
+    inherited: Option<&CredentialSource>,
 ) -> SiteFields {
-    let string = |checker: &mut FieldChecker<'_>, name: &str| match presence {
+    let read = read_credentials(checker, object, path);
+    // A `credentials` with an issue of its own says nothing yet about the keys.
+    let understood = read.is_some();
+    let credentials = read.flatten();
+    let effective = credentials.as_ref().or(inherited);
+    let keys_are_the_source = understood && effective.is_none_or(CredentialSource::is_config);
+    let key_presence = match (keys_are_the_source, inherited) {
+        // A site that uses keys while the top level's source has none must have its own.
+        (true, Some(top)) if !top.is_config() => Presence::Required,
+        (true, _) => presence,
+        (false, _) => Presence::Optional,
+    };
+    let string = |checker: &mut FieldChecker<'_>, name: &str, presence: Presence| match presence {
         Presence::Required => checker.required_string(object, path, name),
         Presence::Optional => checker.optional_string(object, path, name),
     };
-    let access_key_id = string(checker, "accessKeyId");
+    let access_key_id = string(checker, "accessKeyId", key_presence);
     let access_key_id = checker.header_safe(path, "accessKeyId", access_key_id);
-    let access_key_secret = string(checker, "accessKeySecret");
-    let sign_name = string(checker, "signName");
-    let sdk_app_id = string(checker, "sdkAppId");
+    let access_key_secret = string(checker, "accessKeySecret", key_presence);
+    if let Some(source) = effective.filter(|source| !source.is_config()) {
+        if access_key_id.is_some() || access_key_secret.is_some() {
+            checker.issues.push(ConfigIssue::custom(
+                &[path, &[key("accessKeyId")]].concat(),
+                format!(
+                    "accessKeyId and accessKeySecret must be empty when credentials.source is {}: the keys come from there, and keys left here would be ignored. Remove them, or set credentials.source to config",
+                    source.name()
+                ),
+            ));
+        }
+    }
+    let sign_name = string(checker, "signName", presence);
+    let sdk_app_id = string(checker, "sdkAppId", presence);
     let sdk_app_id = checker.digits_only(path, "sdkAppId", sdk_app_id);
-    let region = string(checker, "region");
+    let region = string(checker, "region", presence);
     SiteFields {
+        credentials,
         access_key_id,
         access_key_secret,
         sign_name,

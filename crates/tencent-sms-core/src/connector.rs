@@ -108,6 +108,45 @@ pub async fn send_message_json(
     send_with_config(client, guard, &config, &data).await
 }
 
+/// Where one site's keys come from, as the command line shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CredentialReport {
+    /// `accessKeyId` for the top level, `internationalSite.credentials` for the other site.
+    pub site: &'static str,
+    /// `credentials.source`.
+    pub source: &'static str,
+    /// The source that gave the keys (the chain's choice).
+    pub used: &'static str,
+}
+
+/// Reads each site's keys as a send would and says where they came from.
+pub async fn describe_credentials(
+    client: &SmsClient,
+    configs: &ConfigCache,
+    config_json: &str,
+) -> Result<Vec<CredentialReport>, ConnectorFailure> {
+    let config = configs.get_or_validate(config_json)?;
+    let mut reports = Vec::new();
+    let sites = std::iter::once(("top level", &config.site)).chain(
+        config
+            .international_site
+            .iter()
+            .map(|site| ("internationalSite", site)),
+    );
+    for (name, site) in sites {
+        let used = client
+            .resolve_credentials(&site.credentials)
+            .await
+            .map_err(|failure| failure.through_site(name == "internationalSite"))?;
+        reports.push(CredentialReport {
+            site: name,
+            source: site.credentials.name(),
+            used,
+        });
+    }
+    Ok(reports)
+}
+
 /// What the guard counts a send as. Its counters are namespaced by the top-level site's SMS
 /// app whichever site the number goes through: a limit on an IP is one limit, not one per site.
 fn guarded_send<'a>(
@@ -186,13 +225,16 @@ mod tests {
         let config = two_sites();
         let mainland = prepare_send(&config, &message("8613711112222")).unwrap();
         assert_eq!(mainland.endpoint.host_header, "sms.tencentcloudapi.com");
-        assert_eq!(mainland.secret_id, "AKIDCN");
+        assert_eq!(mainland.credentials.secret_id(), Some("AKIDCN"));
         assert_eq!(body(&mainland)["SmsSdkAppId"], "1400000001");
         assert_eq!(body(&mainland)["TemplateParamSet"], json!(["123456"]));
         let abroad = prepare_send(&config, &message("16502530000")).unwrap();
         assert_eq!(abroad.endpoint.host_header, "sms.intl.tencentcloudapi.com");
         assert_eq!(
-            (abroad.secret_id.as_str(), abroad.region.as_str()),
+            (
+                abroad.credentials.secret_id().unwrap(),
+                abroad.region.as_str()
+            ),
             ("AKIDINTL", "ap-singapore")
         );
         assert_eq!(body(&abroad)["SmsSdkAppId"], "2400000002");

@@ -7,12 +7,15 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use crate::config::Site;
+use crate::credentials::{CredentialSource, SigningKeys};
 use crate::endpoint::Endpoint;
 use crate::phone::E164;
 use crate::template::Template;
 use tencent_sms_tc3::sign::{self as tc3, SignedHeader, SigningInput};
-use tencent_sms_tc3::{SecretKey, SERVICE, VERSION};
+use tencent_sms_tc3::{SERVICE, VERSION};
 
 pub(crate) const SEND_SMS: &str = "SendSms";
 pub(crate) const SEND_STATUS_STATISTICS: &str = "SendStatusStatistics";
@@ -25,6 +28,7 @@ const X_TC_VERSION: HeaderName = HeaderName::from_static("x-tc-version");
 const X_TC_TIMESTAMP: HeaderName = HeaderName::from_static("x-tc-timestamp");
 const X_TC_REGION: HeaderName = HeaderName::from_static("x-tc-region");
 const X_TC_REQUEST_CLIENT: HeaderName = HeaderName::from_static("x-tc-requestclient");
+const X_TC_TOKEN: HeaderName = HeaderName::from_static("x-tc-token");
 
 /// A config value that an HTTP header cannot carry (a control character).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +59,41 @@ struct SendStatusStatisticsBody<'a> {
     offset: u32,
 }
 
+/// The keys of a request: the config's own, or a source to read them from when it is signed.
+#[derive(Debug, Clone)]
+pub enum RequestCredentials {
+    /// `accessKeyId` and `accessKeySecret`.
+    Keys(Arc<SigningKeys>),
+    /// `credentials.source`, read (and cached) by the client.
+    Source(CredentialSource),
+}
+
+impl RequestCredentials {
+    fn of(site: &Site) -> Self {
+        if !site.credentials.is_config() {
+            return Self::Source(site.credentials.clone());
+        }
+        Self::Keys(Arc::new(SigningKeys {
+            secret_id: site.access_key_id.clone(),
+            secret_key: site.access_key_secret.clone(),
+            token: None,
+        }))
+    }
+
+    /// The keys, when they are the config's.
+    pub fn keys(&self) -> Option<&SigningKeys> {
+        match self {
+            Self::Keys(keys) => Some(keys),
+            Self::Source(_) => None,
+        }
+    }
+
+    /// The SecretId, when the keys are the config's.
+    pub fn secret_id(&self) -> Option<&str> {
+        self.keys().map(|keys| keys.secret_id.as_str())
+    }
+}
+
 /// A request ready to be signed and sent any number of times.
 #[derive(Debug, Clone)]
 pub struct TencentRequest {
@@ -66,9 +105,8 @@ pub struct TencentRequest {
     pub backup: Option<Endpoint>,
     /// `X-TC-Region`.
     pub region: String,
-    /// The SecretId of the `Authorization` header.
-    pub secret_id: String,
-    secret_key: SecretKey,
+    /// The keys it is signed with, or where to get them when it is sent.
+    pub credentials: RequestCredentials,
     /// The JSON body, signed.
     pub body: Bytes,
 }
@@ -119,21 +157,26 @@ impl TencentRequest {
             endpoint: site.endpoint.clone(),
             backup: site.backup_endpoint.clone(),
             region: site.region.clone(),
-            secret_id: site.access_key_id.clone(),
-            secret_key: site.access_key_secret.clone(),
+            credentials: RequestCredentials::of(site),
             body: Bytes::from(body),
         }
     }
 
-    /// Every header of the request to `host` (the `Host` header, which is signed), signed for
-    /// `timestamp` (Unix seconds). The constant headers are static values, so a send only
-    /// formats the four that vary.
+    /// Every header of the request to `host` (the `Host` header, which is signed), signed with
+    /// `keys` for `timestamp` (Unix seconds), with `X-TC-Token` for temporary keys (not signed,
+    /// as in Tencent's SDKs). The constant headers are static values, so a send only formats
+    /// the four that vary.
     ///
     /// Fails only when a config value cannot travel in an HTTP header (the config guard
     /// already refuses control characters, so this is a last line of defence).
-    pub fn headers(&self, host: &str, timestamp: i64) -> Result<HeaderMap, InvalidHeader> {
+    pub fn headers(
+        &self,
+        host: &str,
+        timestamp: i64,
+        keys: &SigningKeys,
+    ) -> Result<HeaderMap, InvalidHeader> {
         let signature = tc3::sign(
-            self.secret_key.expose(),
+            keys.secret_key.expose(),
             &SigningInput {
                 service: SERVICE,
                 timestamp,
@@ -164,8 +207,11 @@ impl TencentRequest {
         );
         headers.insert(
             AUTHORIZATION,
-            value(signature.authorization(&self.secret_id))?,
+            value(signature.authorization(&keys.secret_id))?,
         );
+        if let Some(token) = &keys.token {
+            headers.insert(X_TC_TOKEN, value(token.expose().to_owned())?);
+        }
         Ok(headers)
     }
 }

@@ -127,11 +127,13 @@ type SiteKey = [u8; 32];
 
 fn site_key(site: &Site) -> SiteKey {
     let mut hasher = Sha256::new();
+    let source = format!("{:?}", site.credentials);
     for part in [
         site.endpoint.host_header.as_str(),
         &site.region,
         &site.sdk_app_id,
         &site.access_key_id,
+        &source,
     ] {
         hasher.update(part.as_bytes());
         hasher.update([0]);

@@ -472,3 +472,123 @@ fn every_guard_issue_is_reported_at_its_path() {
     config["guard"] = json!(true);
     assert_eq!(paths(&issues(config)), [r#"["guard"]"#]);
 }
+
+fn without_keys() -> Value {
+    let mut config = official_config();
+    let object = config.as_object_mut().unwrap();
+    object.remove("accessKeyId");
+    object.remove("accessKeySecret");
+    config
+}
+
+#[test]
+fn another_credential_source_needs_no_keys() {
+    use tencent_sms_core::CredentialSource;
+    for (credentials, source) in [
+        (
+            json!({ "source": "environment" }),
+            CredentialSource::Environment,
+        ),
+        (
+            json!({ "source": "profile", "profile": "ops" }),
+            CredentialSource::Profile { name: "ops".into() },
+        ),
+        (
+            json!({ "source": "cvmRole" }),
+            CredentialSource::CvmRole { role_name: None },
+        ),
+        (json!({ "source": "oidcRole" }), CredentialSource::OidcRole),
+        (
+            json!({ "source": "chain", "roleName": "sms" }),
+            CredentialSource::Chain {
+                profile: "default".into(),
+                role_name: Some("sms".into()),
+            },
+        ),
+    ] {
+        let mut config = without_keys();
+        config["credentials"] = credentials;
+        config["accessKeyId"] = json!("");
+        let site = validate_config(&config).unwrap().site;
+        assert_eq!(site.credentials, source);
+    }
+    let site = validate_config(&official_config()).unwrap().site;
+    assert_eq!(
+        site.credentials,
+        CredentialSource::Config,
+        "saved configs are as before"
+    );
+}
+
+#[test]
+fn keys_beside_another_source_are_refused_at_access_key_id() {
+    let mut config = official_config();
+    config["credentials"] = json!({ "source": "cvmRole" });
+    let refused = issues(config);
+    assert_eq!(paths(&refused), [r#"["accessKeyId"]"#]);
+    assert!(
+        refused[0].message.contains("credentials.source is cvmRole"),
+        "{}",
+        refused[0].message
+    );
+    let mut config = without_keys();
+    config["credentials"] = json!({ "source": "config" });
+    assert_eq!(
+        paths(&issues(config)),
+        [r#"["accessKeyId"]"#, r#"["accessKeySecret"]"#],
+        "the config source still needs both keys"
+    );
+}
+
+#[test]
+fn every_credentials_issue_is_at_its_path() {
+    let mut config = without_keys();
+    config["credentials"] = json!({ "source": "vault" });
+    assert_eq!(
+        paths(&issues(config.clone())),
+        [r#"["credentials","source"]"#]
+    );
+    config["credentials"] = json!({ "source": "cvmRole", "profile": "ops" });
+    assert_eq!(
+        paths(&issues(config.clone())),
+        [r#"["credentials","profile"]"#]
+    );
+    config["credentials"] = json!({ "source": "environment", "roleName": "sms" });
+    assert_eq!(
+        paths(&issues(config.clone())),
+        [r#"["credentials","roleName"]"#]
+    );
+    config["credentials"] = json!("cvmRole");
+    assert_eq!(issues(config)[0].code, "invalid_type");
+}
+
+#[test]
+fn the_international_site_inherits_the_source_or_names_its_own() {
+    use tencent_sms_core::CredentialSource;
+    let mut config = without_keys();
+    config["credentials"] = json!({ "source": "cvmRole" });
+    config["internationalSite"] = json!({ "sdkAppId": "2400000000" });
+    let international = validate_config(&config)
+        .unwrap()
+        .international_site
+        .unwrap();
+    assert_eq!(
+        international.credentials,
+        CredentialSource::CvmRole { role_name: None }
+    );
+    config["internationalSite"] = json!({ "credentials": { "source": "config" } });
+    assert_eq!(
+        paths(&issues(config.clone())),
+        [
+            r#"["internationalSite","accessKeyId"]"#,
+            r#"["internationalSite","accessKeySecret"]"#
+        ],
+        "keys of its own, since the top level has none"
+    );
+    config["internationalSite"] = json!({ "accessKeyId": "IKID", "accessKeySecret": "s" });
+    assert_eq!(
+        paths(&issues(config)),
+        [r#"["internationalSite","accessKeyId"]"#],
+        "keys beside the inherited source"
+    );
+}

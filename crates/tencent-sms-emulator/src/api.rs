@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use tencent_sms_tc3::{is_valid_region, VERSION};
 
 use crate::api_error::ApiError;
+use crate::roles::{assume_role_with_web_identity, ASSUME_ROLE_WITH_WEB_IDENTITY};
 use crate::send_sms::send_sms;
 use crate::state::EmulatorState;
 use crate::verify::{header, verify_signature};
@@ -34,13 +35,16 @@ fn dispatch(
     now: i64,
     request_id: &str,
 ) -> Result<Value, ApiError> {
+    if header(headers, "x-tc-action") == Some(ASSUME_ROLE_WITH_WEB_IDENTITY) {
+        return assume_role_with_web_identity(state, headers, body, now);
+    }
     let action = supported_action(headers)?;
     check_version(headers)?;
     check_region(headers)?;
     verify_signature(
         headers,
         body,
-        &state.options.credentials,
+        |secret_id| state.credential(secret_id),
         now,
         state.options.max_clock_skew_seconds,
     )?;

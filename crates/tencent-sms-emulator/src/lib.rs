@@ -16,6 +16,7 @@ mod inbox;
 mod numbers;
 pub mod options;
 mod refusals;
+mod roles;
 mod send_sms;
 mod server;
 mod state;
@@ -26,7 +27,8 @@ mod verify;
 pub use faults::{Fault, FaultSpec};
 pub use inbox::DeliveredMessage;
 pub use options::{
-    AccessToken, Credential, EmulatedApp, EmulatedTemplate, EmulatorOptions, EmulatorTls,
+    AccessToken, Credential, EmulatedApp, EmulatedRole, EmulatedTemplate, EmulatorOptions,
+    EmulatorTls,
 };
 pub use refusals::Refusal;
 pub use server::{RunningEmulator, MAX_BODY_BYTES_IN_FLIGHT};

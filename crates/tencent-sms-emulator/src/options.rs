@@ -24,6 +24,33 @@ pub struct Credential {
     pub secret_id: String,
     /// The SecretKey signatures are checked with.
     pub secret_key: String,
+    /// Temporary credentials' session token: a request signed with them must carry it in
+    /// `X-TC-Token`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// When temporary credentials expire (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+}
+
+/// A CAM role the emulator hands out temporary credentials for, as the CVM metadata service
+/// (`GET /latest/meta-data/cam/security-credentials/<name>`) and STS
+/// (`AssumeRoleWithWebIdentity` with a `RoleArn` ending in `:roleName/<name>`) do.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EmulatedRole {
+    /// The role's name.
+    pub name: String,
+    /// How long each issued credential lives, in seconds (Tencent: 7200 by default).
+    #[serde(default = "default_role_lifetime")]
+    pub lifetime_seconds: u64,
+    /// The web-identity token STS accepts for this role; any non-empty one when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_identity_token: Option<String>,
+}
+
+fn default_role_lifetime() -> u64 {
+    7_200
 }
 
 /// An approved template of an emulated app.
@@ -86,6 +113,8 @@ pub struct EmulatorOptions {
     pub credentials: Vec<Credential>,
     /// The SMS apps it knows.
     pub apps: Vec<EmulatedApp>,
+    /// Roles it issues temporary credentials for (metadata service and STS); none by default.
+    pub roles: Vec<EmulatedRole>,
     /// The same number gets at most one message per this many seconds; 0 turns it off.
     pub frequency_limit_seconds: u64,
     /// How far `X-TC-Timestamp` may be from the emulator's clock (Tencent: 5 minutes).
@@ -201,7 +230,10 @@ impl Default for EmulatorOptions {
             credentials: vec![Credential {
                 secret_id: DEMO_SECRET_ID.to_owned(),
                 secret_key: DEMO_SECRET_KEY.to_owned(),
+                token: None,
+                expires_at: None,
             }],
+            roles: Vec::new(),
             apps: vec![EmulatedApp {
                 sdk_app_id: DEMO_SDK_APP_ID.to_owned(),
                 sign_names: vec![DEMO_SIGN_NAME.to_owned()],

@@ -35,6 +35,7 @@ use crate::faults::{Fault, FaultSpec};
 use crate::inbox::received_now;
 use crate::options::EmulatorOptions;
 use crate::refusals::refusals_in;
+use crate::roles;
 use crate::state::EmulatorState;
 use crate::ui;
 
@@ -369,6 +370,13 @@ impl Connection {
         if request.method() == Method::POST && path == "/" {
             return self.api(reset, request).await;
         }
+        if request.method() == Method::GET && path.starts_with(roles::METADATA_ROLES_PATH) {
+            return Ok(roles::metadata(
+                state,
+                &path,
+                chrono::Utc::now().timestamp(),
+            ));
+        }
         if let Some(refusal) = self.refusal(&request, &path) {
             return Ok(refusal);
         }
@@ -402,9 +410,10 @@ impl Connection {
                     )),
                 }
             }
-            (&Method::GET, "/_emulator/stats") => Ok(json_response(
-                &json!({ "apiRequests": state.api_requests() }),
-            )),
+            (&Method::GET, "/_emulator/stats") => Ok(json_response(&json!({
+                "apiRequests": state.api_requests(),
+                "credentialRequests": state.credential_requests(),
+            }))),
             (&Method::GET, "/_emulator/health") => Ok(json_response(&json!({ "ok": true }))),
             _ => Ok(respond(StatusCode::NOT_FOUND, "text/plain", "not found\n")),
         }

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use crate::faults::{Fault, FaultSpec};
 use crate::inbox::DeliveredMessage;
-use crate::options::EmulatorOptions;
+use crate::options::{Credential, EmulatedRole, EmulatorOptions};
 use crate::refusals::Refusal;
 
 /// Delivered messages kept for the inbox; the oldest are dropped beyond this.
@@ -45,7 +45,12 @@ struct Inner {
     /// `count` costs nothing.
     faults: VecDeque<(Fault, u32)>,
     last_sent: HashMap<String, Instant>,
+    /// Temporary credentials handed out for roles, newest last.
+    issued: VecDeque<Credential>,
 }
+
+/// Temporary credentials remembered at most: the oldest are forgotten (and then refused).
+pub(crate) const MAX_ISSUED_CREDENTIALS: usize = 1_000;
 
 /// Everything the emulator remembers, shared by its connections and its owner.
 #[derive(Debug)]
@@ -54,6 +59,7 @@ pub struct EmulatorState {
     pub options: EmulatorOptions,
     inner: Mutex<Inner>,
     api_requests: AtomicU64,
+    credential_requests: AtomicU64,
     ids: AtomicU64,
     random: RandomState,
     /// Ticks on every change to the inbox or the refusals; the live page listens.
@@ -67,6 +73,7 @@ impl EmulatorState {
             options,
             inner: Mutex::default(),
             api_requests: AtomicU64::new(0),
+            credential_requests: AtomicU64::new(0),
             ids: AtomicU64::new(0),
             random: RandomState::new(),
             changes: tokio::sync::watch::Sender::new(0),
@@ -102,6 +109,48 @@ impl EmulatorState {
         spec.validate()?;
         self.lock().faults.push_back((spec.fault, spec.count));
         Ok(())
+    }
+
+    /// The credential whose SecretId is `secret_id`: configured, or issued for a role.
+    pub fn credential(&self, secret_id: &str) -> Option<Credential> {
+        let configured = self
+            .options
+            .credentials
+            .iter()
+            .find(|c| c.secret_id == secret_id);
+        configured.cloned().or_else(|| {
+            self.lock()
+                .issued
+                .iter()
+                .find(|c| c.secret_id == secret_id)
+                .cloned()
+        })
+    }
+
+    /// New temporary credentials for `role`, valid from `now` for its lifetime; counted.
+    pub fn issue(&self, role: &EmulatedRole, now: i64) -> Credential {
+        self.credential_requests.fetch_add(1, Ordering::Relaxed);
+        let credential = Credential {
+            secret_id: format!("AKIDtmp{:016x}", self.random_u64()),
+            secret_key: format!("{:016x}{:016x}", self.random_u64(), self.random_u64()),
+            token: Some(format!(
+                "tmp-token-{:016x}{:016x}",
+                self.random_u64(),
+                self.random_u64()
+            )),
+            expires_at: Some(now.saturating_add(role.lifetime_seconds as i64)),
+        };
+        let mut inner = self.lock();
+        if inner.issued.len() == MAX_ISSUED_CREDENTIALS {
+            inner.issued.pop_front();
+        }
+        inner.issued.push_back(credential.clone());
+        credential
+    }
+
+    /// How many temporary credentials were asked for (metadata service and STS).
+    pub fn credential_requests(&self) -> u64 {
+        self.credential_requests.load(Ordering::Relaxed)
     }
 
     /// The delivered messages, oldest first.

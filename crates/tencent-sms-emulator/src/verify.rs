@@ -16,29 +16,27 @@ pub(crate) fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> 
 }
 
 /// Verifies the request's signature, as Tencent does, with Tencent's codes for each failure:
-/// the header's shape, the timestamp's freshness, the SecretId, the credential scope, then
-/// the signature itself.
+/// the header's shape, the timestamp's freshness, the SecretId (`credential` finds it), the
+/// session token of temporary credentials, the credential scope, then the signature itself.
 pub(crate) fn verify_signature(
     headers: &HeaderMap,
     body: &[u8],
-    credentials: &[Credential],
+    credential: impl Fn(&str) -> Option<Credential>,
     now: i64,
     max_skew_seconds: i64,
 ) -> Result<(), ApiError> {
     let parsed = read_authorization(headers)?;
     let timestamp = fresh_timestamp(headers, now, max_skew_seconds)?;
-    let credential = credentials
-        .iter()
-        .find(|c| c.secret_id == parsed.secret_id)
-        .ok_or_else(|| {
-            ApiError::new(
-                "AuthFailure.SecretIdNotFound",
-                "The SecretId is not found, please ensure that your SecretId is correct.",
-            )
-        })?;
+    let credential = credential(&parsed.secret_id).ok_or_else(|| {
+        ApiError::new(
+            "AuthFailure.SecretIdNotFound",
+            "The SecretId is not found, please ensure that your SecretId is correct.",
+        )
+    })?;
+    check_token(headers, &credential, now)?;
     check_scope(&parsed, timestamp)?;
     let signed = signed_header_values(headers, &parsed)?;
-    if signature_matches(&signed, timestamp, body, credential, &parsed.signature) {
+    if signature_matches(&signed, timestamp, body, &credential, &parsed.signature) {
         Ok(())
     } else {
         Err(ApiError::new(
@@ -89,6 +87,33 @@ fn fresh_timestamp(headers: &HeaderMap, now: i64, max_skew_seconds: i64) -> Resu
         ));
     }
     Ok(timestamp)
+}
+
+/// Temporary credentials need their own token in `X-TC-Token` and must not have expired;
+/// long-term keys must come without one, as Tencent's docs say.
+fn check_token(headers: &HeaderMap, credential: &Credential, now: i64) -> Result<(), ApiError> {
+    let failure = |message: String| ApiError::new("AuthFailure.TokenFailure", message);
+    let sent = header(headers, "x-tc-token");
+    match (&credential.token, sent) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err(failure(
+            "X-TC-Token was sent with long-term keys; send it only with temporary credentials."
+                .into(),
+        )),
+        (Some(_), None) => Err(failure(
+            "These are temporary credentials: the request must carry their token in X-TC-Token."
+                .into(),
+        )),
+        (Some(token), Some(sent)) if !tc3::signatures_match(token, sent) => Err(failure(
+            "The token in X-TC-Token does not belong to this SecretId.".into(),
+        )),
+        (Some(_), Some(_)) => match credential.expires_at {
+            Some(expires_at) if now >= expires_at => Err(failure(format!(
+                "The temporary credentials expired at {expires_at} (now {now})."
+            ))),
+            _ => Ok(()),
+        },
+    }
 }
 
 /// The credential scope names this service and the UTC date of the timestamp.

@@ -1,0 +1,510 @@
+//! Reading each source: the environment, the profile file, the CVM metadata service and STS
+//! `AssumeRoleWithWebIdentity`, and the chain of them. Every error says what was tried and
+//! where, and never carries a key, a token or the web-identity token.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use tencent_sms_tc3::SecretKey;
+
+use super::cache::Fetched;
+use super::{CredentialSource, SigningKeys};
+use crate::endpoint::Endpoint;
+
+const SECRET_ID_VAR: &str = "TENCENTCLOUD_SECRET_ID";
+const SECRET_KEY_VAR: &str = "TENCENTCLOUD_SECRET_KEY";
+const SESSION_TOKEN_VAR: &str = "TENCENTCLOUD_SESSION_TOKEN";
+const CREDENTIALS_FILE_VAR: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
+/// Where the CVM metadata service is, when not at its usual address (private networks, tests).
+pub(crate) const METADATA_URL_VAR: &str = "TENCENT_SMS_METADATA_URL";
+/// Where STS is, when not at its usual host; `http://` to loopback only, as `endpoint`.
+pub(crate) const STS_ENDPOINT_VAR: &str = "TENCENT_SMS_STS_ENDPOINT";
+const DEFAULT_METADATA_URL: &str = "http://metadata.tencentyun.com/latest/meta-data/";
+const DEFAULT_STS_HOST: &str = "sts.tencentcloudapi.com";
+const TKE_VARS: [&str; 4] = [
+    "TKE_REGION",
+    "TKE_PROVIDER_ID",
+    "TKE_WEB_IDENTITY_TOKEN_FILE",
+    "TKE_ROLE_ARN",
+];
+/// The metadata service is on the instance's own network: it answers at once or not at all.
+const METADATA_TIMEOUT: Duration = Duration::from_secs(2);
+const STS_TIMEOUT: Duration = Duration::from_secs(5);
+/// What the connector asks STS for; Tencent's default.
+const STS_DURATION_SECONDS: u64 = 7_200;
+const STS_VERSION: &str = "2018-08-13";
+
+/// Where the metadata service and STS are.
+#[derive(Debug, Clone)]
+pub(crate) struct ServiceAddresses {
+    metadata: String,
+    sts: Endpoint,
+}
+
+impl ServiceAddresses {
+    /// From `TENCENT_SMS_METADATA_URL` and `TENCENT_SMS_STS_ENDPOINT`, or the defaults.
+    pub(crate) fn from_env() -> Result<Self, String> {
+        let metadata = match non_empty_var(METADATA_URL_VAR) {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => url,
+            Some(_) => {
+                return Err(format!(
+                    "{METADATA_URL_VAR} must be an http:// or https:// URL"
+                ))
+            }
+            None => DEFAULT_METADATA_URL.to_owned(),
+        };
+        let metadata = if metadata.ends_with('/') {
+            metadata
+        } else {
+            format!("{metadata}/")
+        };
+        let sts = non_empty_var(STS_ENDPOINT_VAR).unwrap_or_else(|| DEFAULT_STS_HOST.to_owned());
+        let sts = Endpoint::parse(&sts).map_err(|e| format!("{STS_ENDPOINT_VAR}: {e}"))?;
+        Ok(Self { metadata, sts })
+    }
+}
+
+fn non_empty_var(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
+}
+
+/// The HTTP clients a fetch may use: `direct` never goes through a proxy (the metadata
+/// service is on the instance's own network), `for_sts` is the one STS's endpoint gets.
+pub(crate) struct Http<'a> {
+    pub(crate) direct: &'a reqwest::Client,
+    pub(crate) for_sts: &'a reqwest::Client,
+}
+
+/// Keys from `source` (never `Config`, whose keys are the config's own).
+pub(crate) async fn fetch(
+    source: &CredentialSource,
+    http: &Http<'_>,
+    addresses: &ServiceAddresses,
+    now: i64,
+) -> Result<Fetched, String> {
+    match source {
+        CredentialSource::Config => Err("the config's keys need no fetch".to_owned()),
+        CredentialSource::Environment => from_environment().map_err(|e| e.why),
+        CredentialSource::Profile { name } => from_profile(name).map_err(|e| e.why),
+        CredentialSource::CvmRole { role_name } => {
+            from_cvm_role(http, addresses, role_name.as_deref())
+                .await
+                .map_err(|e| e.why)
+        }
+        CredentialSource::OidcRole => from_oidc_role(http, addresses, now)
+            .await
+            .map_err(|e| e.why),
+        CredentialSource::Chain { profile, role_name } => {
+            from_chain(http, addresses, profile, role_name.as_deref(), now).await
+        }
+    }
+}
+
+/// Why a source gave no keys; `configured`: whether it was set up at all (the chain moves on
+/// past a source that is not).
+struct Missing {
+    configured: bool,
+    why: String,
+}
+
+fn not_configured(why: String) -> Missing {
+    Missing {
+        configured: false,
+        why,
+    }
+}
+
+fn broken(why: String) -> Missing {
+    Missing {
+        configured: true,
+        why,
+    }
+}
+
+fn long_term(
+    secret_id: String,
+    secret_key: String,
+    token: Option<String>,
+    used: &'static str,
+) -> Fetched {
+    Fetched {
+        keys: SigningKeys {
+            secret_id,
+            secret_key: SecretKey::new(secret_key),
+            token: token.map(SecretKey::new),
+        },
+        expires_at: None,
+        used,
+    }
+}
+
+fn from_environment() -> Result<Fetched, Missing> {
+    match (non_empty_var(SECRET_ID_VAR), non_empty_var(SECRET_KEY_VAR)) {
+        (Some(id), Some(key)) => Ok(long_term(
+            id,
+            key,
+            non_empty_var(SESSION_TOKEN_VAR),
+            "environment",
+        )),
+        _ => Err(not_configured(format!(
+            "{SECRET_ID_VAR} and {SECRET_KEY_VAR} are not both set in Logto's environment"
+        ))),
+    }
+}
+
+fn profile_path() -> Result<std::path::PathBuf, Missing> {
+    match std::env::var(CREDENTIALS_FILE_VAR) {
+        Ok(path) if path.trim().is_empty() => {
+            Err(broken(format!("{CREDENTIALS_FILE_VAR} is set but empty")))
+        }
+        Ok(path) => Ok(path.into()),
+        Err(_) => std::env::var_os("HOME")
+            .map(|home| {
+                std::path::Path::new(&home)
+                    .join(".tencentcloud")
+                    .join("credentials")
+            })
+            .ok_or_else(|| {
+                not_configured(format!(
+                    "{CREDENTIALS_FILE_VAR} is not set and there is no HOME"
+                ))
+            }),
+    }
+}
+
+fn from_profile(name: &str) -> Result<Fetched, Missing> {
+    let path = profile_path()?;
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(not_configured(format!(
+                "there is no profile file at {}",
+                path.display()
+            )))
+        }
+        Err(e) => {
+            return Err(broken(format!(
+                "cannot read {}: {}",
+                path.display(),
+                e.kind()
+            )))
+        }
+    };
+    let (id, key) = parse_profile(&text, name).ok_or_else(|| {
+        broken(format!(
+            "{} has no section [{name}] with secret_id and secret_key",
+            path.display()
+        ))
+    })?;
+    Ok(long_term(id, key, None, "profile"))
+}
+
+/// `secret_id` and `secret_key` of section `[name]` of an INI file.
+pub(crate) fn parse_profile(text: &str, name: &str) -> Option<(String, String)> {
+    let (mut in_section, mut id, mut key) = (false, None, None);
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with(['#', ';']) {
+            continue;
+        }
+        if let Some(section) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            in_section = section.trim() == name;
+            continue;
+        }
+        let Some((field, value)) = line.split_once('=') else {
+            continue;
+        };
+        let value = value.trim().to_owned();
+        match (in_section, field.trim()) {
+            (true, "secret_id") => id = Some(value),
+            (true, "secret_key") => key = Some(value),
+            _ => {}
+        }
+    }
+    Some((
+        id.filter(|v| !v.is_empty())?,
+        key.filter(|v| !v.is_empty())?,
+    ))
+}
+
+/// What the metadata service answers for a role.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct MetadataCredentials {
+    tmp_secret_id: String,
+    tmp_secret_key: String,
+    token: String,
+    expired_time: i64,
+    code: Option<String>,
+}
+
+async fn get_text(
+    http: &reqwest::Client,
+    url: &str,
+) -> Result<(reqwest::StatusCode, String), String> {
+    let response = http
+        .get(url)
+        .timeout(METADATA_TIMEOUT)
+        .send()
+        .await
+        .map_err(|e| describe(&e))?;
+    let status = response.status();
+    let text = response.text().await.map_err(|e| describe(&e))?;
+    Ok((status, text))
+}
+
+fn describe(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        return "it did not answer in time".to_owned();
+    }
+    let mut current: &dyn std::error::Error = error;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+async fn from_cvm_role(
+    http: &Http<'_>,
+    addresses: &ServiceAddresses,
+    role_name: Option<&str>,
+) -> Result<Fetched, Missing> {
+    let base = format!("{}cam/security-credentials/", addresses.metadata);
+    let role = match role_name {
+        Some(role) => role.to_owned(),
+        None => {
+            let (status, text) = get_text(http.direct, &base).await.map_err(|why| {
+                not_configured(format!(
+                    "the CVM metadata service at {base} cannot be reached: {why}"
+                ))
+            })?;
+            if status == reqwest::StatusCode::NOT_FOUND {
+                return Err(not_configured(format!(
+                    "the CVM metadata service at {base} says no role is bound to this instance"
+                )));
+            }
+            text.lines()
+                .map(str::trim)
+                .find(|line| !line.is_empty())
+                .filter(|_| status.is_success())
+                .map(str::to_owned)
+                .ok_or_else(|| broken(format!("the CVM metadata service at {base} answered HTTP {status} without a role name")))?
+        }
+    };
+    let url = format!("{base}{role}");
+    let (status, text) = get_text(http.direct, &url).await.map_err(|why| {
+        broken(format!(
+            "the CVM metadata service at {url} cannot be reached: {why}"
+        ))
+    })?;
+    let parsed = serde_json::from_str::<MetadataCredentials>(&text)
+        .ok()
+        .filter(|c| status.is_success() && c.code.as_deref().is_none_or(|code| code == "Success"));
+    let Some(credentials) = parsed else {
+        return Err(broken(format!(
+            "the CVM metadata service at {url} gave no credentials for role {role} (HTTP {status})"
+        )));
+    };
+    Ok(Fetched {
+        keys: SigningKeys {
+            secret_id: credentials.tmp_secret_id,
+            secret_key: SecretKey::new(credentials.tmp_secret_key),
+            token: Some(SecretKey::new(credentials.token)),
+        },
+        expires_at: Some(credentials.expired_time),
+        used: "cvmRole",
+    })
+}
+
+/// STS's answer to `AssumeRoleWithWebIdentity`.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StsReply {
+    response: StsResponse,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StsResponse {
+    credentials: Option<StsCredentials>,
+    expired_time: Option<i64>,
+    error: Option<StsError>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StsCredentials {
+    token: String,
+    tmp_secret_id: String,
+    tmp_secret_key: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StsError {
+    code: String,
+}
+
+async fn from_oidc_role(
+    http: &Http<'_>,
+    addresses: &ServiceAddresses,
+    now: i64,
+) -> Result<Fetched, Missing> {
+    let values: Vec<Option<String>> = TKE_VARS.iter().map(|name| non_empty_var(name)).collect();
+    let [Some(region), Some(provider_id), Some(token_file), Some(role_arn)] =
+        <[Option<String>; 4]>::try_from(values).unwrap_or_default()
+    else {
+        return Err(not_configured(format!(
+            "{} are not all set in Logto's environment",
+            TKE_VARS.join(", ")
+        )));
+    };
+    let web_identity_token = std::fs::read_to_string(&token_file).map_err(|e| {
+        broken(format!(
+            "cannot read TKE_WEB_IDENTITY_TOKEN_FILE {token_file}: {}",
+            e.kind()
+        ))
+    })?;
+    let body = serde_json::json!({
+        "ProviderId": provider_id,
+        "WebIdentityToken": web_identity_token.trim(),
+        "RoleArn": role_arn,
+        "RoleSessionName": format!("connector-tencent-sms-rs-{now}"),
+        "DurationSeconds": STS_DURATION_SECONDS,
+    });
+    let sts = &addresses.sts;
+    let client = if sts.direct {
+        http.direct
+    } else {
+        http.for_sts
+    };
+    let response = client
+        .post(sts.url.clone())
+        .timeout(STS_TIMEOUT)
+        .header("host", &sts.host_header)
+        .header("content-type", crate::request::JSON_CONTENT_TYPE)
+        .header("authorization", "SKIP")
+        .header("x-tc-action", "AssumeRoleWithWebIdentity")
+        .header("x-tc-version", STS_VERSION)
+        .header("x-tc-region", &region)
+        .header("x-tc-timestamp", now.to_string())
+        .body(body.to_string())
+        .send()
+        .await
+        .map_err(|e| {
+            broken(format!(
+                "STS at {} cannot be reached: {}",
+                sts.host_header,
+                describe(&e)
+            ))
+        })?;
+    let text = response.text().await.map_err(|e| {
+        broken(format!(
+            "STS at {} did not answer: {}",
+            sts.host_header,
+            describe(&e)
+        ))
+    })?;
+    let reply = serde_json::from_str::<StsReply>(&text)
+        .map_err(|_| {
+            broken(format!(
+                "STS at {} answered something that is not its JSON",
+                sts.host_header
+            ))
+        })?
+        .response;
+    match (reply.credentials, reply.expired_time, reply.error) {
+        (_, _, Some(error)) => Err(broken(format!(
+            "STS at {} refused AssumeRoleWithWebIdentity for {role_arn}: {}",
+            sts.host_header, error.code
+        ))),
+        (Some(credentials), Some(expired_time), None) => Ok(Fetched {
+            keys: SigningKeys {
+                secret_id: credentials.tmp_secret_id,
+                secret_key: SecretKey::new(credentials.tmp_secret_key),
+                token: Some(SecretKey::new(credentials.token)),
+            },
+            expires_at: Some(expired_time),
+            used: "oidcRole",
+        }),
+        _ => Err(broken(format!(
+            "STS at {} answered without credentials",
+            sts.host_header
+        ))),
+    }
+}
+
+/// Environment, profile, CVM role, OIDC role: the first one that is configured.
+async fn from_chain(
+    http: &Http<'_>,
+    addresses: &ServiceAddresses,
+    profile: &str,
+    role_name: Option<&str>,
+    now: i64,
+) -> Result<Fetched, String> {
+    let mut tried = Vec::new();
+    let mut outcome = |name: &str, result: Result<Fetched, Missing>| match result {
+        Ok(fetched) => Some(Ok(fetched)),
+        Err(missing) if missing.configured => Some(Err(format!("{name}: {}", missing.why))),
+        Err(missing) => {
+            tried.push(format!("{name}: {}", missing.why));
+            None
+        }
+    };
+    if let Some(done) = outcome("environment", from_environment()) {
+        return done;
+    }
+    if let Some(done) = outcome("profile", from_profile(profile)) {
+        return done;
+    }
+    if let Some(done) = outcome("cvmRole", from_cvm_role(http, addresses, role_name).await) {
+        return done;
+    }
+    if let Some(done) = outcome("oidcRole", from_oidc_role(http, addresses, now).await) {
+        return done;
+    }
+    Err(format!(
+        "no source of the chain is configured ({})",
+        tried.join("; ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_section_is_read_with_comments_and_spacing() {
+        let text = "; Tencent Cloud\n[default]\nsecret_id = AKIDdefault\nsecret_key=default-key\n\n[ops]\n# rotated monthly\nsecret_id = AKIDops\n secret_key = ops-key \n";
+        assert_eq!(
+            parse_profile(text, "default"),
+            Some(("AKIDdefault".into(), "default-key".into()))
+        );
+        assert_eq!(
+            parse_profile(text, "ops"),
+            Some(("AKIDops".into(), "ops-key".into()))
+        );
+        assert_eq!(parse_profile(text, "missing"), None);
+        assert_eq!(
+            parse_profile("[default]\nsecret_id = only\n", "default"),
+            None
+        );
+    }
+
+    #[test]
+    fn metadata_and_sts_answers_are_read_in_tencents_shapes() {
+        let metadata: MetadataCredentials = serde_json::from_str(r#"{"TmpSecretId":"AKIDtmp","TmpSecretKey":"k","Token":"t","ExpiredTime":1700007200,"Expiration":"2023-11-15T00:00:00Z","Code":"Success"}"#).unwrap();
+        assert_eq!(
+            (metadata.tmp_secret_id.as_str(), metadata.expired_time),
+            ("AKIDtmp", 1_700_007_200)
+        );
+        let sts: StsReply = serde_json::from_str(r#"{"Response":{"Credentials":{"Token":"t","TmpSecretId":"AKIDsts","TmpSecretKey":"k"},"ExpiredTime":1700007200,"Expiration":"x","RequestId":"r"}}"#).unwrap();
+        assert_eq!(sts.response.credentials.unwrap().tmp_secret_id, "AKIDsts");
+        let refused: StsReply = serde_json::from_str(r#"{"Response":{"Error":{"Code":"InvalidParameter.WebIdentityTokenError","Message":"m"},"RequestId":"r"}}"#).unwrap();
+        assert_eq!(
+            refused.response.error.unwrap().code,
+            "InvalidParameter.WebIdentityTokenError"
+        );
+    }
+}
