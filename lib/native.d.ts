@@ -11,6 +11,11 @@ export declare class Dispatcher {
   constructor(report: (arg0: number, arg1: string) => void)
   /** Sends one message; the outcome comes back to the callback under `id`. */
   sendMessage(id: number, configJson: string, dataJson: string): void
+  /**
+   * Where each site's keys come from (`credentials.source`, and the chain's choice), read
+   * as a send would read them.
+   */
+  describeCredentials(id: number, configJson: string): void
   /** Billed messages since `start_from_seconds` (Unix), from Tencent's SendStatusStatistics. */
   getUsage(id: number, configJson: string, startFromSeconds?: number | undefined | null): void
 }

@@ -14,6 +14,8 @@ export declare class NativeEmulator {
   injectFault(specJson: string): void
   /** How many API requests arrived (faulted ones included). */
   apiRequests(): number
+  /** How many temporary credentials were handed out (metadata service and STS). */
+  credentialRequests(): number
   /** Stops the server and frees the port. */
   close(): Promise<void>
 }

@@ -103,7 +103,7 @@ pub(crate) async fn fetch(
 }
 
 /// Why a source gave no keys; `configured`: whether it was set up at all (the chain moves on
-/// past a source that is not).
+/// past a source that is not: unset variables, no file, no metadata service to reach).
 struct Missing {
     configured: bool,
     why: String,
@@ -294,7 +294,7 @@ async fn from_cvm_role(
     };
     let url = format!("{base}{role}");
     let (status, text) = get_text(http.direct, &url).await.map_err(|why| {
-        broken(format!(
+        not_configured(format!(
             "the CVM metadata service at {url} cannot be reached: {why}"
         ))
     })?;
