@@ -93,10 +93,11 @@ test('profile: the INI file named by TENCENTCLOUD_CREDENTIALS_FILE, in the secti
   assert.equal(wrongSection.errors[0].code, 'invalid_config', 'the default section holds a key Tencent does not know');
 });
 
-test('cvmRole with no keys in the config: 200 concurrent sends, one metadata request, then the cached credentials', async () => {
+test('cvmRole with no keys in the config: 200 concurrent sends, one metadata request, then the cached credentials, for getUsage too', async () => {
   const before = emulator.credentialRequests();
-  const steps = await run(configWith({ source: 'cvmRole' }), [{ send: 200 }, { send: 5 }], { TENCENT_SMS_METADATA_URL: metadataUrl() });
-  assert.deepEqual(steps.map((s) => [s.sent, s.errors.slice(0, 1)]), [[200, []], [5, []]]);
+  const steps = await run(configWith({ source: 'cvmRole' }), [{ send: 200 }, { send: 5 }, { usage: true }], { TENCENT_SMS_METADATA_URL: metadataUrl() });
+  assert.deepEqual(steps.slice(0, 2).map((s) => [s.sent, s.errors.slice(0, 1)]), [[200, []], [5, []]]);
+  assert.ok(steps[2].usage >= 205, `getUsage signs with the same keys: ${JSON.stringify(steps[2])}`);
   assert.equal(emulator.credentialRequests() - before, 1, 'one metadata request for all of them');
 });
 

@@ -1,4 +1,4 @@
--- Run once Logto has seeded its database: the connector, sending through the emulator with its
+-- Run once Logto's database is seeded, before Logto starts: the connector, sending through the emulator with its
 -- demo account, and phone numbers with verification codes for sign-up and sign-in. Existing
 -- rows are left as they are, so restarting the stack changes nothing an operator edited.
 INSERT INTO connectors (tenant_id, id, connector_id, config)
