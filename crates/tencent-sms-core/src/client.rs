@@ -16,6 +16,7 @@
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -345,12 +346,23 @@ fn extra_roots(
 impl SmsClient {
     /// Sends a SendSms `request`, retrying only what is safe to retry.
     pub async fn send(&self, request: &TencentRequest) -> Result<SendResult, ConnectorFailure> {
-        self.execute(request, parse_send_sms_response).await
+        self.send_counting(request, &AtomicU32::new(0)).await
+    }
+
+    /// [`SmsClient::send`], adding each HTTP attempt it makes to `attempts` (for the send log).
+    pub async fn send_counting(
+        &self,
+        request: &TencentRequest,
+        attempts: &AtomicU32,
+    ) -> Result<SendResult, ConnectorFailure> {
+        self.execute(request, parse_send_sms_response, attempts)
+            .await
     }
 
     /// Sends a SendStatusStatistics `request`: the billed message count.
     pub async fn fetch_usage(&self, request: &TencentRequest) -> Result<u64, ConnectorFailure> {
-        self.execute(request, parse_usage_response).await
+        self.execute(request, parse_usage_response, &AtomicU32::new(0))
+            .await
     }
 
     /// Any API call: one deadline, safe retries and clock correction for every action.
@@ -358,9 +370,10 @@ impl SmsClient {
         &self,
         request: &TencentRequest,
         parse: fn(&[u8]) -> Result<TencentReply<T>, ConnectorFailure>,
+        attempts: &AtomicU32,
     ) -> Result<T, ConnectorFailure> {
         let deadline = Instant::now() + self.options.send_deadline;
-        tokio::time::timeout_at(deadline, self.attempts(request, parse, deadline))
+        tokio::time::timeout_at(deadline, self.attempts(request, parse, deadline, attempts))
             .await
             .unwrap_or_else(|_| {
                 Err(deadline_passed(
@@ -390,6 +403,7 @@ impl SmsClient {
         request: &TencentRequest,
         parse: fn(&[u8]) -> Result<TencentReply<T>, ConnectorFailure>,
         deadline: Instant,
+        attempts: &AtomicU32,
     ) -> Result<T, ConnectorFailure> {
         let mut retries = 0;
         let mut clock_corrected = false;
@@ -399,6 +413,7 @@ impl SmsClient {
             let host = endpoint.host_header.as_str();
             let exchange = {
                 let _slot = self.slot_before(deadline).await?;
+                attempts.fetch_add(1, Ordering::Relaxed);
                 self.post(request, endpoint, deadline).await
             };
             let answer = match exchange {

@@ -9,12 +9,15 @@ use crate::config::ConnectorConfig;
 use crate::config_cache::ConfigCache;
 use crate::failure::ConnectorFailure;
 use crate::failure::ErrorCode;
-use crate::guard::{Guard, GuardedSend};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::guard::{Guard, GuardDecision, GuardedSend};
 use crate::json_input::parse_js_json;
 use crate::message::{parse_message_data, MessageData};
 use crate::phone::{normalize_e164, E164};
 use crate::request::TencentRequest;
 use crate::response::SendResult;
+use crate::send_log;
 use crate::template::{select_template, Template, Wanted};
 
 /// The normalized destination and the template it gets, or why nothing may be sent.
@@ -172,16 +175,127 @@ async fn send_with_config(
     data: &Value,
 ) -> Result<SendResult, ConnectorFailure> {
     let data = parse_message_data(data)?;
-    let prepared = prepare(config, &data)?;
-    if let Some(rules) = &config.guard {
-        let send = guarded_send(config, &prepared.to, data.ip.as_deref(), unix_now());
-        guard.admit(rules, send).await?;
+    let started = std::time::Instant::now();
+    let prepared = match prepare(config, &data) {
+        Ok(prepared) => prepared,
+        Err(failure) => {
+            log_unsent(&data, &failure, started);
+            return Err(failure);
+        }
+    };
+    let decision = match &config.guard {
+        Some(rules) => {
+            let send = guarded_send(config, &prepared.to, data.ip.as_deref(), unix_now());
+            Some(guard.decide(rules, send).await)
+        }
+        None => None,
+    };
+    let attempts = AtomicU32::new(0);
+    let guard_said = decision
+        .as_ref()
+        .map_or_else(|| "off".to_owned(), GuardDecision::describe);
+    let monitored = matches!(decision, Some(GuardDecision::WouldRefuse { .. }));
+    let outcome = match decision {
+        Some(GuardDecision::Refused { failure, .. }) => Err(failure),
+        _ => client
+            .send_counting(&prepared.request, &attempts)
+            .await
+            .map_err(|failure| {
+                failure
+                    .pointing_at_config(Some(prepared.template.sent()))
+                    .through_site(prepared.via_international_site)
+            }),
+    };
+    log_outcome(
+        &data, &prepared, &outcome, &attempts, started, guard_said, monitored,
+    );
+    outcome
+}
+
+/// The send log's line for a send that was prepared (it had a template and a number).
+fn log_outcome(
+    data: &MessageData,
+    prepared: &Prepared<'_>,
+    outcome: &Result<SendResult, ConnectorFailure>,
+    attempts: &AtomicU32,
+    started: std::time::Instant,
+    guard: String,
+    always: bool,
+) {
+    if send_log::level() == send_log::Level::Off && !always {
+        return;
     }
-    client.send(&prepared.request).await.map_err(|failure| {
-        failure
-            .pointing_at_config(Some(prepared.template.sent()))
-            .through_site(prepared.via_international_site)
-    })
+    let (outcome_name, tencent_code, serial_no, request_id, country) = match outcome {
+        Ok(result) => (
+            "sent",
+            None,
+            Some(result.serial_no.as_str()),
+            Some(result.request_id.as_str()),
+            Some(result.iso_code.clone()),
+        ),
+        Err(failure) => (
+            failure.code.as_str(),
+            failure.tencent_code(),
+            None,
+            failure.request_id(),
+            country_of(&prepared.to),
+        ),
+    };
+    send_log::record(
+        &send_log::Entry {
+            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            outcome: outcome_name,
+            tencent_code,
+            usage_type: &data.usage_type,
+            template_id: Some(&prepared.template.template_code),
+            site: if prepared.via_international_site {
+                "international"
+            } else {
+                "main"
+            },
+            country,
+            to: send_log::mask(prepared.to.as_str()),
+            serial_no,
+            request_id,
+            attempts: attempts.load(Ordering::Relaxed),
+            duration_ms: started.elapsed().as_millis() as u64,
+            guard,
+        },
+        always,
+    );
+}
+
+/// The send log's line for a send refused before it had a template or a valid number.
+fn log_unsent(data: &MessageData, failure: &ConnectorFailure, started: std::time::Instant) {
+    if send_log::level() == send_log::Level::Off {
+        return;
+    }
+    let to = normalize_e164(&data.to).map(|to| send_log::mask(to.as_str()));
+    send_log::record(
+        &send_log::Entry {
+            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            outcome: failure.code.as_str(),
+            tencent_code: None,
+            usage_type: &data.usage_type,
+            template_id: None,
+            site: "main",
+            country: None,
+            to: to.unwrap_or_else(|_| "(not a phone number)".to_owned()),
+            serial_no: None,
+            request_id: None,
+            attempts: 0,
+            duration_ms: started.elapsed().as_millis() as u64,
+            guard: "not reached".to_owned(),
+        },
+        false,
+    );
+}
+
+/// The destination's country (ISO 3166-1 alpha-2), from libphonenumber's numbering plans.
+fn country_of(to: &E164) -> Option<String> {
+    phonenumber::parse(None, to.as_str())
+        .ok()
+        .and_then(|number| number.country().id().map(|id| id.as_ref().to_owned()))
 }
 
 #[cfg(test)]

@@ -192,6 +192,15 @@ impl ConnectorFailure {
         }
     }
 
+    /// Tencent's RequestId of the refused request, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        match &self.data {
+            FailureData::Described { request_id, .. }
+            | FailureData::TencentIssue { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
     /// `{ code, data }` for the napi layer; config issues travel as `{ issues }`.
     pub fn to_json(&self) -> Value {
         let data = match &self.data {

@@ -32,6 +32,7 @@ mod phone;
 mod remedy;
 mod request;
 mod response;
+mod send_log;
 mod template;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -48,7 +49,7 @@ pub use connector::{describe_credentials, prepare_send, send_message_json, Crede
 pub use credentials::{CredentialSource, SigningKeys};
 pub use endpoint::Endpoint;
 pub use failure::{ConnectorFailure, ErrorCode};
-pub use guard::{Guard, GuardConfig, GuardedSend, Limit, NumberType};
+pub use guard::{Guard, GuardConfig, GuardDecision, GuardedSend, Limit, NumberType};
 pub use message::{parse_message_data, MessageData};
 pub use phone::{normalize_e164, PhoneError, E164};
 pub use request::{RequestCredentials, TencentRequest};

@@ -216,6 +216,7 @@ mod tests {
         let table = guide
             .split("<!-- locale-table -->")
             .nth(1)
+            .and_then(|rest| rest.split("<!-- /locale-table -->").next())
             .expect("the guide has the language table");
         let mut rows = 0;
         for row in table.lines().filter(|l| l.starts_with("| `")) {

@@ -426,7 +426,7 @@ fn a_guard_is_read_with_its_defaults() {
     config["guard"] = json!({ "allowedCountries": ["cn", "HK"], "blockedCountries": ["KP"],
         "numberTypes": ["mobile", "fixedLineOrMobile"], "perIp": { "max": 5, "windowSeconds": 600, "ipv6Prefix": 56 },
         "perPrefix": { "max": 20, "windowSeconds": 3600 }, "internationalDailyLimit": 500,
-        "redisUrl": "redis://:guard-password@127.0.0.1:6379/0" });
+        "redisUrl": "redis://:guard-password@127.0.0.1:6379/0", "mode": "monitor", "exempt": ["+8613700000000", "+44"] });
     let guard = validate_config(&config).unwrap().guard.expect("a guard");
     assert_eq!(
         guard.allowed_countries.as_deref(),
@@ -438,6 +438,8 @@ fn a_guard_is_read_with_its_defaults() {
     );
     assert_eq!(guard.international_daily_limit, Some(500));
     assert_eq!(guard.ipv6_prefix, Some(56));
+    assert!(guard.monitor);
+    assert_eq!(guard.exempt, ["+8613700000000", "+44"]);
     assert!(
         !format!("{guard:?}").contains("guard-password"),
         "the Redis URL never prints"
@@ -454,7 +456,7 @@ fn every_guard_issue_is_reported_at_its_path() {
     let mut config = official_config();
     config["guard"] = json!({ "allowedCountries": ["China"], "blockedCountries": [],
         "numberTypes": ["premium"], "perIp": { "max": 0, "ipv6Prefix": 16 }, "perPrefix": { "max": 1, "windowSeconds": 60, "digits": 12 },
-        "internationalDailyLimit": -1, "redisUrl": "http://127.0.0.1:6379" });
+        "internationalDailyLimit": -1, "redisUrl": "http://127.0.0.1:6379", "mode": "audit", "exempt": ["44", "+"] });
     assert_eq!(
         paths(&issues(config.clone())),
         [
@@ -467,6 +469,9 @@ fn every_guard_issue_is_reported_at_its_path() {
             r#"["guard","perPrefix","digits"]"#,
             r#"["guard","internationalDailyLimit"]"#,
             r#"["guard","redisUrl"]"#,
+            r#"["guard","mode"]"#,
+            r#"["guard","exempt",0]"#,
+            r#"["guard","exempt",1]"#,
         ]
     );
     config["guard"] = json!(true);

@@ -45,6 +45,12 @@ pub struct GuardConfig {
     pub international_daily_limit: Option<u64>,
     /// Where counters are shared between replicas; it may hold a password, so it never prints.
     pub redis_url: Option<SecretKey>,
+    /// `mode: "monitor"`: what the guard would refuse is logged and sent anyway, to roll the
+    /// guard out safely (`"enforce"`, the default, refuses).
+    pub monitor: bool,
+    /// Numbers, or number prefixes, in E.164 (`+8613700000000`, `+44`) that no rule applies to:
+    /// test phones, an office.
+    pub exempt: Vec<String>,
 }
 
 impl GuardConfig {
@@ -53,6 +59,13 @@ impl GuardConfig {
         self.allowed_countries.is_some()
             || !self.blocked_countries.is_empty()
             || self.number_types.is_some()
+    }
+
+    /// Whether `number` (E.164) is exempt from every rule.
+    pub(crate) fn exempts(&self, number: &str) -> bool {
+        self.exempt
+            .iter()
+            .any(|prefix| number.starts_with(prefix.as_str()))
     }
 
     /// The IPv6 prefix length `perIp` counts by.
@@ -99,6 +112,8 @@ pub(crate) fn read_guard(
             1..=MAX_COUNT,
         ),
         redis_url: read_redis_url(checker, object, &path),
+        monitor: read_mode(checker, object, &path),
+        exempt: read_exempt(checker, object, &path),
     };
     (checker.issues.len() == before).then_some(Some(guard))
 }
@@ -242,6 +257,48 @@ fn read_ipv6_prefix(
     }
     let path = [path, &[key("perIp"), key("ipv6Prefix")]].concat();
     read_count(checker, Some(value), &path, MIN_IPV6_PREFIX..=128).map(|bits| bits as u8)
+}
+
+/// `mode`: `"enforce"` (the default) or `"monitor"`.
+fn read_mode(checker: &mut FieldChecker<'_>, object: &Map<String, Value>, path: &[Value]) -> bool {
+    match checker.optional_string(object, path, "mode").as_deref() {
+        None | Some("enforce") => false,
+        Some("monitor") => true,
+        Some(_) => {
+            checker.issues.push(ConfigIssue::custom(
+                &[path, &[key("mode")]].concat(),
+                "guard.mode must be enforce or monitor".to_owned(),
+            ));
+            false
+        }
+    }
+}
+
+/// `exempt`: E.164 numbers or prefixes, `+` and 1 to 15 digits.
+fn read_exempt(
+    checker: &mut FieldChecker<'_>,
+    object: &Map<String, Value>,
+    path: &[Value],
+) -> Vec<String> {
+    let Some(items) = read_list(checker, object, path, "exempt") else {
+        return Vec::new();
+    };
+    let mut exempt = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let prefix = item.as_str().filter(|text| {
+            text.strip_prefix('+').is_some_and(|digits| {
+                (1..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+            })
+        });
+        match prefix {
+            Some(prefix) => exempt.push(prefix.to_owned()),
+            None => checker.issues.push(ConfigIssue::regex(
+                &[path, &[key("exempt"), Value::from(index)]].concat(),
+                "exempt entries must be E.164 numbers or prefixes: + and 1 to 15 digits, e.g. +8613700000000 or +44".to_owned(),
+            )),
+        }
+    }
+    exempt
 }
 
 fn read_redis_url(

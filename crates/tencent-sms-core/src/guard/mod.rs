@@ -41,7 +41,55 @@ pub struct GuardedSend<'a> {
     pub now: i64,
 }
 
+/// What the guard made of a send.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum GuardDecision {
+    /// Every rule lets it through.
+    Admitted,
+    /// The number is in `guard.exempt`: no rule applies.
+    Exempt,
+    /// A rule refuses it: nothing is sent.
+    Refused {
+        /// The rule's config key, e.g. `guard.perIp`.
+        rule: &'static str,
+        /// The error the send fails with.
+        failure: ConnectorFailure,
+    },
+    /// `guard.mode` is `monitor`: a rule would refuse it, and it is sent anyway.
+    WouldRefuse {
+        /// The rule's config key.
+        rule: &'static str,
+    },
+}
+
+impl GuardDecision {
+    /// How the send log names it: `admitted`, `exempt`, `refused by guard.perIp`, `monitor:
+    /// guard.perIp would refuse`.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Admitted => "admitted".to_owned(),
+            Self::Exempt => "exempt".to_owned(),
+            Self::Refused { rule, .. } => format!("refused by {rule}"),
+            Self::WouldRefuse { rule } => format!("monitor: {rule} would refuse"),
+        }
+    }
+}
+
 impl Guard {
+    /// What the guard makes of the send: exempt numbers first, then the rules, with
+    /// `guard.mode: "monitor"` turning a refusal into a note.
+    pub async fn decide(&self, config: &GuardConfig, send: GuardedSend<'_>) -> GuardDecision {
+        if config.exempts(send.to.as_str()) {
+            return GuardDecision::Exempt;
+        }
+        match self.judge(config, send).await {
+            Ok(()) => GuardDecision::Admitted,
+            Err((rule, _)) if config.monitor => GuardDecision::WouldRefuse { rule },
+            Err((rule, failure)) => GuardDecision::Refused { rule, failure },
+        }
+    }
+
     /// Admits the send or says which rule refused it. The number rules come first, so a
     /// refused number uses up no limit.
     pub async fn admit(
@@ -49,9 +97,21 @@ impl Guard {
         config: &GuardConfig,
         send: GuardedSend<'_>,
     ) -> Result<(), ConnectorFailure> {
+        self.judge(config, send)
+            .await
+            .map_err(|(_, failure)| failure)
+    }
+
+    /// The rules in order: the refusing rule's config key and error, if one refuses.
+    async fn judge(
+        &self,
+        config: &GuardConfig,
+        send: GuardedSend<'_>,
+    ) -> Result<(), (&'static str, ConnectorFailure)> {
         // Parsing with the numbering plans is most of a decision's cost: only when needed.
         if config.checks_numbers() {
-            check_number(config, &Destination::of(send.to)).map_err(number_refused)?;
+            check_number(config, &Destination::of(send.to))
+                .map_err(|refusal| (refusal.rule(), number_refused(refusal)))?;
         }
         if !config.counts() {
             return Ok(());
@@ -61,7 +121,7 @@ impl Guard {
             .counters
             .exceeded(config.redis_url.as_ref(), &hits, send.now)
             .await;
-        exceeded.map_or(Ok(()), |rule| Err(limit_reached(rule)))
+        exceeded.map_or(Ok(()), |rule| Err((rule.config_key(), limit_reached(rule))))
     }
 }
 
@@ -225,6 +285,41 @@ mod tests {
         )
         .await;
         assert_eq!(got, [None, LIMITED, LIMITED, None, LIMITED, None, LIMITED]);
+    }
+
+    #[tokio::test]
+    async fn exempt_numbers_skip_every_rule_and_monitor_mode_refuses_nothing() {
+        let config = GuardConfig {
+            allowed_countries: Some(vec!["CN".into()]),
+            per_ip: Some(Limit {
+                max: 1,
+                window_seconds: 60,
+            }),
+            exempt: vec!["+1650253".into()],
+            ..GuardConfig::default()
+        };
+        let guard = Guard::default();
+        let office = normalize_e164("+16502530000").unwrap();
+        let abroad = normalize_e164("+16502539999").unwrap();
+        let ip = Some("203.0.113.7");
+        for _ in 0..3 {
+            let decision = guard.decide(&config, send(&office, ip, 0)).await;
+            assert!(matches!(decision, GuardDecision::Exempt), "{decision:?}");
+        }
+        let elsewhere = normalize_e164("+14155550100").unwrap();
+        let refused = guard.decide(&config, send(&elsewhere, ip, 0)).await;
+        assert_eq!(refused.describe(), "refused by guard.allowedCountries");
+        let monitoring = GuardConfig {
+            monitor: true,
+            exempt: Vec::new(),
+            ..config
+        };
+        let decision = guard.decide(&monitoring, send(&abroad, ip, 0)).await;
+        assert_eq!(
+            decision.describe(),
+            "monitor: guard.allowedCountries would refuse"
+        );
+        assert!(matches!(decision, GuardDecision::WouldRefuse { .. }));
     }
 
     #[tokio::test]

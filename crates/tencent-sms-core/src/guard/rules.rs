@@ -109,6 +109,18 @@ pub(crate) enum NumberRefusal {
     NumberType(NumberType),
 }
 
+impl NumberRefusal {
+    /// The config key of the rule that refused.
+    pub(crate) fn rule(&self) -> &'static str {
+        match self {
+            Self::Invalid => "guard (an invalid number)",
+            Self::CountryNotAllowed => "guard.allowedCountries",
+            Self::CountryBlocked => "guard.blockedCountries",
+            Self::NumberType(_) => "guard.numberTypes",
+        }
+    }
+}
+
 /// A destination as the guard sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Destination {

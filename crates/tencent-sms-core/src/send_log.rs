@@ -1,0 +1,120 @@
+//! The send log: with `TENCENT_SMS_LOG` in Logto's environment (`errors` or `all`; off by
+//! default), one JSON line per outcome on stderr, so that a user's "the code never arrived" can
+//! be traced to Tencent's delivery receipt (SerialNo, RequestId). Never the code, a secret or
+//! the whole number: the number is masked (`+86138****8000`). The guard's monitor mode writes
+//! its lines whatever the setting, since they are what it is for.
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+/// The environment variable that turns the log on.
+pub(crate) const LOG_VAR: &str = "TENCENT_SMS_LOG";
+
+/// What the log writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Level {
+    Off,
+    Errors,
+    All,
+}
+
+/// The level `TENCENT_SMS_LOG` sets, read once per process.
+pub(crate) fn level() -> Level {
+    static LEVEL: OnceLock<Level> = OnceLock::new();
+    *LEVEL.get_or_init(|| match std::env::var(LOG_VAR).as_deref().map(str::trim) {
+        Ok("all") => Level::All,
+        Ok("errors") => Level::Errors,
+        _ => Level::Off,
+    })
+}
+
+/// One line of the log.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Entry<'a> {
+    pub(crate) time: String,
+    /// `sent`, or the error's code (`template_not_found`, `rate_limit_exceeded`, …).
+    pub(crate) outcome: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) tencent_code: Option<&'a str>,
+    #[serde(rename = "type")]
+    pub(crate) usage_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) template_id: Option<&'a str>,
+    /// `main`, or `international` for `internationalSite`.
+    pub(crate) site: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) country: Option<String>,
+    pub(crate) to: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) serial_no: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) request_id: Option<&'a str>,
+    pub(crate) attempts: u32,
+    pub(crate) duration_ms: u64,
+    pub(crate) guard: String,
+}
+
+/// Writes `entry` when the level asks for it, or when `always` (the guard's monitor mode).
+pub(crate) fn record(entry: &Entry<'_>, always: bool) {
+    let wanted = match level() {
+        Level::All => true,
+        Level::Errors => entry.outcome != "sent",
+        Level::Off => false,
+    };
+    if wanted || always {
+        if let Ok(line) = serde_json::to_string(entry) {
+            eprintln!("{line}");
+        }
+    }
+}
+
+/// `+86138****8000`: the country code and the start of the number, then the last four digits;
+/// a short number keeps less of each.
+pub(crate) fn mask(number: &str) -> String {
+    let digits = number.trim_start_matches('+');
+    let (head, tail) = if digits.len() >= 11 { (5, 4) } else { (3, 2) };
+    if digits.len() <= head + tail {
+        return format!("+{}****", &digits[..digits.len().min(2)]);
+    }
+    format!("+{}****{}", &digits[..head], &digits[digits.len() - tail..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_masked_in_the_middle() {
+        assert_eq!(mask("+8613812348000"), "+86138****8000");
+        assert_eq!(mask("+16502530000"), "+16502****0000");
+        assert_eq!(mask("+85291234567"), "+85291****4567");
+        assert_eq!(mask("+4420123"), "+442****23");
+        assert_eq!(mask("+12345"), "+12****");
+    }
+
+    #[test]
+    fn an_entry_is_one_json_line_without_the_code() {
+        let entry = Entry {
+            time: "2026-01-01T00:00:00Z".into(),
+            outcome: "sent",
+            tencent_code: None,
+            usage_type: "SignIn",
+            template_id: Some("1000001"),
+            site: "main",
+            country: Some("CN".into()),
+            to: mask("+8613812348000"),
+            serial_no: Some("2433:1"),
+            request_id: Some("r"),
+            attempts: 1,
+            duration_ms: 12,
+            guard: "admitted".into(),
+        };
+        let line = serde_json::to_string(&entry).unwrap();
+        assert!(
+            line.contains(r#""to":"+86138****8000""#) && !line.contains('\n'),
+            "{line}"
+        );
+    }
+}
