@@ -71,6 +71,10 @@ export type TencentSmsConfig = {
     perPrefix?: { max: number; windowSeconds: number; digits?: number };
     /** International sends per Beijing day. */
     internationalDailyLimit?: number;
+    /** `monitor`: log what would be refused and send anyway. Default `enforce`. */
+    mode?: 'enforce' | 'monitor';
+    /** E.164 numbers or prefixes that no rule applies to. */
+    exempt?: string[];
     /** `redis://` or `rediss://`: counters shared by every Logto replica. */
     redisUrl?: string;
   };
