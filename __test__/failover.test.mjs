@@ -3,28 +3,10 @@
 // after the request went out is never failed over (the code may already be on its way).
 
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, test } from 'node:test';
 
+import { hungServer } from './fixtures/hung-server.mjs';
 import { connectorFor, freePort, rejectsWith, signIn, startTestEmulator } from './helpers.mjs';
-
-/** Accepts connections and reads whatever arrives, never answering. */
-const hungServer = async () => {
-  const sockets = new Set();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('data', () => {});
-    socket.on('error', () => {});
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: server.address().port,
-    close: () => {
-      sockets.forEach((socket) => socket.destroy());
-      server.close();
-    },
-  };
-};
 
 let backup;
 let hung;

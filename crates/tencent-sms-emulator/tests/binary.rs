@@ -107,6 +107,16 @@ fn bad_certificate_and_key_files_are_named_with_their_flag() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Starts `command` and reads the line it prints once it listens.
+fn started(command: &mut Command) -> (std::process::Child, String) {
+    let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line)
+}
+
 #[tokio::test]
 async fn serves_a_configured_app_and_its_inbox() {
     let dir = std::env::temp_dir().join(format!("emulator-bin-{}", std::process::id()));
@@ -123,15 +133,8 @@ async fn serves_a_configured_app_and_its_inbox() {
         .to_string(),
     )
     .unwrap();
-    let mut child = Command::new(BIN)
-        .args(["--port", "0", "--config", config_path.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut child, line) =
+        started(Command::new(BIN).args(["--port", "0", "--config", config_path.to_str().unwrap()]));
     let url = line.trim().rsplit(' ').next().unwrap().to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{line}");
 
@@ -195,16 +198,11 @@ fn the_container_image_runs_what_its_dockerfile_says_and_its_health_check_passes
         })
         .collect();
     assert!(command.contains(&"--listen-on-network".to_owned()));
-    let mut child = Command::new(BIN)
-        .args(&command)
-        .env("TENCENT_SMS_EMULATOR_TOKEN", "dockerfile-test-token-123")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut child, line) = started(
+        Command::new(BIN)
+            .args(&command)
+            .env("TENCENT_SMS_EMULATOR_TOKEN", "dockerfile-test-token-123"),
+    );
     assert!(line.contains("listening on"), "{line}");
     let health: Vec<String> = dockerfile_array(dockerfile, "HEALTHCHECK")
         .into_iter()
