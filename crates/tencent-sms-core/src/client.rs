@@ -240,16 +240,19 @@ impl SmsClient {
             RequestCredentials::Keys(keys) => return Ok(keys.clone()),
             RequestCredentials::Source(source) => source,
         };
-        let addresses =
-            ServiceAddresses::from_env().map_err(|why| credential_failure(source, &why))?;
         let http = Http {
             direct: self.direct_http()?,
             for_sts: &self.http,
         };
         let clock = &self.options.clock;
         let now = || clock.now_unix();
+        // The service addresses are read only when keys are fetched, not on every send.
+        let refresh = || async {
+            let addresses = ServiceAddresses::from_env()?;
+            fetch(source, &http, &addresses, now()).await
+        };
         self.credentials
-            .keys(source, now, || fetch(source, &http, &addresses, now()))
+            .keys(source, now, refresh)
             .await
             .map(|current| current.keys)
             .map_err(|why| credential_failure(source, &why))

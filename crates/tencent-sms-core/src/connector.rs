@@ -191,12 +191,8 @@ async fn send_with_config(
         None => None,
     };
     let attempts = AtomicU32::new(0);
-    let guard_said = decision
-        .as_ref()
-        .map_or_else(|| "off".to_owned(), GuardDecision::describe);
-    let monitored = matches!(decision, Some(GuardDecision::WouldRefuse { .. }));
-    let outcome = match decision {
-        Some(GuardDecision::Refused { failure, .. }) => Err(failure),
+    let outcome = match &decision {
+        Some(GuardDecision::Refused { failure, .. }) => Err(failure.clone()),
         _ => client
             .send_counting(&prepared.request, &attempts)
             .await
@@ -207,7 +203,12 @@ async fn send_with_config(
             }),
     };
     log_outcome(
-        &data, &prepared, &outcome, &attempts, started, guard_said, monitored,
+        &data,
+        &prepared,
+        &outcome,
+        &attempts,
+        started,
+        decision.as_ref(),
     );
     outcome
 }
@@ -219,12 +220,14 @@ fn log_outcome(
     outcome: &Result<SendResult, ConnectorFailure>,
     attempts: &AtomicU32,
     started: std::time::Instant,
-    guard: String,
-    always: bool,
+    decision: Option<&GuardDecision>,
 ) {
+    // The guard's monitor mode is logged whatever the level: that is what it is for.
+    let always = matches!(decision, Some(GuardDecision::WouldRefuse { .. }));
     if send_log::level() == send_log::Level::Off && !always {
         return;
     }
+    let guard = decision.map_or_else(|| "off".to_owned(), GuardDecision::describe);
     let (outcome_name, tencent_code, serial_no, request_id, country) = match outcome {
         Ok(result) => (
             "sent",
