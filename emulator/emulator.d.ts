@@ -118,6 +118,6 @@ export type RunningEmulator = {
   close(): Promise<void>;
 };
 
-export declare const emulatorDefaults: Required<EmulatorOptions>;
+export declare const emulatorDefaults: Omit<Required<EmulatorOptions>, 'accessToken'>;
 export declare function emulatorConnectorConfig(url: string, options?: EmulatorOptions): EmulatorConnectorConfig;
 export declare function startEmulator(options?: EmulatorOptions): Promise<RunningEmulator>;
