@@ -133,3 +133,23 @@ export type CredentialReport = {
 
 /** Reads each site's keys as a send would and says where they came from; never the keys. */
 export declare const describeCredentials: (config: unknown) => Promise<CredentialReport[]>;
+
+/** One check of `doctor`: `key` is the config path to change. */
+export type DoctorCheck = { id: string; ok: boolean; key?: string; message: string };
+
+/** Checks a config against the live account with read-only calls; never sends an SMS. */
+export declare const doctor: (config: unknown) => Promise<{ ok: boolean; checks: DoctorCheck[] }>;
+
+/** One delivery receipt (times in Unix seconds). */
+export type DeliveryReceipt = {
+  serialNo: string;
+  phoneNumber: string;
+  status: 'delivered' | 'failed' | 'pending';
+  description: string;
+  sentAt: number | null;
+  receivedAt: number | null;
+  site: 'main' | 'international';
+};
+
+/** Delivery receipts of `to` since `sinceSeconds` (Unix), from every site. */
+export declare const deliveryStatus: (config: unknown, to: string, sinceSeconds: number) => Promise<DeliveryReceipt[]>;

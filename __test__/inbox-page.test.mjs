@@ -58,6 +58,7 @@ test('the live inbox shows codes and refusals as they happen, arms faults and cl
   const { connector } = await connectorFor(emulator);
   await connector.sendMessage(signIn('8613711112222', { code: '482915' }));
   const code = page.locator('#messages mark', { hasText: '482915' });
+  await page.locator('#messages td.delivered', { hasText: 'delivered' }).first().waitFor({ timeout: 10_000 });
   await code.waitFor({ timeout: 10_000 });
   assert.match(await page.locator('#messages tr').first().innerText(), /\+8613711112222 · CN[\s\S]*1000001[\s\S]*Your verification code is 482915/);
   await connector.sendMessage(signIn('16502530000', { code: '730264' }));

@@ -52,3 +52,21 @@ test('the official SDK gets Tencent’s error codes from the emulator', async ()
     (error) => error.code === 'UnauthorizedOperation.SmsSdkAppIdVerifyFail',
   );
 });
+
+test('the official SDK reads templates, signs and delivery receipts from the emulator', async () => {
+  emulator.clear();
+  const client = clientFor();
+  const templates = await client.DescribeSmsTemplateList({ International: 0, TemplateIdSet: [1000001] });
+  assert.deepEqual(
+    templates.DescribeTemplateStatusSet.map((t) => [t.TemplateId, t.International, t.StatusCode]),
+    [[1000001, 0, 0]],
+  );
+  const signs = await client.DescribeSmsSignList({ International: 0, SignIdSet: [1] });
+  assert.deepEqual(signs.DescribeSignListStatusSet.map((s) => [s.SignName, s.StatusCode]), [['Logto', 0]]);
+  const sent = await client.SendSms({ PhoneNumberSet: ['+8613711112222'], SmsSdkAppId: '1400000000', TemplateId: '1000001', SignName: 'Logto', TemplateParamSet: ['1'] });
+  const now = Math.floor(Date.now() / 1000);
+  const receipts = await client.PullSmsSendStatusByPhoneNumber({
+    BeginTime: now - 60, Offset: 0, Limit: 10, PhoneNumber: '+8613711112222', SmsSdkAppId: '1400000000',
+  });
+  assert.deepEqual(receipts.PullSmsSendStatusSet.map((r) => [r.SerialNo, r.ReportStatus, r.Description, r.CountryCode]), [[sent.SendStatusSet[0].SerialNo, 'SUCCESS', 'DELIVRD', '86']]);
+});

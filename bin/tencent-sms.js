@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import createConnector, { configGuard, describeCredentials } from '../lib/index.js';
+import createConnector, { configGuard, deliveryStatus, describeCredentials, doctor } from '../lib/index.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -19,6 +19,8 @@ const HELP = {
 commands:
   send --config FILE --to NUMBER [--type TYPE] [--code CODE]   send one message for real
   check-config FILE                                            print every config issue
+  doctor --config FILE [--json]                                check the config against the live account
+  status --config FILE --to NUMBER [--since DURATION] [--json] delivery receipts of a number
 
 The Tencent SMS emulator is its own command: tencent-sms-emulator (npm tencent-sms-emulator).
 
@@ -32,6 +34,22 @@ Logto's admin console), like the console's "Send test".
   --type TYPE   Logto template type (default Generic)
   --code CODE   the code to send (default: six random digits)
 Prints the result, or the error's code and description. Exit 0 sent, 1 failed, 2 usage.`,
+  doctor: `usage: tencent-sms doctor --config FILE [--json]
+
+Checks the config in FILE against the live Tencent account, site by site, with read-only calls
+(it never sends an SMS): the keys sign (clock skew reported), the SdkAppId and region answer,
+every sign and template used exists and is live, templates are of the right kind and have as
+many placeholders as their params, and each message type, region and language gets a live
+template. Every problem names the config key to change. --json prints
+{ "ok": bool, "checks": [{ "id", "ok", "key"?, "message" }] }.
+Exit 0 all pass, 1 any fails, 2 bad usage or unreadable file.`,
+  status: `usage: tencent-sms status --config FILE --to NUMBER [--since DURATION] [--json]
+
+The delivery receipts of NUMBER (digits with country code) from every site of the config:
+when it was received, SerialNo, delivered or failed, and the carrier's description.
+  --since DURATION   how far back: 30m, 12h, 3d (default 24h; Tencent keeps 7 days)
+--json prints [{ "serialNo", "phoneNumber", "status", "description", "sentAt", "receivedAt" }].
+Exit 0, 1 when Tencent refused the query, 2 bad usage.`,
   'check-config': `usage: tencent-sms check-config FILE
 
 Validates the connector config in FILE and prints every issue; for a valid one, reads its keys as a
@@ -85,7 +103,78 @@ const describeSources = (reports) => reports
   .map(({ site, source, used }) => `keys (${site}): credentials.source ${source}${used === source ? '' : ` → ${used}`}`)
   .join('\n');
 
+/** `30m`, `12h`, `3d` as seconds; undefined when it is none of those. */
+const durationSeconds = (text) => {
+  const match = /^(\d+)([mhd])$/.exec(text ?? '');
+  return match ? Number(match[1]) * { m: 60, h: 3_600, d: 86_400 }[match[2]] : undefined;
+};
+
+const iso = (seconds) => (typeof seconds === 'number' ? new Date(seconds * 1_000).toISOString() : null);
+
 const commands = {
+  async doctor(args) {
+    const { values } = parse(args, { config: { type: 'string' }, json: { type: 'boolean' } });
+    if (values.help) {
+      return console.log(HELP.doctor), EXIT_OK;
+    }
+    if (!values.config) {
+      throw new UsageError('doctor needs --config FILE');
+    }
+    let report;
+    try {
+      report = await doctor(readJson(values.config));
+    } catch (error) {
+      if (typeof error?.code !== 'string') {
+        throw error;
+      }
+      report = { ok: false, checks: [{ id: 'connector', ok: false, message: describeError(error) }] };
+    }
+    if (values.json) {
+      console.log(JSON.stringify(report, null, 2));
+    } else {
+      for (const check of report.checks) {
+        console.log(`${check.ok ? '✓' : '✗'} ${check.message}${check.key ? `  [${check.key}]` : ''}`);
+      }
+      console.log(report.ok ? 'All checks passed.' : `${report.checks.filter((c) => !c.ok).length} check(s) failed.`);
+    }
+    return report.ok ? EXIT_OK : EXIT_FAILED;
+  },
+
+  async status(args) {
+    const { values } = parse(args, { config: { type: 'string' }, to: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } });
+    if (values.help) {
+      return console.log(HELP.status), EXIT_OK;
+    }
+    if (!values.config || !values.to) {
+      throw new UsageError('status needs --config FILE and --to NUMBER');
+    }
+    const since = durationSeconds(values.since ?? '24h');
+    if (since === undefined || since > 7 * 86_400) {
+      throw new UsageError('--since is a duration such as 30m, 12h or 3d, at most 7d');
+    }
+    const config = readJson(values.config);
+    try {
+      const receipts = await deliveryStatus(config, values.to, Math.floor(Date.now() / 1_000) - since);
+      const rows = receipts.map((r) => ({ serialNo: r.serialNo, phoneNumber: r.phoneNumber, status: r.status, description: r.description, sentAt: iso(r.sentAt), receivedAt: iso(r.receivedAt) }));
+      if (values.json) {
+        console.log(JSON.stringify(rows, null, 2));
+      } else if (rows.length === 0) {
+        console.log(`no receipt for ${values.to} in the last ${values.since ?? '24h'}`);
+      } else {
+        for (const row of rows) {
+          console.log(`${row.receivedAt ?? 'not yet'}  ${row.status.padEnd(9)} ${row.description.padEnd(10)} SerialNo ${row.serialNo}  ${row.phoneNumber}`);
+        }
+      }
+      return EXIT_OK;
+    } catch (error) {
+      if (typeof error?.code !== 'string') {
+        throw error;
+      }
+      console.error(`error: ${describeError(error)}`);
+      return EXIT_FAILED;
+    }
+  },
+
   async send(args) {
     const { values } = parse(args, { config: { type: 'string' }, to: { type: 'string' }, type: { type: 'string' }, code: { type: 'string' } });
     if (values.help) {

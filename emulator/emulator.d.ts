@@ -15,8 +15,10 @@ export type EmulatorConnectorConfig = {
 export type EmulatorCredential = { secretId: string; secretKey: string; token?: string; expiresAt?: number };
 /** A CAM role the emulator's metadata service and STS (`AssumeRoleWithWebIdentity`) issue temporary credentials for. */
 export type EmulatorRole = { name: string; lifetimeSeconds?: number; webIdentityToken?: string };
-export type EmulatorTemplate = { templateId: string; content: string; international?: boolean };
-export type EmulatorApp = { sdkAppId: string; signNames?: string[]; templates?: EmulatorTemplate[] };
+/** `statusCode`: 0 approved and live (default), 1 under review, 2 approved not live, -1 rejected; only 0 sends. */
+export type EmulatorTemplate = { templateId: string; content: string; international?: boolean; statusCode?: number; reviewReply?: string };
+export type EmulatorSignReview = { signName: string; statusCode: number; reviewReply?: string };
+export type EmulatorApp = { sdkAppId: string; signNames?: string[]; templates?: EmulatorTemplate[]; signReviews?: EmulatorSignReview[] };
 
 export type EmulatorOptions = {
   /** 0 (default) picks a free port; the emulator listens on 127.0.0.1. */
@@ -29,6 +31,8 @@ export type EmulatorOptions = {
    * (`POST /`, `RoleArn` ending in `:roleName/<name>`). None by default.
    */
   roles?: EmulatorRole[];
+  /** Messages to numbers starting with `prefix` fail at the carrier, with `description`. */
+  deliveryFailures?: { prefix: string; description: string }[];
   /** The same number gets at most one message per this many seconds (default 30; 0 = off). */
   frequencyLimitSeconds?: number;
   /** Allowed distance of X-TC-Timestamp from the emulator's clock (default 300). */
@@ -72,6 +76,8 @@ export type DeliveredMessage = {
   requestId: string;
   serialNo: string;
   receivedAt: string;
+  /** The delivery receipt. */
+  delivery: { status: 'delivered' | 'failed'; description: string };
 };
 
 /** An API request the emulator refused, and Tencent's code for why. */

@@ -200,6 +200,22 @@ export const describeCredentials = async (config) => {
 };
 
 /**
+ * Checks a config against the live Tencent account with read-only calls: `{ ok, checks }`, each
+ * check `{ id, ok, key?, message }` (`key` is the config path to change). For the command line.
+ */
+export const doctor = async (config) => {
+  const configJson = toJson(config) ?? 'null';
+  const checks = await resultOf(() => callNative((id) => dispatcher.doctor(id, configJson)));
+  return { ok: checks.every((check) => check.ok), checks };
+};
+
+/** Delivery receipts of `to` since `sinceSeconds` (Unix), from every site. For the command line. */
+export const deliveryStatus = async (config, to, sinceSeconds) => {
+  const configJson = configJsonOf(config);
+  return resultOf(() => callNative((id) => dispatcher.deliveryStatus(id, configJson, String(to), sinceSeconds)));
+};
+
+/**
  * Logto calls this for every connector row on many requests: it stays cheap, never calls
  * `getConfig` and does no I/O. The result is a plain object because Logto spreads it.
  */

@@ -16,6 +16,10 @@ export declare class Dispatcher {
    * as a send would read them.
    */
   describeCredentials(id: number, configJson: string): void
+  /** Checks the config against the live account (read-only): `[{ id, ok, key?, message }]`. */
+  doctor(id: number, configJson: string): void
+  /** The delivery receipts of `to` since `since_seconds` (Unix), from every site. */
+  deliveryStatus(id: number, configJson: string, to: string, sinceSeconds: number): void
   /** Billed messages since `start_from_seconds` (Unix), from Tencent's SendStatusStatistics. */
   getUsage(id: number, configJson: string, startFromSeconds?: number | undefined | null): void
 }

@@ -189,6 +189,37 @@ impl Dispatcher {
         });
     }
 
+    /// Checks the config against the live account (read-only): `[{ id, ok, key?, message }]`.
+    #[napi]
+    pub fn doctor(&self, id: u32, config_json: String) {
+        self.run(id, async move {
+            let client = SmsClient::shared()?;
+            Ok(tencent_sms_core::doctor_json(client, &config_json).await)
+        });
+    }
+
+    /// The delivery receipts of `to` since `since_seconds` (Unix), from every site.
+    #[napi]
+    pub fn delivery_status(&self, id: u32, config_json: String, to: String, since_seconds: f64) {
+        self.run(id, async move {
+            let client = SmsClient::shared()?;
+            let config = configs().get_or_validate(&config_json)?;
+            let to = tencent_sms_core::normalize_e164(&to).map_err(|e| {
+                ConnectorFailure::new(
+                    tencent_sms_core::ErrorCode::InvalidRequestParameters,
+                    format!("invalid phone number: {e}"),
+                )
+            })?;
+            let since = if since_seconds.is_finite() {
+                since_seconds as i64
+            } else {
+                0
+            };
+            tencent_sms_core::delivery_receipts(client, &config, to.as_str(), since, unix_now())
+                .await
+        });
+    }
+
     /// Billed messages since `start_from_seconds` (Unix), from Tencent's SendStatusStatistics.
     #[napi]
     pub fn get_usage(&self, id: u32, config_json: String, start_from_seconds: Option<f64>) {

@@ -30,12 +30,14 @@ use crate::config::ConfigIssue;
 use crate::credentials::{
     fetch, CredentialCache, CredentialSource, Http, ServiceAddresses, SigningKeys,
 };
+use crate::diagnosis::ReviewCache;
 use crate::endpoint::Endpoint;
 use crate::failure::ConnectorFailure;
 use crate::failure::ErrorCode;
 use crate::request::{RequestCredentials, TencentRequest};
 use crate::response::{
-    parse_send_sms_response, parse_usage_response, SendResult, TencentReply, MAX_RESPONSE_BYTES,
+    parse_any_response, parse_send_sms_response, parse_usage_response, SendResult, TencentReply,
+    MAX_RESPONSE_BYTES,
 };
 
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -140,6 +142,7 @@ pub struct SmsClient {
     in_flight: tokio::sync::Semaphore,
     breakers: Breakers,
     credentials: CredentialCache,
+    reviews: ReviewCache,
 }
 
 impl SmsClient {
@@ -155,6 +158,7 @@ impl SmsClient {
             in_flight: tokio::sync::Semaphore::new(MAX_IN_FLIGHT),
             breakers: Breakers::new(options.breaker_open_for),
             credentials: CredentialCache::default(),
+            reviews: ReviewCache::default(),
             options,
         })
     }
@@ -200,6 +204,11 @@ impl SmsClient {
 
     fn now(&self, host: &str) -> i64 {
         self.options.clock.now_unix() + self.clock_offset(host)
+    }
+
+    /// Reviews of templates and signs looked up for errors.
+    pub(crate) fn reviews(&self) -> &ReviewCache {
+        &self.reviews
     }
 
     /// Whether sends currently keep away from `host` (its breaker is open).
@@ -359,6 +368,16 @@ impl SmsClient {
         attempts: &AtomicU32,
     ) -> Result<SendResult, ConnectorFailure> {
         self.execute(request, parse_send_sms_response, attempts)
+            .await
+    }
+
+    /// Any read-only action: its `Response` object, with the same deadline, retries and
+    /// credentials as a send.
+    pub async fn call(
+        &self,
+        request: &TencentRequest,
+    ) -> Result<serde_json::Value, ConnectorFailure> {
+        self.execute(request, parse_any_response, &AtomicU32::new(0))
             .await
     }
 

@@ -11,6 +11,7 @@ use crate::failure::ConnectorFailure;
 use crate::failure::ErrorCode;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use crate::diagnosis;
 use crate::guard::{Guard, GuardDecision, GuardedSend};
 use crate::json_input::parse_js_json;
 use crate::message::{parse_message_data, MessageData};
@@ -193,14 +194,17 @@ async fn send_with_config(
     let attempts = AtomicU32::new(0);
     let outcome = match &decision {
         Some(GuardDecision::Refused { failure, .. }) => Err(failure.clone()),
-        _ => client
-            .send_counting(&prepared.request, &attempts)
-            .await
-            .map_err(|failure| {
-                failure
+        _ => match client.send_counting(&prepared.request, &attempts).await {
+            Ok(result) => Ok(result),
+            Err(failure) => {
+                let failure = failure
                     .pointing_at_config(Some(prepared.template.sent()))
-                    .through_site(prepared.via_international_site)
-            }),
+                    .through_site(prepared.via_international_site);
+                let site = config.site_for(!prepared.to.is_mainland_china());
+                let budget = crate::client::SEND_DEADLINE.saturating_sub(started.elapsed());
+                Err(diagnosis::with_review(client, site, prepared.template, budget, failure).await)
+            }
+        },
     };
     log_outcome(
         &data,

@@ -192,6 +192,25 @@ impl ConnectorFailure {
         }
     }
 
+    /// Adds `note` to what the admin reads: the issue's message, or the description.
+    pub(crate) fn with_note(mut self, note: &str) -> Self {
+        match &mut self.data {
+            FailureData::TencentIssue { issue, .. } => {
+                issue.message = format!("{} {note}.", issue.message.trim_end())
+            }
+            FailureData::Described { description, .. } => {
+                *description = format!("{} {note}.", description.trim_end())
+            }
+            FailureData::ConfigIssues(issues) => {
+                if let Some(issue) = issues.first_mut() {
+                    issue.message = format!("{} {note}.", issue.message.trim_end());
+                }
+            }
+            FailureData::Message(message) => *message = format!("{} {note}.", message.trim_end()),
+        }
+        self
+    }
+
     /// Tencent's RequestId of the refused request, if it gave one.
     pub fn request_id(&self) -> Option<&str> {
         match &self.data {

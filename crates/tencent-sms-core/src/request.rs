@@ -151,6 +151,11 @@ impl TencentRequest {
         )
     }
 
+    /// Any read-only action of the SMS API (`DescribeSmsTemplateList`, …) with its JSON body.
+    pub fn action(site: &Site, action: &'static str, body: &serde_json::Value) -> Self {
+        Self::new(action, site, body.to_string().into_bytes())
+    }
+
     fn new(action: &'static str, site: &Site, body: Vec<u8>) -> Self {
         Self {
             action,

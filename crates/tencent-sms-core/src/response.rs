@@ -93,6 +93,14 @@ fn refused<T>(reply: TencentReply<std::convert::Infallible>) -> TencentReply<T> 
     }
 }
 
+/// Parses any action's response body: its `Response` object, or the refusal.
+pub(crate) fn parse_any_response(body: &[u8]) -> Result<TencentReply<Value>, ConnectorFailure> {
+    Ok(match parse_envelope(body)? {
+        Ok(response) => TencentReply::Success(response),
+        Err(refusal) => refused(refusal),
+    })
+}
+
 /// Parses a SendSms response body.
 pub(crate) fn parse_send_sms_response(
     body: &[u8],

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use tencent_sms_tc3::{is_valid_region, VERSION};
 
 use crate::api_error::ApiError;
+use crate::describe;
 use crate::roles::{assume_role_with_web_identity, ASSUME_ROLE_WITH_WEB_IDENTITY};
 use crate::send_sms::send_sms;
 use crate::state::EmulatorState;
@@ -51,6 +52,9 @@ fn dispatch(
     let params = json_object(body)?;
     match action {
         Action::SendStatusStatistics => send_status_statistics(state, &params),
+        Action::DescribeSmsTemplateList => describe::describe_templates(state, &params),
+        Action::DescribeSmsSignList => describe::describe_signs(state, &params),
+        Action::PullSmsSendStatusByPhoneNumber => describe::pull_status(state, &params, now),
         Action::SendSms => send_sms(state, &params, request_id, now),
     }
 }
@@ -59,12 +63,18 @@ fn dispatch(
 enum Action {
     SendSms,
     SendStatusStatistics,
+    DescribeSmsTemplateList,
+    DescribeSmsSignList,
+    PullSmsSendStatusByPhoneNumber,
 }
 
 fn supported_action(headers: &HeaderMap) -> Result<Action, ApiError> {
     match header(headers, "x-tc-action") {
         Some("SendSms") => Ok(Action::SendSms),
         Some("SendStatusStatistics") => Ok(Action::SendStatusStatistics),
+        Some("DescribeSmsTemplateList") => Ok(Action::DescribeSmsTemplateList),
+        Some("DescribeSmsSignList") => Ok(Action::DescribeSmsSignList),
+        Some("PullSmsSendStatusByPhoneNumber") => Ok(Action::PullSmsSendStatusByPhoneNumber),
         Some(other) => Err(ApiError::new(
             "InvalidAction",
             format!("The action `{other}` is not supported by this emulator."),

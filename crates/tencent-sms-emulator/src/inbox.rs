@@ -27,6 +27,34 @@ pub struct DeliveredMessage {
     pub serial_no: String,
     /// RFC 3339, UTC.
     pub received_at: String,
+    /// What its delivery receipt says.
+    pub delivery: Delivery,
+}
+
+/// A message's delivery receipt, as `PullSmsSendStatusByPhoneNumber` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    /// `delivered` or `failed`.
+    pub status: &'static str,
+    /// The carrier's code: `DELIVRD`, or why it failed.
+    pub description: String,
+}
+
+impl Delivery {
+    pub(crate) fn delivered() -> Self {
+        Self {
+            status: "delivered",
+            description: "DELIVRD".to_owned(),
+        }
+    }
+
+    pub(crate) fn failed(description: &str) -> Self {
+        Self {
+            status: "failed",
+            description: description.to_owned(),
+        }
+    }
 }
 
 /// Now, as the inbox and the refusals write it: RFC 3339, UTC, milliseconds.

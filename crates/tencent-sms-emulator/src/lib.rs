@@ -11,6 +11,7 @@
 mod access;
 mod api;
 mod api_error;
+mod describe;
 mod faults;
 mod inbox;
 mod numbers;
@@ -27,8 +28,8 @@ mod verify;
 pub use faults::{Fault, FaultSpec};
 pub use inbox::DeliveredMessage;
 pub use options::{
-    AccessToken, Credential, EmulatedApp, EmulatedRole, EmulatedTemplate, EmulatorOptions,
-    EmulatorTls,
+    AccessToken, Credential, DeliveryFailure, EmulatedApp, EmulatedRole, EmulatedTemplate,
+    EmulatorOptions, EmulatorTls, SignReview,
 };
 pub use refusals::Refusal;
 pub use server::{RunningEmulator, MAX_BODY_BYTES_IN_FLIGHT};

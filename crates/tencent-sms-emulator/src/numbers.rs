@@ -41,30 +41,40 @@ pub(crate) fn parse_destination(raw: &str) -> Option<ParsedNumber> {
     mainland(raw)
 }
 
-/// ISO 3166 code for the `IsoCode` field; `DEF` where the emulator does not know it.
-pub(crate) fn iso_code(e164: &str) -> &'static str {
-    const PREFIXES: [(&str, &str); 16] = [
-        ("+852", "HK"),
-        ("+853", "MO"),
-        ("+886", "TW"),
-        ("+86", "CN"),
-        ("+1", "US"),
-        ("+44", "GB"),
-        ("+81", "JP"),
-        ("+82", "KR"),
-        ("+65", "SG"),
-        ("+91", "IN"),
-        ("+49", "DE"),
-        ("+33", "FR"),
-        ("+61", "AU"),
-        ("+7", "RU"),
-        ("+66", "TH"),
-        ("+60", "MY"),
-    ];
-    PREFIXES
+/// Calling codes the emulator knows, with their ISO 3166 codes.
+const COUNTRIES: [(&str, &str); 16] = [
+    ("+852", "HK"),
+    ("+853", "MO"),
+    ("+886", "TW"),
+    ("+86", "CN"),
+    ("+1", "US"),
+    ("+44", "GB"),
+    ("+81", "JP"),
+    ("+82", "KR"),
+    ("+65", "SG"),
+    ("+91", "IN"),
+    ("+49", "DE"),
+    ("+33", "FR"),
+    ("+61", "AU"),
+    ("+7", "RU"),
+    ("+66", "TH"),
+    ("+60", "MY"),
+];
+
+fn country(e164: &str) -> Option<&'static (&'static str, &'static str)> {
+    COUNTRIES
         .iter()
         .find(|(prefix, _)| e164.starts_with(prefix))
-        .map_or("DEF", |(_, iso)| iso)
+}
+
+/// ISO 3166 code for the `IsoCode` field; `DEF` where the emulator does not know it.
+pub(crate) fn iso_code(e164: &str) -> &'static str {
+    country(e164).map_or("DEF", |(_, iso)| iso)
+}
+
+/// The calling code without `+` (`86`), for receipts' `CountryCode`; empty where unknown.
+pub(crate) fn calling_code(e164: &str) -> &'static str {
+    country(e164).map_or("", |(prefix, _)| &prefix[1..])
 }
 
 #[cfg(test)]

@@ -64,6 +64,37 @@ pub struct EmulatedTemplate {
     /// For numbers outside mainland China only (mainland ones otherwise).
     #[serde(default)]
     pub international: bool,
+    /// Tencent's review state: 0 approved and live (the default), 1 under review, 2 approved
+    /// but not yet live, -1 rejected. Only 0 can send.
+    #[serde(default)]
+    pub status_code: i32,
+    /// The reviewer's reason, as `DescribeSmsTemplateList` gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_reply: Option<String>,
+}
+
+/// A sign that is not (or not yet) approved: under review, rejected, not live.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignReview {
+    /// The sign's name.
+    pub sign_name: String,
+    /// 0 usable, 1 under review, 2 approved not yet live, -1 rejected.
+    pub status_code: i32,
+    /// The reviewer's reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_reply: Option<String>,
+}
+
+/// Messages to numbers starting with `prefix` (E.164) are not delivered: their receipt says
+/// `FAIL` with the carrier's `description`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeliveryFailure {
+    /// `+` and the leading digits of the numbers it applies to.
+    pub prefix: String,
+    /// The carrier's code, e.g. `MK:0005` or `UNDELIV`.
+    pub description: String,
 }
 
 /// An emulated SMS app: its signs and templates.
@@ -78,6 +109,9 @@ pub struct EmulatedApp {
     /// Its approved templates.
     #[serde(default)]
     pub templates: Vec<EmulatedTemplate>,
+    /// Signs under review, rejected or not yet live (they cannot send).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sign_reviews: Vec<SignReview>,
 }
 
 /// A certificate and its private key, to serve HTTPS instead of plain HTTP.
@@ -115,6 +149,8 @@ pub struct EmulatorOptions {
     pub apps: Vec<EmulatedApp>,
     /// Roles it issues temporary credentials for (metadata service and STS); none by default.
     pub roles: Vec<EmulatedRole>,
+    /// Numbers whose messages are not delivered (their receipts say why); none by default.
+    pub delivery_failures: Vec<DeliveryFailure>,
     /// The same number gets at most one message per this many seconds; 0 turns it off.
     pub frequency_limit_seconds: u64,
     /// How far `X-TC-Timestamp` may be from the emulator's clock (Tencent: 5 minutes).
@@ -234,6 +270,7 @@ impl Default for EmulatorOptions {
                 expires_at: None,
             }],
             roles: Vec::new(),
+            delivery_failures: Vec::new(),
             apps: vec![EmulatedApp {
                 sdk_app_id: DEMO_SDK_APP_ID.to_owned(),
                 sign_names: vec![DEMO_SIGN_NAME.to_owned()],
@@ -243,13 +280,18 @@ impl Default for EmulatorOptions {
                         content: "Your verification code is {1}. It is valid for 10 minutes."
                             .to_owned(),
                         international: false,
+                        status_code: 0,
+                        review_reply: None,
                     },
                     EmulatedTemplate {
                         template_id: DEMO_INTERNATIONAL_TEMPLATE_ID.to_owned(),
                         content: "Your Logto verification code is {1}.".to_owned(),
                         international: true,
+                        status_code: 0,
+                        review_reply: None,
                     },
                 ],
+                sign_reviews: Vec::new(),
             }],
             frequency_limit_seconds: 30,
             max_clock_skew_seconds: 300,

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::api::{missing, string_list, string_param};
 use crate::api_error::ApiError;
-use crate::inbox::{placeholder_count, received_now, render, DeliveredMessage};
+use crate::inbox::{self, placeholder_count, received_now, render, DeliveredMessage};
 use crate::numbers::{iso_code, parse_destination, ParsedNumber};
 use crate::options::{EmulatedApp, EmulatedTemplate};
 use crate::state::{EmulatorState, LedgerEntry};
@@ -115,7 +115,7 @@ fn app_and_template<'s>(
     let template = app
         .templates
         .iter()
-        .find(|t| t.template_id == params.template_id)
+        .find(|t| t.template_id == params.template_id && t.status_code == 0)
         .ok_or_else(|| {
             ApiError::new(
                 "FailedOperation.TemplateIncorrectOrUnapproved",
@@ -148,11 +148,20 @@ fn check_sign(
             "FailedOperation.SignatureIncorrectOrUnapproved",
             "SignName is required for mainland China numbers.",
         )),
-        Some(sign) if !app.sign_names.iter().any(|s| s == sign) => Err(ApiError::new(
+        Some(sign) if !sign_usable(app, sign) => Err(ApiError::new(
             "FailedOperation.SignatureIncorrectOrUnapproved",
             format!("The sign name `{sign}` is not approved."),
         )),
         _ => Ok(()),
+    }
+}
+
+/// An approved sign, or one whose review says it is usable.
+fn sign_usable(app: &EmulatedApp, sign: &str) -> bool {
+    let reviewed = app.sign_reviews.iter().find(|r| r.sign_name == sign);
+    match reviewed {
+        Some(review) => review.status_code == 0,
+        None => app.sign_names.iter().any(|s| s == sign),
     }
 }
 
@@ -224,7 +233,17 @@ impl Delivery<'_> {
         let fee = fee_of(&content);
         let serial_no = self.state.serial_no();
         let iso = iso_code(&number.e164);
+        let failure = self
+            .state
+            .options
+            .delivery_failures
+            .iter()
+            .find(|f| number.e164.starts_with(&f.prefix));
         self.state.deliver(DeliveredMessage {
+            delivery: match failure {
+                Some(failure) => inbox::Delivery::failed(&failure.description),
+                None => inbox::Delivery::delivered(),
+            },
             phone_number: number.e164.clone(),
             iso_code: iso.to_owned(),
             sdk_app_id: params.sdk_app_id.to_owned(),

@@ -296,6 +296,7 @@ mod tests {
             request_id: String::new(),
             serial_no: String::new(),
             received_at: String::new(),
+            delivery: crate::inbox::Delivery::delivered(),
         }
     }
 

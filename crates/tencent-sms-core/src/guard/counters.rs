@@ -304,6 +304,31 @@ impl Counters {
     }
 }
 
+/// Whether the Redis at `url` answers a `PING` within [`REDIS_TIMEOUT`] × 4 (for the doctor);
+/// the error never carries the URL.
+pub(crate) async fn redis_answers(url: &SecretKey) -> Result<(), String> {
+    let attempt = async {
+        let client = redis::Client::open(url.expose()).map_err(|e| describe_redis_error(&e))?;
+        let mut connection = client
+            .get_multiplexed_async_connection()
+            .await
+            .map_err(|e| describe_redis_error(&e))?;
+        redis::cmd("PING")
+            .query_async::<String>(&mut connection)
+            .await
+            .map(|_| ())
+            .map_err(|e| describe_redis_error(&e))
+    };
+    tokio::time::timeout(REDIS_TIMEOUT * 4, attempt)
+        .await
+        .unwrap_or_else(|_| {
+            Err(format!(
+                "Redis did not answer within {} ms",
+                (REDIS_TIMEOUT * 4).as_millis()
+            ))
+        })
+}
+
 /// What went wrong, without the URL (it may hold a password): the error's kind and, for I/O
 /// errors, the operating system's reason.
 fn describe_redis_error(error: &redis::RedisError) -> String {

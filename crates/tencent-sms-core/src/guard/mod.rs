@@ -14,6 +14,7 @@ pub use rules::NumberType;
 
 use crate::failure::{ConnectorFailure, ErrorCode};
 use crate::phone::E164;
+pub(crate) use counters::redis_answers;
 use counters::{CountedRule, Counters, Hit, Window};
 use rules::{check_number, Destination, NumberRefusal};
 

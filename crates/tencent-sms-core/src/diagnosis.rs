@@ -1,0 +1,732 @@
+//! Why a code did not arrive: Tencent's review of a template or a sign (for the error the
+//! console shows), the delivery receipts of a number (`tencent-sms status`), and a check of a
+//! whole config against the live account (`tencent-sms doctor`). Read-only calls only: nothing
+//! here sends an SMS.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use tokio::time::Instant;
+
+use crate::client::SmsClient;
+use crate::config::{ConnectorConfig, Site};
+use crate::failure::ConnectorFailure;
+use crate::request::TencentRequest;
+use crate::template::{select_template, Template, Wanted, REQUIRED_USAGE_TYPES};
+
+/// How long a review looked up for an error is reused.
+const REVIEW_CACHE_FOR: Duration = Duration::from_secs(60);
+/// The most an error's review lookup may take; the send's own deadline bounds it too.
+pub(crate) const REVIEW_LOOKUP_TIMEOUT: Duration = Duration::from_secs(2);
+const REVIEWS_KEPT: usize = 256;
+/// Tencent keeps delivery receipts 7 days.
+pub const RECEIPT_DAYS: i64 = 7;
+const RECEIPTS_PER_CALL: u64 = 100;
+/// Tencent's message types a config may name besides the four required ones.
+const OPTIONAL_USAGE_TYPES: [&str; 5] = [
+    "OrganizationInvitation",
+    "UserPermissionValidation",
+    "BindNewIdentifier",
+    "MfaVerification",
+    "BindMfa",
+];
+
+/// Tencent's review states.
+fn status_name(code: i64) -> &'static str {
+    match code {
+        0 => "approved and live",
+        1 => "under review",
+        2 => "approved but not yet live",
+        -1 => "rejected",
+        _ => "in an unknown state",
+    }
+}
+
+/// A review as the console shows it: `under review (StatusCode 1): reply`.
+fn describe_review(what: &str, item: &Value) -> String {
+    let code = item
+        .get("StatusCode")
+        .and_then(Value::as_i64)
+        .unwrap_or(i64::MIN);
+    let reply = item
+        .get("ReviewReply")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let reply = if reply.is_empty() {
+        String::new()
+    } else {
+        format!(": \"{reply}\"")
+    };
+    format!(
+        "Tencent's review of {what}: {} (StatusCode {code}){reply}",
+        status_name(code)
+    )
+}
+
+/// Reviews looked up for errors, briefly remembered so a burst of refused sends asks once.
+#[derive(Debug, Default)]
+pub(crate) struct ReviewCache {
+    entries: Mutex<HashMap<String, (Instant, Option<String>)>>,
+}
+
+impl ReviewCache {
+    fn get(&self, key: &str) -> Option<Option<String>> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(key)
+            .filter(|(at, _)| at.elapsed() < REVIEW_CACHE_FOR)
+            .map(|(_, review)| review.clone())
+    }
+
+    fn put(&self, key: String, review: Option<String>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= REVIEWS_KEPT {
+            entries.retain(|_, (at, _)| at.elapsed() < REVIEW_CACHE_FOR);
+        }
+        if entries.len() < REVIEWS_KEPT {
+            entries.insert(key, (Instant::now(), review));
+        }
+    }
+}
+
+/// Which review explains `failure`, if its Tencent code is about a template or a sign.
+enum Subject<'a> {
+    Template(&'a str),
+    Sign(&'a str),
+}
+
+/// Adds Tencent's review of the template or sign that `failure` is about, looked up with one
+/// read call (cached briefly) within `budget` (what is left of the send's deadline) and at most
+/// [`REVIEW_LOOKUP_TIMEOUT`]; `failure` as it was when the lookup finds nothing or fails.
+pub(crate) async fn with_review(
+    client: &SmsClient,
+    site: &Site,
+    template: &Template,
+    budget: Duration,
+    failure: ConnectorFailure,
+) -> ConnectorFailure {
+    let sign_name = template
+        .sign_name
+        .as_deref()
+        .or((!template.international).then_some(site.sign_name.as_str()));
+    let subject = match failure.tencent_code() {
+        Some(
+            "FailedOperation.TemplateIncorrectOrUnapproved"
+            | "FailedOperation.MissingTemplateToModify",
+        ) => Subject::Template(&template.template_code),
+        Some("FailedOperation.SignatureIncorrectOrUnapproved") => match sign_name {
+            Some(sign) => Subject::Sign(sign),
+            None => return failure,
+        },
+        _ => return failure,
+    };
+    let (what, key) = match subject {
+        Subject::Template(id) => (
+            format!("template {id}"),
+            format!("{}|{}|t|{id}", site.endpoint.host_header, site.sdk_app_id),
+        ),
+        Subject::Sign(name) => (
+            format!("sign {name}"),
+            format!("{}|{}|s|{name}", site.endpoint.host_header, site.sdk_app_id),
+        ),
+    };
+    let review = match client.reviews().get(&key) {
+        Some(review) => review,
+        None => {
+            let lookup = look_up(client, site, &subject, template.international);
+            let budget = budget.min(REVIEW_LOOKUP_TIMEOUT);
+            let review = tokio::time::timeout(budget, lookup).await.ok().flatten();
+            let review = review.map(|item| describe_review(&what, &item));
+            client.reviews().put(key, review.clone());
+            review
+        }
+    };
+    match review {
+        Some(review) => failure.with_note(&review),
+        None => failure,
+    }
+}
+
+async fn look_up(
+    client: &SmsClient,
+    site: &Site,
+    subject: &Subject<'_>,
+    international: bool,
+) -> Option<Value> {
+    match subject {
+        Subject::Template(id) => templates(client, site, international, &[id])
+            .await
+            .ok()?
+            .into_iter()
+            .next(),
+        Subject::Sign(name) => signs(client, site, international)
+            .await
+            .ok()?
+            .into_iter()
+            .find(|sign| sign.get("SignName").and_then(Value::as_str) == Some(name)),
+    }
+}
+
+/// `DescribeSmsTemplateList` for `ids` (numeric ones; others cannot exist at Tencent).
+async fn templates(
+    client: &SmsClient,
+    site: &Site,
+    international: bool,
+    ids: &[&str],
+) -> Result<Vec<Value>, ConnectorFailure> {
+    let ids: Vec<u64> = ids.iter().filter_map(|id| id.parse().ok()).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let body = json!({ "International": u8::from(international), "TemplateIdSet": ids });
+    let response = client
+        .call(&TencentRequest::action(
+            site,
+            "DescribeSmsTemplateList",
+            &body,
+        ))
+        .await?;
+    Ok(array(&response, "DescribeTemplateStatusSet"))
+}
+
+/// `DescribeSmsSignList`, every page.
+async fn signs(
+    client: &SmsClient,
+    site: &Site,
+    international: bool,
+) -> Result<Vec<Value>, ConnectorFailure> {
+    let mut all = Vec::new();
+    for page in 0..10u64 {
+        let body =
+            json!({ "International": u8::from(international), "Limit": 100, "Offset": page * 100 });
+        let response = client
+            .call(&TencentRequest::action(site, "DescribeSmsSignList", &body))
+            .await?;
+        let batch = array(&response, "DescribeSignListStatusSet");
+        let done = batch.len() < 100;
+        all.extend(batch);
+        if done {
+            break;
+        }
+    }
+    Ok(all)
+}
+
+fn array(response: &Value, name: &str) -> Vec<Value> {
+    response
+        .get(name)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// One delivery receipt, as `tencent-sms status --json` prints it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Receipt {
+    /// The `SerialNo` SendSms returned.
+    pub serial_no: String,
+    /// E.164.
+    pub phone_number: String,
+    /// `delivered`, `failed` or `pending`.
+    pub status: &'static str,
+    /// The carrier's code, e.g. `DELIVRD`.
+    pub description: String,
+    /// When it was sent (Unix seconds), when known.
+    pub sent_at: Option<i64>,
+    /// When the phone received it (Unix seconds).
+    pub received_at: Option<i64>,
+    /// `main` or `international`.
+    pub site: &'static str,
+}
+
+/// The receipts of `to` (E.164) since `since` (Unix seconds, at most 7 days back) from every
+/// site of `config`.
+pub async fn delivery_receipts(
+    client: &SmsClient,
+    config: &ConnectorConfig,
+    to: &str,
+    since: i64,
+    now: i64,
+) -> Result<Vec<Receipt>, ConnectorFailure> {
+    let since = since.max(now - RECEIPT_DAYS * 86_400 + 60);
+    let sites = std::iter::once(("main", &config.site)).chain(
+        config
+            .international_site
+            .iter()
+            .map(|s| ("international", s)),
+    );
+    let mut receipts = Vec::new();
+    for (name, site) in sites {
+        for page in 0..50u64 {
+            let body = json!({ "BeginTime": since, "EndTime": now, "Offset": page * RECEIPTS_PER_CALL,
+                "Limit": RECEIPTS_PER_CALL, "PhoneNumber": to, "SmsSdkAppId": site.sdk_app_id });
+            let request = TencentRequest::action(site, "PullSmsSendStatusByPhoneNumber", &body);
+            let response = client
+                .call(&request)
+                .await
+                .map_err(|f| f.through_site(name == "international"))?;
+            let batch = array(&response, "PullSmsSendStatusSet");
+            let done = (batch.len() as u64) < RECEIPTS_PER_CALL;
+            receipts.extend(batch.iter().map(|r| receipt(r, name)));
+            if done {
+                break;
+            }
+        }
+    }
+    receipts.sort_by_key(|r| r.received_at.unwrap_or(i64::MAX));
+    Ok(receipts)
+}
+
+fn receipt(item: &Value, site: &'static str) -> Receipt {
+    let text = |name: &str| {
+        item.get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let status = match item.get("ReportStatus").and_then(Value::as_str) {
+        Some("SUCCESS") => "delivered",
+        Some("FAIL") => "failed",
+        _ => "pending",
+    };
+    Receipt {
+        serial_no: text("SerialNo"),
+        phone_number: text("PhoneNumber"),
+        status,
+        description: text("Description"),
+        sent_at: None,
+        received_at: item.get("UserReceiveTime").and_then(Value::as_i64),
+        site,
+    }
+}
+
+/// The doctor for a config given as JSON text: an invalid config is one failing check per
+/// issue, at its path.
+pub async fn doctor_json(client: &SmsClient, config_json: &str) -> Vec<Check> {
+    let config = crate::json_input::parse_js_json(config_json).unwrap_or(Value::Null);
+    match crate::config::validate_config(&config) {
+        Ok(config) => doctor(client, &config).await,
+        Err(issues) => issues
+            .into_iter()
+            .map(|issue| {
+                let path: Vec<String> = issue
+                    .path
+                    .iter()
+                    .map(|p| p.as_str().map_or_else(|| format!("[{p}]"), str::to_owned))
+                    .collect();
+                let key = path.join(".").replace(".[", "[");
+                check(
+                    "config",
+                    false,
+                    (!key.is_empty()).then_some(key),
+                    issue.message,
+                )
+            })
+            .collect(),
+    }
+}
+
+/// One check of the doctor.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// What was checked, e.g. `template:1000001`.
+    pub id: String,
+    /// Whether it passed.
+    pub ok: bool,
+    /// The config key to change, e.g. `templates[2].templateCode`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// What was found, and what to do.
+    pub message: String,
+}
+
+fn check(
+    id: impl Into<String>,
+    ok: bool,
+    key: Option<String>,
+    message: impl Into<String>,
+) -> Check {
+    Check {
+        id: id.into(),
+        ok,
+        key,
+        message: message.into(),
+    }
+}
+
+/// Checks `config` against the live account, site by site: keys, app and region, signs,
+/// templates (live, of the right kind, with as many placeholders as `params`), and which
+/// template each message type and language gets. Read-only.
+pub async fn doctor(client: &SmsClient, config: &ConnectorConfig) -> Vec<Check> {
+    let mut checks = vec![check("config", true, None, "the config is valid")];
+    let sites = std::iter::once((false, &config.site))
+        .chain(config.international_site.iter().map(|s| (true, s)));
+    let mut live = HashMap::new();
+    for (international_site, site) in sites {
+        let prefix = if international_site {
+            "internationalSite."
+        } else {
+            ""
+        };
+        let label = if international_site {
+            "internationalSite"
+        } else {
+            "main site"
+        };
+        if !site_answers(client, site, prefix, label, &mut checks).await {
+            continue;
+        }
+        let templates_here: Vec<&Template> = config
+            .templates
+            .iter()
+            .filter(|t| {
+                config.international_site.is_none() || t.international == international_site
+            })
+            .collect();
+        check_signs(client, site, prefix, &templates_here, &mut checks).await;
+        check_templates(client, site, &templates_here, &mut live, &mut checks).await;
+    }
+    check_selection(config, &live, &mut checks);
+    if let Some(url) = config
+        .guard
+        .as_ref()
+        .and_then(|guard| guard.redis_url.as_ref())
+    {
+        let key = Some("guard.redisUrl".to_owned());
+        checks.push(match crate::guard::redis_answers(url).await {
+            Ok(()) => check("redis", true, None, "the guard's Redis answers"),
+            Err(why) => check("redis", false, key, format!("the guard's Redis cannot be used ({why}): each Logto process would count alone")),
+        });
+    }
+    checks
+}
+
+/// Keys, SdkAppId and region: one SendStatusStatistics call for this hour answers all three.
+async fn site_answers(
+    client: &SmsClient,
+    site: &Site,
+    prefix: &str,
+    label: &str,
+    checks: &mut Vec<Check>,
+) -> bool {
+    match client.resolve_credentials(&site.credentials).await {
+        Ok(used) => checks.push(check(
+            format!("{prefix}credentials"),
+            true,
+            None,
+            format!(
+                "{label}: keys from credentials.source {} ({used})",
+                site.credentials.name()
+            ),
+        )),
+        Err(failure) => {
+            checks.push(check(
+                format!("{prefix}credentials"),
+                false,
+                Some(format!("{prefix}credentials")),
+                failure_text(&failure),
+            ));
+            return false;
+        }
+    }
+    let hour = chrono::Utc::now() + chrono::Duration::hours(8);
+    let hour = hour.format("%Y%m%d%H").to_string();
+    let usage = TencentRequest::send_status_statistics(site, &hour, &hour);
+    let answered = client.fetch_usage(&usage).await;
+    let skew = client.clock_offset(&site.endpoint.host_header);
+    let clock = if skew == 0 {
+        String::new()
+    } else {
+        format!("; this machine's clock is {skew} s off Tencent's (corrected per request)")
+    };
+    match answered {
+        Ok(_) => {
+            checks.push(check(
+                format!("{prefix}account"),
+                true,
+                None,
+                format!(
+                    "{label}: the keys sign, and SdkAppId {} answers in {}{clock}",
+                    site.sdk_app_id, site.region
+                ),
+            ));
+            true
+        }
+        Err(failure) => {
+            let key = failure_key(&failure).or_else(|| Some(format!("{prefix}sdkAppId")));
+            checks.push(check(
+                format!("{prefix}account"),
+                false,
+                key,
+                format!("{label}: {}{clock}", failure_text(&failure)),
+            ));
+            false
+        }
+    }
+}
+
+async fn check_signs(
+    client: &SmsClient,
+    site: &Site,
+    prefix: &str,
+    templates: &[&Template],
+    checks: &mut Vec<Check>,
+) {
+    let mut used: Vec<(String, String, bool)> = Vec::new();
+    if templates
+        .iter()
+        .any(|t| !t.international && t.sign_name.is_none())
+    {
+        used.push((site.sign_name.clone(), format!("{prefix}signName"), false));
+    }
+    for template in templates.iter().filter(|t| t.sign_name.is_some()) {
+        let name = template.sign_name.clone().unwrap_or_default();
+        used.push((
+            name,
+            format!("templates[{}].signName", template.index),
+            template.international,
+        ));
+    }
+    used.sort();
+    used.dedup_by(|a, b| a.0 == b.0 && a.2 == b.2);
+    for (name, key, international) in used {
+        let found = signs(client, site, international).await;
+        let id = format!("sign:{name}");
+        match found {
+            Err(failure) => checks.push(check(id, false, Some(key), failure_text(&failure))),
+            Ok(all) => match all.iter().find(|s| s.get("SignName").and_then(Value::as_str) == Some(name.as_str())) {
+                None => checks.push(check(id, false, Some(key), format!("sign {name} does not exist in this account: create it in Tencent's SMS console, or fix the name"))),
+                Some(sign) if sign.get("StatusCode").and_then(Value::as_i64) == Some(0) => checks.push(check(id, true, None, format!("sign {name} is approved and live"))),
+                Some(sign) => checks.push(check(id, false, Some(key), format!("{}; only a live sign can send", describe_review(&format!("sign {name}"), sign)))),
+            },
+        }
+    }
+}
+
+async fn check_templates(
+    client: &SmsClient,
+    site: &Site,
+    templates: &[&Template],
+    live: &mut HashMap<usize, bool>,
+    checks: &mut Vec<Check>,
+) {
+    for template in templates
+        .iter()
+        .filter(|t| t.template_code != crate::template::TEMPLATE_CODE_PLACEHOLDER)
+    {
+        let key = Some(format!("templates[{}].templateCode", template.index));
+        let id = format!("template:{}", template.template_code);
+        let code = template.template_code.as_str();
+        let mine = templates_of_kind(client, site, template.international, code).await;
+        let other = templates_of_kind(client, site, !template.international, code).await;
+        let (found, failure) = match (mine, other) {
+            (Ok(Some(found)), _) => (Some((found, template.international)), None),
+            (Ok(None), Ok(Some(found))) => (Some((found, !template.international)), None),
+            (Err(failure), _) | (_, Err(failure)) => (None, Some(failure)),
+            (Ok(None), Ok(None)) => (None, None),
+        };
+        let ok = match (found, failure) {
+            (_, Some(failure)) => {
+                checks.push(check(id, false, key, failure_text(&failure)));
+                false
+            }
+            (None, None) => {
+                checks.push(check(id, false, key, format!("template {code} does not exist in this account: fix templateCode, or create and submit the template")));
+                false
+            }
+            (Some((_, kind)), None) if kind != template.international => {
+                let (said, is) = if template.international {
+                    ("international", "mainland")
+                } else {
+                    ("mainland", "international")
+                };
+                checks.push(check(id, false, Some(format!("templates[{}].international", template.index)), format!("template {code} is marked {said} in the config, but Tencent has it as {is}: set \"international\": {}", !template.international)));
+                false
+            }
+            (Some((found, _)), None) => template_state(template, &found, key, checks),
+        };
+        live.insert(template.index, ok);
+    }
+}
+
+async fn templates_of_kind(
+    client: &SmsClient,
+    site: &Site,
+    international: bool,
+    code: &str,
+) -> Result<Option<Value>, ConnectorFailure> {
+    Ok(templates(client, site, international, &[code])
+        .await?
+        .into_iter()
+        .next())
+}
+
+/// Live, and as many placeholders as the config's `params` (one without).
+fn template_state(
+    template: &Template,
+    found: &Value,
+    key: Option<String>,
+    checks: &mut Vec<Check>,
+) -> bool {
+    let code = &template.template_code;
+    let id = format!("template:{code}");
+    if found.get("StatusCode").and_then(Value::as_i64) != Some(0) {
+        checks.push(check(
+            id,
+            false,
+            key,
+            format!(
+                "{}; only a live template can send",
+                describe_review(&format!("template {code}"), found)
+            ),
+        ));
+        return false;
+    }
+    let content = found
+        .get("TemplateContent")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let placeholders = placeholder_count(content);
+    let sent = template.params.as_ref().map_or(1, Vec::len);
+    if placeholders != sent {
+        let key = Some(format!("templates[{}].params", template.index));
+        checks.push(check(id, false, key, format!("template {code} has {placeholders} placeholder(s) but the config sends {sent}: make params list one value per placeholder")));
+        return false;
+    }
+    checks.push(check(
+        id,
+        true,
+        None,
+        format!("template {code} is approved and live, with {placeholders} placeholder(s)"),
+    ));
+    true
+}
+
+/// `{1}`, `{2}`, … in a template's text: the highest number used.
+fn placeholder_count(content: &str) -> usize {
+    let mut highest = 0;
+    let mut rest = content;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        if let Some(close) = after.find('}') {
+            if let Ok(n) = after[..close].parse::<usize>() {
+                highest = highest.max(n);
+            }
+        }
+        rest = after;
+    }
+    highest
+}
+
+/// Each required message type, and each optional one configured, for a mainland and an
+/// international number, in every language configured: a live template.
+fn check_selection(config: &ConnectorConfig, live: &HashMap<usize, bool>, checks: &mut Vec<Check>) {
+    let mut types: Vec<&str> = REQUIRED_USAGE_TYPES.to_vec();
+    types.extend(OPTIONAL_USAGE_TYPES.iter().filter(|t| {
+        config
+            .templates
+            .iter()
+            .any(|template| template.usage_type == **t)
+    }));
+    let mut locales: Vec<Option<&str>> = vec![None];
+    for template in &config.templates {
+        if let Some(locale) = template.locale.as_deref() {
+            if !locales.contains(&Some(locale)) {
+                locales.push(Some(locale));
+            }
+        }
+    }
+    for usage_type in types {
+        for international in [false, true] {
+            for locale in &locales {
+                let wanted = Wanted {
+                    usage_type,
+                    international,
+                    locale: *locale,
+                    separate_sites: config.international_site.is_some(),
+                };
+                let number = if international {
+                    "an international"
+                } else {
+                    "a mainland"
+                };
+                let language = locale.map(|l| format!(" in {l}")).unwrap_or_default();
+                let id = format!(
+                    "selection:{usage_type}:{}{}",
+                    if international {
+                        "international"
+                    } else {
+                        "mainland"
+                    },
+                    locale.map(|l| format!(":{l}")).unwrap_or_default()
+                );
+                match select_template(&config.templates, &wanted) {
+                    None => checks.push(check(id, false, Some("templates".into()), format!("{usage_type} to {number} number{language} has no template: add one (or a Generic one) for that region"))),
+                    Some(template) if !live.get(&template.index).copied().unwrap_or(false) => checks.push(check(id, false, Some(format!("templates[{}].templateCode", template.index)), format!("{usage_type} to {number} number{language} uses template {}, which cannot send (see its check)", template.template_code))),
+                    Some(template) => checks.push(check(id, true, None, format!("{usage_type} to {number} number{language} uses live template {}", template.template_code))),
+                }
+            }
+        }
+    }
+}
+
+fn failure_text(failure: &ConnectorFailure) -> String {
+    let json = failure.to_json();
+    let data = &json["data"];
+    if let Some(issues) = data.get("issues").and_then(Value::as_array) {
+        return issues
+            .iter()
+            .filter_map(|i| i.get("message").and_then(Value::as_str))
+            .collect::<Vec<_>>()
+            .join("; ");
+    }
+    data.get("errorDescription")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| data.to_string())
+}
+
+fn failure_key(failure: &ConnectorFailure) -> Option<String> {
+    let json = failure.to_json();
+    let path = json["data"]
+        .get("issues")?
+        .as_array()?
+        .first()?
+        .get("path")?
+        .as_array()?
+        .clone();
+    let parts: Vec<String> = path
+        .iter()
+        .map(|p| p.as_str().map_or_else(|| format!("[{p}]"), str::to_owned))
+        .collect();
+    Some(parts.join(".").replace(".[", "["))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_counted_by_their_highest_number() {
+        assert_eq!(
+            placeholder_count("Your code is {1}, valid for {2} minutes."),
+            2
+        );
+        assert_eq!(placeholder_count("no placeholder"), 0);
+        assert_eq!(placeholder_count("{1} {x} {}"), 1);
+    }
+
+    #[test]
+    fn a_review_reads_as_the_console_shows_it() {
+        let item =
+            json!({ "StatusCode": -1, "ReviewReply": "The sign does not match the company" });
+        assert_eq!(
+            describe_review("sign Logto", &item),
+            "Tencent's review of sign Logto: rejected (StatusCode -1): \"The sign does not match the company\""
+        );
+    }
+}
