@@ -103,6 +103,22 @@ const describeSources = (reports) => reports
   .map(({ site, source, used }) => `keys (${site}): credentials.source ${source}${used === source ? '' : ` → ${used}`}`)
   .join('\n');
 
+/**
+ * A command's options: `undefined` after printing its help when asked for, a UsageError saying
+ * it `needs` what is missing of `required`.
+ */
+const optionsOf = (command, args, spec, required, needs) => {
+  const { values } = parse(args, spec);
+  if (values.help) {
+    console.log(HELP[command]);
+    return undefined;
+  }
+  if (required.some((name) => !values[name])) {
+    throw new UsageError(`${command} needs ${needs}`);
+  }
+  return values;
+};
+
 /** `30m`, `12h`, `3d` as seconds; undefined when it is none of those. */
 const durationSeconds = (text) => {
   const match = /^(\d+)([mhd])$/.exec(text ?? '');
@@ -113,12 +129,9 @@ const iso = (seconds) => (typeof seconds === 'number' ? new Date(seconds * 1_000
 
 const commands = {
   async doctor(args) {
-    const { values } = parse(args, { config: { type: 'string' }, json: { type: 'boolean' } });
-    if (values.help) {
-      return console.log(HELP.doctor), EXIT_OK;
-    }
-    if (!values.config) {
-      throw new UsageError('doctor needs --config FILE');
+    const values = optionsOf('doctor', args, { config: { type: 'string' }, json: { type: 'boolean' } }, ['config'], '--config FILE');
+    if (!values) {
+      return EXIT_OK;
     }
     let report;
     try {
@@ -141,12 +154,10 @@ const commands = {
   },
 
   async status(args) {
-    const { values } = parse(args, { config: { type: 'string' }, to: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } });
-    if (values.help) {
-      return console.log(HELP.status), EXIT_OK;
-    }
-    if (!values.config || !values.to) {
-      throw new UsageError('status needs --config FILE and --to NUMBER');
+    const spec = { config: { type: 'string' }, to: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' } };
+    const values = optionsOf('status', args, spec, ['config', 'to'], '--config FILE and --to NUMBER');
+    if (!values) {
+      return EXIT_OK;
     }
     const since = durationSeconds(values.since ?? '24h');
     if (since === undefined || since > 7 * 86_400) {
@@ -176,12 +187,10 @@ const commands = {
   },
 
   async send(args) {
-    const { values } = parse(args, { config: { type: 'string' }, to: { type: 'string' }, type: { type: 'string' }, code: { type: 'string' } });
-    if (values.help) {
-      return console.log(HELP.send), EXIT_OK;
-    }
-    if (!values.config || !values.to) {
-      throw new UsageError('send needs --config FILE and --to NUMBER');
+    const spec = { config: { type: 'string' }, to: { type: 'string' }, type: { type: 'string' }, code: { type: 'string' } };
+    const values = optionsOf('send', args, spec, ['config', 'to'], '--config FILE and --to NUMBER');
+    if (!values) {
+      return EXIT_OK;
     }
     const config = readJson(values.config);
     const connector = await createConnector({ getConfig: async () => config });
