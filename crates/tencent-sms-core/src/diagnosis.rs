@@ -162,7 +162,8 @@ async fn look_up(
             .ok()?
             .into_iter()
             .next(),
-        Subject::Sign(name) => signs(client, site, international)
+        // One page: an error's lookup is one read call, and accounts have far fewer signs.
+        Subject::Sign(name) => signs_page(client, site, international, 0)
             .await
             .ok()?
             .into_iter()
@@ -192,7 +193,25 @@ async fn templates(
     Ok(array(&response, "DescribeTemplateStatusSet"))
 }
 
-/// `DescribeSmsSignList`, every page.
+/// Signs per `DescribeSmsSignList` page, Tencent's most.
+const SIGNS_PER_PAGE: u64 = 100;
+
+/// One page of `DescribeSmsSignList`.
+async fn signs_page(
+    client: &SmsClient,
+    site: &Site,
+    international: bool,
+    page: u64,
+) -> Result<Vec<Value>, ConnectorFailure> {
+    let body = json!({ "International": u8::from(international), "Limit": SIGNS_PER_PAGE,
+        "Offset": page * SIGNS_PER_PAGE });
+    let response = client
+        .call(&TencentRequest::action(site, "DescribeSmsSignList", &body))
+        .await?;
+    Ok(array(&response, "DescribeSignListStatusSet"))
+}
+
+/// `DescribeSmsSignList`, every page (up to 1 000 signs).
 async fn signs(
     client: &SmsClient,
     site: &Site,
@@ -200,13 +219,8 @@ async fn signs(
 ) -> Result<Vec<Value>, ConnectorFailure> {
     let mut all = Vec::new();
     for page in 0..10u64 {
-        let body =
-            json!({ "International": u8::from(international), "Limit": 100, "Offset": page * 100 });
-        let response = client
-            .call(&TencentRequest::action(site, "DescribeSmsSignList", &body))
-            .await?;
-        let batch = array(&response, "DescribeSignListStatusSet");
-        let done = batch.len() < 100;
+        let batch = signs_page(client, site, international, page).await?;
+        let done = (batch.len() as u64) < SIGNS_PER_PAGE;
         all.extend(batch);
         if done {
             break;
