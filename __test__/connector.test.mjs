@@ -218,7 +218,7 @@ describe('sendMessage', () => {
 });
 
 describe('Tencent errors are classified', () => {
-  // The README's error table, from its one source.
+  // The error table of docs/configuration.md, from its one source.
   const cases = tencentErrors().flatMap(({ tencentCodes, logtoCode }) => tencentCodes.map((tencentCode) => [tencentCode, logtoCode]));
   /** What the admin console prints as details: Logto's `formatZodError` lines. */
   const consoleDetails = (zodError) => zodError.issues.map((i) => `Error in key path "${i.path.join('.')}": (${i.code}) ${i.message}`);

@@ -11,7 +11,7 @@ import { runNode } from './helpers.mjs';
 const index = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'lib', 'index.js')).href;
 const helpers = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'helpers.mjs')).href;
 
-/** The README's stated bound for a whole send. */
+/** The documented bound for a whole send (docs/configuration.md). */
 const SEND_DEADLINE_MS = 12_000;
 
 /**

@@ -1,6 +1,6 @@
 // Every emulator fault × sendMessage → a ConnectorError with the documented code, within the
 // send deadline, with no unhandled rejection and no secret in sight. The rows are the
-// README's fault table (docs/tables/faults.json).
+// fault table of docs/security-and-reliability.md (docs/tables/faults.json).
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -31,7 +31,7 @@ const endpoints = {
   unknownHost: async () => 'https://sms.unknown-host.invalid',
 };
 
-// The README's fault table, from its one source; rows tested elsewhere name their test.
+// The fault table (docs/security-and-reliability.md), from its one source; rows tested elsewhere name their test.
 const matrix = faults().filter((row) => row.inject || row.endpoint);
 
 test('every row of the fault table is tested here or names the test that covers it', () => {

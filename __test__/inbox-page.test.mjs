@@ -1,7 +1,7 @@
 // The emulator's live inbox page in a real headless Chromium (Debian's, driven by
 // playwright-core): a code sent through the connector appears without a reload, a refused
 // request shows Tencent's code, a fault armed from the page reaches the connector, and "Clear
-// inbox" empties it. It saves the README's screenshot (UPDATE_SCREENSHOTS=1 writes it to
+// inbox" empties it. It saves the emulator README's screenshot (UPDATE_SCREENSHOTS=1 writes it to
 // docs/emulator-inbox.png; otherwise to a temporary file). Skips, saying why, only where no
 // Chromium is installed (scripts/install-test-tools.sh installs it).
 

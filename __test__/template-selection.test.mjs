@@ -1,4 +1,4 @@
-// Which template each Logto message type gets, end to end: the README's example config against
+// Which template each Logto message type gets, end to end: the documented example config against
 // an emulator that knows its app and templates and, like Tencent, refuses a mainland template
 // to an international number and the reverse.
 
@@ -45,11 +45,11 @@ before(async () => {
 });
 after(() => emulator.close());
 
-describe("the README's example config", () => {
+describe("the documented example config", () => {
   test('is the config this file tests', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const block = readme.match(/Example:\n\n```json\n([\s\S]*?)\n```/);
-    assert.ok(block, 'README has an "Example:" JSON block');
+    const documented = readFileSync(new URL('../docs/configuration.md', import.meta.url), 'utf8');
+    const block = documented.match(/Example:\n\n```json\n([\s\S]*?)\n```/);
+    assert.ok(block, 'docs/configuration.md has an "Example:" JSON block');
     assert.deepEqual(JSON.parse(block[1]), readmeConfig);
   });
 

@@ -116,17 +116,17 @@ const guardCost = async () => {
   }
 };
 
-/** Puts the latest tables into the README, between its `bench:results` markers. */
-const showInReadme = (markdown) => {
-  const readme = path.join(root, 'README.md');
+/** Puts the latest tables into docs/performance.md, between its `bench:results` markers. */
+const showInPerformance = (markdown) => {
+  const document = path.join(root, 'docs', 'performance.md');
   const [open, close] = ['<!-- bench:results -->', '<!-- /bench:results -->'];
-  const text = readFileSync(readme, 'utf8');
+  const text = readFileSync(document, 'utf8');
   const start = text.indexOf(open);
   const end = text.indexOf(close);
   if (start < 0 || end < start) {
-    throw new Error(`README.md has no ${open} … ${close} block`);
+    throw new Error(`docs/performance.md has no ${open} … ${close} block`);
   }
-  writeFileSync(readme, `${text.slice(0, start + open.length)}\n${markdown}${text.slice(end)}`);
+  writeFileSync(document, `${text.slice(0, start + open.length)}\n${markdown}${text.slice(end)}`);
 };
 
 const implementations = ['official', 'ours'];
@@ -213,7 +213,7 @@ try {
   writeFileSync(path.join(here, 'results.md'), markdown);
   writeFileSync(path.join(here, 'results.json'), `${JSON.stringify({ ...setup, summary, runs, cold }, null, 2)}\n`);
   writeFileSync(path.join(here, 'results.svg'), renderSvg(summary, machine));
-  showInReadme(markdown);
+  showInPerformance(markdown);
   console.log(markdown);
 } finally {
   secure.child.kill('SIGTERM');

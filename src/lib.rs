@@ -25,8 +25,8 @@ use tencent_sms_core::{
 //
 // Per send, buffers are allocated on the tokio worker and freed on Node's main thread (and the
 // other way round); mimalloc's thread-local free lists make that cheap where glibc's malloc
-// spent a noticeable share of the process CPU on it (bench profiles, in the README's
-// Performance section), and it replaces musl's much slower malloc on Alpine (Logto's official
+// spent a noticeable share of the process CPU on it (bench profiles, in docs/performance.md),
+// and it replaces musl's much slower malloc on Alpine (Logto's official
 // image). `local_dynamic_tls`: the default initial-exec TLS fails to `dlopen` ("cannot allocate
 // memory in static TLS block") once a process holds a few such libraries, e.g. two copies of
 // the addon.
@@ -46,7 +46,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 // Once outcomes stopped costing Node a threadsafe function per call, the single tokio worker
 // became the bottleneck under load; a second one raised sends/s at 64 concurrent sends with no
 // more CPU per send, for slightly more latency one-at-a-time (alternating `npm run bench`
-// children on 2 cores; the figures are in the README's Performance section).
+// children on 2 cores; the figures are in docs/performance.md).
 const MAX_WORKERS: usize = 2;
 
 /// Threads for blocking calls, which are `getaddrinfo` lookups: the client runs one per host
@@ -138,7 +138,7 @@ type ReportFn =
 //
 // Not `#[napi] async fn`: napi-rs creates and tears down a threadsafe function (a libuv
 // handle, an async resource and a cleanup hook) for every such call; one callback for all
-// calls is far cheaper per send (see the README's Performance section).
+// calls is far cheaper per send (see docs/performance.md).
 #[napi]
 pub struct Dispatcher {
     report: Arc<ReportFn>,

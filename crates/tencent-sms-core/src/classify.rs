@@ -99,7 +99,7 @@ pub(crate) fn classify_tencent_code(code: &str) -> TencentErrorClass {
 mod tests {
     use super::*;
 
-    /// Every Tencent code of the README's error table (`docs/tables/tencent-errors.json`, the
+    /// Every Tencent code of the error table in docs/configuration.md (`docs/tables/tencent-errors.json`, the
     /// one source the README and the JS tests read too) maps to the row's Logto code.
     #[test]
     fn the_documented_table_holds() {

@@ -323,7 +323,7 @@ mod tests {
 
     #[test]
     fn the_destination_region_outranks_the_usage_type() {
-        // The README's example: mainland templates per type, one international Generic.
+        // The documented example (docs/configuration.md): mainland templates per type, one international Generic.
         let all = [
             t("SignIn", "1110", false),
             t("Register", "1110", false),
