@@ -4,27 +4,7 @@
 //! config problems), so the class decides whether an operator, the user, or nobody can fix it.
 
 use crate::failure::ErrorCode;
-
-/// What a Tencent error code means for the operator: the classes the codes fall into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TencentErrorClass {
-    /// Wrong SecretId/SecretKey, SmsSdkAppId, IP allow-list, region.
-    Credentials,
-    /// Sign name, template or template parameters not approved or not matching.
-    SignOrTemplate,
-    /// The destination number is malformed, blocked or unsupported.
-    Destination,
-    /// Tencent's per-number frequency control.
-    PerNumberRate,
-    /// Account-wide daily quota, balance or arrears.
-    AccountQuota,
-    /// API request rate; safe to retry because the request was refused, not delivered.
-    ApiRate,
-    /// The local clock is off; re-signing with the server's time can fix it.
-    ClockSkew,
-    /// Server-side trouble, or a code this connector does not know.
-    Transient,
-}
+pub(crate) use crate::tencent_codes::TencentErrorClass;
 
 impl TencentErrorClass {
     pub(crate) fn error_code(self) -> ErrorCode {
@@ -38,61 +18,10 @@ impl TencentErrorClass {
     }
 }
 
-/// Classifies a Tencent `Error.Code` or `SendStatusSet[].Code`.
+/// Classifies a Tencent `Error.Code` or `SendStatusSet[].Code` by the one code table; a code
+/// it does not know is transient.
 pub(crate) fn classify_tencent_code(code: &str) -> TencentErrorClass {
-    use TencentErrorClass::*;
-    match code {
-        "AuthFailure.SignatureExpire" | "InternalError.RequestTimeException" => ClockSkew,
-        "UnauthorizedOperation.ServiceSuspendDueToArrears"
-        | "UnauthorizedOperation.SerivceSuspendDueToArrears"
-        | "FailedOperation.InsufficientBalanceInSmsPackage"
-        | "LimitExceeded.AppDailyLimit"
-        | "LimitExceeded.AppMainlandChinaDailyLimit"
-        | "LimitExceeded.AppGlobalDailyLimit"
-        | "LimitExceeded.AppCountryOrRegionDailyLimit"
-        | "LimitExceeded.DailyLimit" => AccountQuota,
-        "UnauthorizedOperation.IndividualUserMarketingSmsPermissionDeny"
-        | "FailedOperation.SignatureIncorrectOrUnapproved"
-        | "FailedOperation.TemplateIncorrectOrUnapproved"
-        | "FailedOperation.TemplateUnapprovedOrNotExist"
-        | "FailedOperation.TemplateParamSetNotMatchApprovedTemplate"
-        | "FailedOperation.ContainSensitiveWord"
-        | "FailedOperation.MarketingSendTimeConstraint"
-        | "InvalidParameterValue.TemplateParameterFormatError"
-        | "InvalidParameterValue.TemplateParameterLengthLimit"
-        | "InvalidParameterValue.ProhibitedUseUrlInTemplateParameter"
-        | "InvalidParameterValue.ContentLengthLimit"
-        | "UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone"
-        | "UnsupportedOperation.GlobalTemplateToChineseMainlandPhone" => SignOrTemplate,
-        "InvalidParameterValue.IncorrectPhoneNumber"
-        | "FailedOperation.PhoneNumberParseFail"
-        | "FailedOperation.PhoneNumberInBlacklist"
-        | "UnsupportedOperation.UnsupportedRegion"
-        | "UnsupportedOperation.UnsuportedRegion"
-        | "UnsupportedOperation.ContainDomesticAndInternationalPhoneNumber"
-        | "LimitExceeded.AppCountryOrRegionInBlacklist" => Destination,
-        "LimitExceeded.GlobalSmsSendingRateLimit" => PerNumberRate,
-        "InvalidParameterValue.SdkAppIdNotExist"
-        | "AuthFailure.SecretIdNotFound"
-        | "AuthFailure.InvalidSecretId"
-        | "AuthFailure.SignatureFailure"
-        | "AuthFailure.TokenFailure"
-        | "AuthFailure.MFAFailure"
-        | "AuthFailure.UnauthorizedOperation"
-        | "UnsupportedRegion"
-        | "IpInBlacklist"
-        | "IpNotInWhitelist" => Credentials,
-        _ if code.starts_with("LimitExceeded.PhoneNumber")
-            || code == "LimitExceeded.DeliveryFrequencyLimit" =>
-        {
-            PerNumberRate
-        }
-        _ if code == "RequestLimitExceeded" || code.starts_with("RequestLimitExceeded.") => ApiRate,
-        _ if code == "UnauthorizedOperation" || code.starts_with("UnauthorizedOperation.") => {
-            Credentials
-        }
-        _ => Transient,
-    }
+    crate::tencent_codes::lookup(code).map_or(TencentErrorClass::Transient, |entry| entry.class)
 }
 
 #[cfg(test)]

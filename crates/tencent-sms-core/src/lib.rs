@@ -35,6 +35,7 @@ mod request;
 mod response;
 mod send_log;
 mod template;
+mod tencent_codes;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod tls;

@@ -7,6 +7,8 @@
 
 use serde_json::Value;
 
+use crate::tencent_codes::FixKey;
+
 /// The template a send used, as far as an error message needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SentTemplate {
@@ -23,108 +25,23 @@ pub(crate) struct ConfigFix {
     pub advice: &'static str,
 }
 
-enum Key {
-    TopLevel(&'static str),
-    /// A field of the template that was sent; the top-level key when no template was involved
-    /// (a usage query).
-    Template(&'static str),
-    /// The template's own `signName` if it has one, else the top-level `signName`.
-    SignName,
-}
-
-/// The key and the advice for a Tencent code the operator fixes in the config; `None` for codes
-/// that are not about the config (destination, rate, quota, transient).
+/// The key and the advice for a Tencent code the operator fixes in the config, from the one
+/// code table; `None` for codes that are not about the config (destination, rate, quota,
+/// transient).
 pub(crate) fn config_fix(code: &str, template: Option<SentTemplate>) -> Option<ConfigFix> {
-    let (key, advice) = key_and_advice(code)?;
+    let (key, advice) = crate::tencent_codes::lookup(code)?.fix?;
     let path = match (key, template) {
-        (Key::TopLevel(name), _) => vec![name.into()],
-        (Key::Template(field), Some(t)) => vec!["templates".into(), t.index.into(), field.into()],
-        (Key::Template(_), None) => vec!["templates".into()],
-        (Key::SignName, Some(t)) if t.own_sign_name => {
+        (FixKey::TopLevel(name), _) => vec![name.into()],
+        (FixKey::Template(field), Some(t)) => {
+            vec!["templates".into(), t.index.into(), field.into()]
+        }
+        (FixKey::Template(_), None) => vec!["templates".into()],
+        (FixKey::SignName, Some(t)) if t.own_sign_name => {
             vec!["templates".into(), t.index.into(), "signName".into()]
         }
-        (Key::SignName, _) => vec!["signName".into()],
+        (FixKey::SignName, _) => vec!["signName".into()],
     };
     Some(ConfigFix { path, advice })
-}
-
-fn key_and_advice(code: &str) -> Option<(Key, &'static str)> {
-    use Key::*;
-    Some(match code {
-        "AuthFailure.SecretIdNotFound" | "AuthFailure.InvalidSecretId" => (
-            TopLevel("accessKeyId"),
-            "Tencent does not know this SecretId: copy it again from the Tencent Cloud console (CAM > API keys), without surrounding spaces, and check that the key is enabled.",
-        ),
-        "AuthFailure.SignatureFailure" => (
-            TopLevel("accessKeySecret"),
-            "the SecretKey does not belong to this SecretId: copy the SecretKey of the same API key again (CAM > API keys).",
-        ),
-        "AuthFailure.TokenFailure"
-        | "AuthFailure.MFAFailure"
-        | "AuthFailure.UnauthorizedOperation"
-        | "UnauthorizedOperation"
-        | "UnauthorizedOperation.RequestPermissionDeny" => (
-            TopLevel("accessKeyId"),
-            "this API key may not send SMS: grant its CAM user the QcloudSMSFullAccess policy (or sms:SendSms and sms:SendStatusStatistics), or use another key.",
-        ),
-        "IpInBlacklist" | "IpNotInWhitelist" => (
-            TopLevel("accessKeyId"),
-            "this API key only accepts calls from listed IP addresses: add this Logto server's public IP to the key's allow-list in CAM.",
-        ),
-        "UnauthorizedOperation.RequestIpNotInWhitelist" => (
-            TopLevel("sdkAppId"),
-            "this SMS app only accepts calls from listed IP addresses: add this Logto server's public IP in the SMS console (application settings).",
-        ),
-        "UnauthorizedOperation.SmsSdkAppIdVerifyFail"
-        | "InvalidParameterValue.SdkAppIdNotExist"
-        | "UnauthorizedOperation.SdkAppIdIsDisabled" => (
-            TopLevel("sdkAppId"),
-            "use the SdkAppId of an enabled SMS app in the same Tencent Cloud account as the API key (SMS console > Application management).",
-        ),
-        "UnsupportedRegion" => (
-            TopLevel("region"),
-            "use the region of your SMS app: ap-guangzhou on the China site, ap-singapore on the international site.",
-        ),
-        "FailedOperation.SignatureIncorrectOrUnapproved" => (
-            SignName,
-            "the sign name must be an approved sign of this SMS app, written exactly as approved (SMS console > Signatures).",
-        ),
-        "FailedOperation.TemplateIncorrectOrUnapproved"
-        | "FailedOperation.TemplateUnapprovedOrNotExist" => (
-            Template("templateCode"),
-            "use the id of an approved template of this SMS app (SMS console > Body templates).",
-        ),
-        "FailedOperation.TemplateParamSetNotMatchApprovedTemplate" => (
-            Template("templateCode"),
-            "the template's placeholders do not match what is sent: a verification template needs exactly one placeholder, {1}, for the code.",
-        ),
-        "InvalidParameterValue.TemplateParameterFormatError"
-        | "InvalidParameterValue.TemplateParameterLengthLimit"
-        | "InvalidParameterValue.ProhibitedUseUrlInTemplateParameter" => (
-            Template("templateCode"),
-            "the template's parameters are refused by its type: use a verification-code template whose placeholder takes the code.",
-        ),
-        "FailedOperation.ContainSensitiveWord"
-        | "FailedOperation.MarketingSendTimeConstraint"
-        | "InvalidParameterValue.ContentLengthLimit"
-        | "UnauthorizedOperation.IndividualUserMarketingSmsPermissionDeny" => (
-            Template("templateCode"),
-            "the template cannot be sent as it is: use an approved verification-code template.",
-        ),
-        "UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone" => (
-            Template("international"),
-            "a mainland template went to a number outside mainland China: add an approved international template for this type or for Generic, with \"international\": true.",
-        ),
-        "UnsupportedOperation.GlobalTemplateToChineseMainlandPhone" => (
-            Template("international"),
-            "an international template went to a mainland China number: add an approved mainland template (without \"international\": true) for this type or for Generic.",
-        ),
-        _ if code.starts_with("UnauthorizedOperation.") => (
-            TopLevel("accessKeyId"),
-            "Tencent refused this API key or SMS app: check the key's CAM permissions and the SMS app in the Tencent Cloud console.",
-        ),
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
