@@ -13,9 +13,7 @@
 //! to the site's backup endpoint instead, re-signed for that host, and a host found
 //! unreachable again and again is avoided for a while (`breaker`).
 
-use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -621,9 +619,7 @@ fn oversize() -> ConnectorFailure {
 /// no request could start in time after it.
 async fn backoff_before(retry: u32, deadline: Instant) -> Option<()> {
     let base = BACKOFF_BASE.as_millis() as u64 * (1 << retry.min(6));
-    let mut hasher = RandomState::new().build_hasher();
-    hasher.write_u32(retry);
-    let jitter = hasher.finish() % (base + 1);
+    let jitter = fastrand::u64(0..=base);
     let wake = Instant::now() + Duration::from_millis(base / 2 + jitter);
     if wake + MIN_TIME_TO_SEND > deadline {
         return None;

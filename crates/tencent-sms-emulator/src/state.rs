@@ -4,9 +4,7 @@
 //! Every collection is bounded, so an emulator left running for weeks beside a Logto dev
 //! setup stays flat: the oldest entries go first.
 
-use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -60,8 +58,6 @@ pub struct EmulatorState {
     inner: Mutex<Inner>,
     api_requests: AtomicU64,
     credential_requests: AtomicU64,
-    ids: AtomicU64,
-    random: RandomState,
     /// Ticks on every change to the inbox or the refusals; the live page listens.
     changes: tokio::sync::watch::Sender<u64>,
 }
@@ -74,8 +70,6 @@ impl EmulatorState {
             inner: Mutex::default(),
             api_requests: AtomicU64::new(0),
             credential_requests: AtomicU64::new(0),
-            ids: AtomicU64::new(0),
-            random: RandomState::new(),
             changes: tokio::sync::watch::Sender::new(0),
         }
     }
@@ -256,9 +250,7 @@ impl EmulatorState {
     }
 
     fn random_u64(&self) -> u64 {
-        let mut hasher = self.random.build_hasher();
-        hasher.write_u64(self.ids.fetch_add(1, Ordering::Relaxed));
-        hasher.finish()
+        fastrand::u64(..)
     }
 
     /// A fresh UUID-shaped RequestId, as Tencent returns.
