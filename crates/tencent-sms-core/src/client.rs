@@ -28,7 +28,6 @@ use crate::config::ConfigIssue;
 use crate::credentials::{
     fetch, CredentialCache, CredentialSource, Http, ServiceAddresses, SigningKeys,
 };
-use crate::diagnosis::ReviewCache;
 use crate::endpoint::Endpoint;
 use crate::failure::ConnectorFailure;
 use crate::failure::ErrorCode;
@@ -37,6 +36,7 @@ use crate::response::{
     parse_any_response, parse_send_sms_response, parse_usage_response, SendResult, TencentReply,
     MAX_RESPONSE_BYTES,
 };
+use crate::review_cache::ReviewCache;
 
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);

@@ -4,12 +4,10 @@
 //! here sends an SMS.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::{json, Value};
-use tokio::time::Instant;
 
 use crate::client::SmsClient;
 use crate::config::{ConnectorConfig, Site};
@@ -17,11 +15,8 @@ use crate::failure::ConnectorFailure;
 use crate::request::TencentRequest;
 use crate::template::{select_template, Template, Wanted, REQUIRED_USAGE_TYPES};
 
-/// How long a review looked up for an error is reused.
-const REVIEW_CACHE_FOR: Duration = Duration::from_secs(60);
 /// The most an error's review lookup may take; the send's own deadline bounds it too.
 pub(crate) const REVIEW_LOOKUP_TIMEOUT: Duration = Duration::from_secs(2);
-const REVIEWS_KEPT: usize = 256;
 /// Tencent keeps delivery receipts 7 days.
 pub const RECEIPT_DAYS: i64 = 7;
 const RECEIPTS_PER_CALL: u64 = 100;
@@ -64,32 +59,6 @@ fn describe_review(what: &str, item: &Value) -> String {
         "Tencent's review of {what}: {} (StatusCode {code}){reply}",
         status_name(code)
     )
-}
-
-/// Reviews looked up for errors, briefly remembered so a burst of refused sends asks once.
-#[derive(Debug, Default)]
-pub(crate) struct ReviewCache {
-    entries: Mutex<HashMap<String, (Instant, Option<String>)>>,
-}
-
-impl ReviewCache {
-    fn get(&self, key: &str) -> Option<Option<String>> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries
-            .get(key)
-            .filter(|(at, _)| at.elapsed() < REVIEW_CACHE_FOR)
-            .map(|(_, review)| review.clone())
-    }
-
-    fn put(&self, key: String, review: Option<String>) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() >= REVIEWS_KEPT {
-            entries.retain(|_, (at, _)| at.elapsed() < REVIEW_CACHE_FOR);
-        }
-        if entries.len() < REVIEWS_KEPT {
-            entries.insert(key, (Instant::now(), review));
-        }
-    }
 }
 
 /// Which review explains `failure`, if its Tencent code is about a template or a sign.

@@ -33,6 +33,7 @@ mod phone;
 mod remedy;
 mod request;
 mod response;
+mod review_cache;
 mod send_log;
 mod template;
 mod tencent_codes;

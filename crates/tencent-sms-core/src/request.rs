@@ -15,11 +15,10 @@ use crate::endpoint::Endpoint;
 use crate::phone::E164;
 use crate::template::Template;
 use tencent_sms_tc3::sign::{self as tc3, SignedHeader, SigningInput};
-use tencent_sms_tc3::{SERVICE, VERSION};
+use tencent_sms_tc3::{JSON_CONTENT_TYPE, SERVICE, VERSION};
 
 pub(crate) const SEND_SMS: &str = "SendSms";
 pub(crate) const SEND_STATUS_STATISTICS: &str = "SendStatusStatistics";
-pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 pub(crate) const REQUEST_CLIENT: &str =
     concat!("connector-tencent-sms-rs/", env!("CARGO_PKG_VERSION"));
 

@@ -18,6 +18,9 @@ pub const SERVICE: &str = "sms";
 /// The SMS API version every request names in `X-TC-Version`.
 pub const VERSION: &str = "2021-01-11";
 
+/// The `Content-Type` of every request body, which is signed: Tencent's SDKs send exactly this.
+pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
 /// Whether `region` has the shape of a Tencent region, `^[a-z]{2,}-[a-z0-9-]+$` (e.g.
 /// `ap-guangzhou`): it travels in the `X-TC-Region` header, so nothing else may pass.
 pub fn is_valid_region(region: &str) -> bool {

@@ -383,7 +383,7 @@ async fn from_oidc_role(
         .post(sts.url.clone())
         .timeout(STS_TIMEOUT)
         .header("host", &sts.host_header)
-        .header("content-type", crate::request::JSON_CONTENT_TYPE)
+        .header("content-type", tencent_sms_tc3::JSON_CONTENT_TYPE)
         .header("authorization", "SKIP")
         .header("x-tc-action", "AssumeRoleWithWebIdentity")
         .header("x-tc-version", STS_VERSION)
