@@ -119,6 +119,15 @@ const optionsOf = (command, args, spec, required, needs) => {
   return values;
 };
 
+/** A `ConnectorError` printed as the command's failure (exit 1); anything else is a bug, rethrown. */
+const failedWith = (error) => {
+  if (typeof error?.code !== 'string') {
+    throw error;
+  }
+  console.error(`error: ${describeError(error)}`);
+  return EXIT_FAILED;
+};
+
 /** `30m`, `12h`, `3d` as seconds; undefined when it is none of those. */
 const durationSeconds = (text) => {
   const match = /^(\d+)([mhd])$/.exec(text ?? '');
@@ -178,11 +187,7 @@ const commands = {
       }
       return EXIT_OK;
     } catch (error) {
-      if (typeof error?.code !== 'string') {
-        throw error;
-      }
-      console.error(`error: ${describeError(error)}`);
-      return EXIT_FAILED;
+      return failedWith(error);
     }
   },
 
@@ -201,11 +206,7 @@ const commands = {
       console.log(`sent code ${code} to ${result.phoneNumber}: RequestId ${result.requestId}, SerialNo ${result.serialNo}, fee ${result.fee}, ${result.isoCode}`);
       return EXIT_OK;
     } catch (error) {
-      if (typeof error?.code !== 'string') {
-        throw error;
-      }
-      console.error(`error: ${describeError(error)}`);
-      return EXIT_FAILED;
+      return failedWith(error);
     }
   },
 
