@@ -131,19 +131,18 @@ pub async fn describe_credentials(
 ) -> Result<Vec<CredentialReport>, ConnectorFailure> {
     let config = configs.get_or_validate(config_json)?;
     let mut reports = Vec::new();
-    let sites = std::iter::once(("top level", &config.site)).chain(
-        config
-            .international_site
-            .iter()
-            .map(|site| ("internationalSite", site)),
-    );
-    for (name, site) in sites {
+    for site in config.sites() {
+        let international_site = config.is_international_site(site);
         let used = client
             .resolve_credentials(&site.credentials)
             .await
-            .map_err(|failure| failure.through_site(name == "internationalSite"))?;
+            .map_err(|failure| failure.through_site(international_site))?;
         reports.push(CredentialReport {
-            site: name,
+            site: if international_site {
+                "internationalSite"
+            } else {
+                "top level"
+            },
             source: site.credentials.name(),
             used,
         });

@@ -236,14 +236,14 @@ pub async fn delivery_receipts(
     now: i64,
 ) -> Result<Vec<Receipt>, ConnectorFailure> {
     let since = since.max(now - RECEIPT_DAYS * 86_400 + 60);
-    let sites = std::iter::once(("main", &config.site)).chain(
-        config
-            .international_site
-            .iter()
-            .map(|s| ("international", s)),
-    );
     let mut receipts = Vec::new();
-    for (name, site) in sites {
+    for site in config.sites() {
+        let international_site = config.is_international_site(site);
+        let name = if international_site {
+            "international"
+        } else {
+            "main"
+        };
         for page in 0..50u64 {
             let body = json!({ "BeginTime": since, "EndTime": now, "Offset": page * RECEIPTS_PER_CALL,
                 "Limit": RECEIPTS_PER_CALL, "PhoneNumber": to, "SmsSdkAppId": site.sdk_app_id });
@@ -251,7 +251,7 @@ pub async fn delivery_receipts(
             let response = client
                 .call(&request)
                 .await
-                .map_err(|f| f.through_site(name == "international"))?;
+                .map_err(|f| f.through_site(international_site))?;
             let batch = array(&response, "PullSmsSendStatusSet");
             let done = (batch.len() as u64) < RECEIPTS_PER_CALL;
             receipts.extend(batch.iter().map(|r| receipt(r, name)));
@@ -346,10 +346,9 @@ fn check(
 /// template each message type and language gets. Read-only.
 pub async fn doctor(client: &SmsClient, config: &ConnectorConfig) -> Vec<Check> {
     let mut checks = vec![check("config", true, None, "the config is valid")];
-    let sites = std::iter::once((false, &config.site))
-        .chain(config.international_site.iter().map(|s| (true, s)));
     let mut live = HashMap::new();
-    for (international_site, site) in sites {
+    for site in config.sites() {
+        let international_site = config.is_international_site(site);
         let prefix = if international_site {
             "internationalSite."
         } else {
