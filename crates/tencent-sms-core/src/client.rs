@@ -26,7 +26,7 @@ use crate::classify::{classify_tencent_code, TencentErrorClass};
 use crate::clock::{parse_http_date, Clock, SystemClock};
 use crate::config::ConfigIssue;
 use crate::credentials::{
-    fetch, CredentialCache, CredentialSource, Http, ServiceAddresses, SigningKeys,
+    fetch, CredentialCache, CredentialSource, Current, Http, ServiceAddresses, SigningKeys,
 };
 use crate::endpoint::Endpoint;
 use crate::failure::ConnectorFailure;
@@ -236,17 +236,16 @@ impl SmsClient {
         &self,
         request: &TencentRequest,
     ) -> Result<Arc<SigningKeys>, ConnectorFailure> {
-        self.keys_of(&request.credentials).await
+        match &request.credentials {
+            RequestCredentials::Keys(keys) => Ok(keys.clone()),
+            RequestCredentials::Source(source) => {
+                self.keys_from(source).await.map(|current| current.keys)
+            }
+        }
     }
 
-    async fn keys_of(
-        &self,
-        credentials: &RequestCredentials,
-    ) -> Result<Arc<SigningKeys>, ConnectorFailure> {
-        let source = match credentials {
-            RequestCredentials::Keys(keys) => return Ok(keys.clone()),
-            RequestCredentials::Source(source) => source,
-        };
+    /// The keys `source` gives now, and which source gave them (the chain's choice).
+    async fn keys_from(&self, source: &CredentialSource) -> Result<Current, ConnectorFailure> {
         let http = Http {
             direct: self.direct_http()?,
             for_sts: &self.http,
@@ -261,13 +260,7 @@ impl SmsClient {
         self.credentials
             .keys(source, now, refresh)
             .await
-            .map(|current| current.keys)
             .map_err(|why| credential_failure(source, &why))
-    }
-
-    /// Which source gave the keys now in use for `source` (the chain's choice), if any.
-    pub fn credentials_used(&self, source: &CredentialSource) -> Option<&'static str> {
-        self.credentials.used(source)
     }
 
     /// Reads the keys of `source` as a send would (within the send deadline) and says which
@@ -279,9 +272,8 @@ impl SmsClient {
         if source.is_config() {
             return Ok("config");
         }
-        let request = RequestCredentials::Source(source.clone());
-        let read = self.keys_of(&request);
-        tokio::time::timeout(self.options.send_deadline, read)
+        let read = self.keys_from(source);
+        let current = tokio::time::timeout(self.options.send_deadline, read)
             .await
             .unwrap_or_else(|_| {
                 Err(credential_failure(
@@ -289,7 +281,7 @@ impl SmsClient {
                     "it took longer than the send deadline",
                 ))
             })?;
-        Ok(self.credentials.used(source).unwrap_or(source.name()))
+        Ok(current.used)
     }
 }
 

@@ -94,12 +94,6 @@ impl CredentialCache {
         entries.entry(source.clone()).or_default().clone()
     }
 
-    /// Which source gave the keys now kept for `source`.
-    pub(crate) fn used(&self, source: &CredentialSource) -> Option<&'static str> {
-        let entry = lock(&self.entries).get(source)?.clone();
-        entry.current().map(|current| current.used)
-    }
-
     /// Keys of `source` at `now()`: cached, or from `fetch` (one at a time). `Err` says why
     /// there are none: what `fetch` said, once the last keys have expired.
     pub(crate) async fn keys<F, Fut>(

@@ -5,7 +5,7 @@ mod cache;
 mod fetch;
 mod source;
 
-pub(crate) use cache::CredentialCache;
+pub(crate) use cache::{CredentialCache, Current};
 pub(crate) use fetch::{fetch, Http, ServiceAddresses};
 pub(crate) use source::read_credentials;
 pub use source::CredentialSource;
