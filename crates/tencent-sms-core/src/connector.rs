@@ -244,12 +244,12 @@ fn log_outcome(
             failure.tencent_code(),
             None,
             failure.request_id(),
-            country_of(&prepared.to),
+            crate::guard::country_of(&prepared.to),
         ),
     };
     send_log::record(
         &send_log::Entry {
-            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            time: send_log::now(),
             outcome: outcome_name,
             tencent_code,
             usage_type: &data.usage_type,
@@ -279,7 +279,7 @@ fn log_unsent(data: &MessageData, failure: &ConnectorFailure, started: std::time
     let to = normalize_e164(&data.to).map(|to| send_log::mask(to.as_str()));
     send_log::record(
         &send_log::Entry {
-            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            time: send_log::now(),
             outcome: failure.code.as_str(),
             tencent_code: None,
             usage_type: &data.usage_type,
@@ -295,13 +295,6 @@ fn log_unsent(data: &MessageData, failure: &ConnectorFailure, started: std::time
         },
         false,
     );
-}
-
-/// The destination's country (ISO 3166-1 alpha-2), from libphonenumber's numbering plans.
-fn country_of(to: &E164) -> Option<String> {
-    phonenumber::parse(None, to.as_str())
-        .ok()
-        .and_then(|number| number.country().id().map(|id| id.as_ref().to_owned()))
 }
 
 #[cfg(test)]

@@ -296,12 +296,7 @@ pub async fn doctor_json(client: &SmsClient, config_json: &str) -> Vec<Check> {
         Err(issues) => issues
             .into_iter()
             .map(|issue| {
-                let path: Vec<String> = issue
-                    .path
-                    .iter()
-                    .map(|p| p.as_str().map_or_else(|| format!("[{p}]"), str::to_owned))
-                    .collect();
-                let key = path.join(".").replace(".[", "[");
+                let key = config_key(&issue.path);
                 check(
                     "config",
                     false,
@@ -679,13 +674,17 @@ fn failure_key(failure: &ConnectorFailure) -> Option<String> {
         .as_array()?
         .first()?
         .get("path")?
-        .as_array()?
-        .clone();
+        .as_array()?;
+    Some(config_key(path))
+}
+
+/// A zod path as the doctor names a key: `templates[2].templateCode`.
+fn config_key(path: &[Value]) -> String {
     let parts: Vec<String> = path
         .iter()
         .map(|p| p.as_str().map_or_else(|| format!("[{p}]"), str::to_owned))
         .collect();
-    Some(parts.join(".").replace(".[", "["))
+    parts.join(".").replace(".[", "[")
 }
 
 #[cfg(test)]

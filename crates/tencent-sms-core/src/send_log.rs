@@ -29,6 +29,11 @@ pub(crate) fn level() -> Level {
     })
 }
 
+/// The time a line is written: RFC 3339, UTC, milliseconds.
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 /// One line of the log.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

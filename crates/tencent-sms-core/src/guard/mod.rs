@@ -18,6 +18,12 @@ pub(crate) use counters::redis_answers;
 use counters::{CountedRule, Counters, Hit, Window};
 use rules::{check_number, Destination, NumberRefusal};
 
+/// The country of `to` (ISO 3166-1 alpha-2) from libphonenumber's numbering plans, as the
+/// guard's country rules read it.
+pub(crate) fn country_of(to: &E164) -> Option<String> {
+    Destination::of(to).country
+}
+
 /// Beijing is UTC+8 all year: Tencent's billing day, and the guard's.
 const BEIJING_OFFSET_SECONDS: i64 = 8 * 3_600;
 const DAY_SECONDS: u64 = 86_400;
