@@ -168,10 +168,7 @@ fn send_status_statistics(state: &EmulatorState, params: &Value) -> Result<Value
 }
 
 pub(crate) fn missing(name: &str) -> ApiError {
-    ApiError::new(
-        "MissingParameter",
-        format!("The request is missing a required parameter `{name}`."),
-    )
+    ApiError::missing(name)
 }
 
 fn invalid(name: &str) -> ApiError {

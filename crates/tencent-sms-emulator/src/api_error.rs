@@ -13,4 +13,12 @@ impl ApiError {
             message: message.into(),
         }
     }
+
+    /// Tencent's answer to a required parameter left out.
+    pub(crate) fn missing(name: &str) -> Self {
+        Self::new(
+            "MissingParameter",
+            format!("The request is missing a required parameter `{name}`."),
+        )
+    }
 }

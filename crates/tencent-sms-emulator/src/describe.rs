@@ -14,13 +14,6 @@ const MAX_RECEIPTS_PER_CALL: u64 = 100;
 /// Receipts are kept 7 days at Tencent: an older `BeginTime` is refused.
 const RECEIPT_DAYS: i64 = 7;
 
-fn missing(name: &str) -> ApiError {
-    ApiError::new(
-        "MissingParameter",
-        format!("The request is missing a required parameter `{name}`."),
-    )
-}
-
 fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::new("InvalidParameterValue", message)
 }
@@ -28,7 +21,7 @@ fn invalid(message: impl Into<String>) -> ApiError {
 /// `International`: 0 mainland, 1 international.
 fn international(params: &Value) -> Result<bool, ApiError> {
     match params.get("International").map(Value::as_u64) {
-        None => Err(missing("International")),
+        None => Err(ApiError::missing("International")),
         Some(Some(0)) => Ok(false),
         Some(Some(1)) => Ok(true),
         Some(_) => Err(invalid("`International` must be 0 or 1.")),
@@ -110,7 +103,7 @@ pub(crate) fn pull_status(
         params
             .get(name)
             .and_then(Value::as_u64)
-            .ok_or_else(|| missing(name))
+            .ok_or_else(|| ApiError::missing(name))
     };
     let begin = number("BeginTime")? as i64;
     let end = params
@@ -129,11 +122,11 @@ pub(crate) fn pull_status(
     let phone = params
         .get("PhoneNumber")
         .and_then(Value::as_str)
-        .ok_or_else(|| missing("PhoneNumber"))?;
+        .ok_or_else(|| ApiError::missing("PhoneNumber"))?;
     let app = params
         .get("SmsSdkAppId")
         .and_then(Value::as_str)
-        .ok_or_else(|| missing("SmsSdkAppId"))?;
+        .ok_or_else(|| ApiError::missing("SmsSdkAppId"))?;
     let set: Vec<Value> = state
         .messages()
         .into_iter()
