@@ -56,3 +56,35 @@ mod tests {
         assert_eq!(fixture, rule);
     }
 }
+
+/// A loopback port that refuses connections for as long as this value lives.
+///
+/// Binding port 0 and closing the listener is racy when tests run in parallel: the kernel may
+/// hand the same port to another test's server a moment later, and the "refused" send then
+/// succeeds. A socket that is bound but never listens keeps the port reserved (it is bound
+/// without `SO_REUSEADDR`, so no other socket can take it) while every connection to it is
+/// refused.
+#[derive(Debug)]
+pub struct RefusedPort {
+    _reserved: tokio::net::TcpSocket,
+    /// The reserved port on `127.0.0.1`.
+    pub port: u16,
+}
+
+impl RefusedPort {
+    /// Reserves a port on `127.0.0.1`.
+    pub fn reserve() -> Self {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket opens");
+        socket
+            .bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+            .expect("a loopback port binds");
+        let port = socket
+            .local_addr()
+            .expect("a bound socket has an address")
+            .port();
+        Self {
+            _reserved: socket,
+            port,
+        }
+    }
+}

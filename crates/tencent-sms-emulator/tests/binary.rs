@@ -35,9 +35,8 @@ fn help_and_bad_arguments() {
         .unwrap();
     assert_eq!(no_token.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_token.stderr).contains("TENCENT_SMS_EMULATOR_TOKEN"));
-    let nobody = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let free = nobody.local_addr().unwrap().port().to_string();
-    drop(nobody);
+    let nobody = tencent_sms_core::testing::RefusedPort::reserve();
+    let free = nobody.port.to_string();
     let unhealthy = Command::new(BIN)
         .args(["--check-health", "--port", &free])
         .output()

@@ -157,14 +157,12 @@ async fn nothing_is_retried_once_the_body_may_have_been_delivered() {
 
 #[tokio::test]
 async fn a_refused_connection_is_retried_twice_then_general() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
+    let refused = tencent_sms_core::testing::RefusedPort::reserve();
     let client = SmsClient::new(ClientOptions::default()).unwrap();
     let started = std::time::Instant::now();
     let failure = send_message(
         &client,
-        &config(&format!("http://127.0.0.1:{port}")),
+        &config(&format!("http://127.0.0.1:{}", refused.port)),
         &sign_in(),
     )
     .await

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::emulator;
 use serde_json::{json, Value};
+use tencent_sms_core::testing::RefusedPort;
 use tencent_sms_core::{send_message, ClientOptions, ErrorCode, SmsClient, FAILURES_TO_OPEN};
 use tencent_sms_emulator::options::*;
 use tencent_sms_emulator::RunningEmulator;
@@ -29,12 +30,6 @@ fn client(options: ClientOptions) -> SmsClient {
     SmsClient::new(options).unwrap()
 }
 
-/// A loopback port nothing listens on: connections to it are refused.
-fn dead_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
 /// Accepts connections and reads whatever comes, never answering: a hung server.
 async fn hung_server() -> (u16, tokio::task::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -53,7 +48,8 @@ async fn hung_server() -> (u16, tokio::task::JoinHandle<()>) {
 #[tokio::test]
 async fn a_refused_connection_fails_over_to_the_backup_at_once() {
     let backup = emulator().await;
-    let primary = format!("http://127.0.0.1:{}", dead_port());
+    let dead = RefusedPort::reserve();
+    let primary = format!("http://127.0.0.1:{}", dead.port);
     let client = client(ClientOptions::default());
     let started = Instant::now();
     let result = send_message(&client, &config(&primary, &backup.url()), &sign_in(1))
@@ -119,7 +115,8 @@ async fn a_request_that_may_have_reached_the_primary_is_never_sent_to_the_backup
 #[tokio::test]
 async fn an_unreachable_host_is_avoided_for_a_while_then_probed_again() {
     let backup = emulator().await;
-    let port = dead_port();
+    let dead = RefusedPort::reserve();
+    let port = dead.port;
     let primary_host = format!("127.0.0.1:{port}");
     let config = config(&format!("http://{primary_host}"), &backup.url());
     let client = client(ClientOptions {
@@ -133,6 +130,7 @@ async fn an_unreachable_host_is_avoided_for_a_while_then_probed_again() {
     }
     assert!(client.avoids_host(&primary_host));
     // The primary comes back on the same port; while the breaker is open it gets nothing.
+    drop(dead);
     let primary = RunningEmulator::start(EmulatorOptions {
         port,
         ..EmulatorOptions::default()
@@ -158,7 +156,8 @@ async fn an_unreachable_host_is_avoided_for_a_while_then_probed_again() {
 
 #[tokio::test]
 async fn without_a_backup_an_unreachable_endpoint_is_retried_and_named() {
-    let port = dead_port();
+    let dead = RefusedPort::reserve();
+    let port = dead.port;
     let templates = tencent_sms_core::testing::four_templates(DEMO_MAINLAND_TEMPLATE_ID);
     let config = json!({ "accessKeyId": DEMO_SECRET_ID, "accessKeySecret": DEMO_SECRET_KEY, "signName": DEMO_SIGN_NAME,
             "sdkAppId": DEMO_SDK_APP_ID, "region": "ap-guangzhou", "endpoint": format!("http://127.0.0.1:{port}"), "templates": templates });

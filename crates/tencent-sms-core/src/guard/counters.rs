@@ -420,11 +420,8 @@ mod tests {
     #[tokio::test]
     async fn an_unreachable_redis_falls_back_to_this_process_in_bounded_time() {
         let counters = Counters::default();
-        // A port nothing listens on.
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        drop(listener);
-        let url = SecretKey::new(format!("redis://127.0.0.1:{port}"));
+        let refused = crate::testing::RefusedPort::reserve();
+        let url = SecretKey::new(format!("redis://127.0.0.1:{}", refused.port));
         let started = std::time::Instant::now();
         let window = Window::containing(0, 60, 0);
         let hits = [hit(CountedRule::PerIp, "ip:1", window)];
