@@ -44,7 +44,7 @@ const median = (values) => {
 
 log('Building the addon, the emulator and the Rust bench helpers (release)…');
 execFileSync('node', ['scripts/ensure-built.mjs'], { cwd: root, stdio: 'inherit' });
-execFileSync('cargo', ['build', '--release', '-p', 'tencent-sms-emulator', '-p', 'tencent-sms-core', '--bins', '--examples'], { cwd: root, stdio: 'inherit' });
+execFileSync('cargo', ['build', '--release', '-p', 'tencent-sms-emulator', '-p', 'tencent-sms-core', '-p', 'tencent-sms-runtime', '--bins', '--examples'], { cwd: root, stdio: 'inherit' });
 const release = path.join(root, 'target', 'release');
 const example = (name) => path.join(release, 'examples', name);
 

@@ -16,10 +16,8 @@ use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::json;
-use tencent_sms_core::{
-    json_input::parse_js_json, metadata, validate_config, ConfigCache, ConnectorFailure, Guard,
-    SmsClient, UsageCache,
-};
+use tencent_sms_core::{json_input::parse_js_json, metadata, ConnectorFailure};
+use tencent_sms_runtime::{validate_config, Connector};
 
 /// mimalloc v2, built with `local_dynamic_tls`: see the comment below for why each.
 //
@@ -76,7 +74,7 @@ fn init() {
     // the background, rather than in the first user's sign-in. A failure here is reported by
     // the first send, which tries again.
     runtime.spawn(async {
-        let _ = SmsClient::shared();
+        let _ = connector().client();
     });
     create_custom_tokio_runtime(runtime);
 }
@@ -102,20 +100,11 @@ pub fn validate_config_json(config_json: String) -> String {
     outcome.to_string()
 }
 
-fn configs() -> &'static ConfigCache {
-    static CONFIGS: OnceLock<ConfigCache> = OnceLock::new();
-    CONFIGS.get_or_init(ConfigCache::default)
-}
-
-/// The SMS guard's counters and Redis connections, shared by every send of the process.
-fn guard() -> &'static Guard {
-    static GUARD: OnceLock<Guard> = OnceLock::new();
-    GUARD.get_or_init(Guard::default)
-}
-
-fn usage_cache() -> &'static UsageCache {
-    static USAGE: OnceLock<UsageCache> = OnceLock::new();
-    USAGE.get_or_init(UsageCache::default)
+/// The process's one [`Connector`]: its HTTP pools, caches and the guard's counters are shared
+/// by every module instance (worker threads, the shim loaded twice), as Logto's sends are.
+fn connector() -> &'static Connector {
+    static CONNECTOR: OnceLock<Connector> = OnceLock::new();
+    CONNECTOR.get_or_init(Connector::default)
 }
 
 fn outcome_json<T: serde::Serialize>(outcome: std::result::Result<T, ConnectorFailure>) -> String {
@@ -167,15 +156,7 @@ impl Dispatcher {
     #[napi]
     pub fn send_message(&self, id: u32, config_json: String, data_json: String) {
         self.run(id, async move {
-            let client = SmsClient::shared()?;
-            tencent_sms_core::send_message_json(
-                client,
-                configs(),
-                guard(),
-                &config_json,
-                &data_json,
-            )
-            .await
+            connector().send_message(&config_json, &data_json).await
         });
     }
 
@@ -184,39 +165,26 @@ impl Dispatcher {
     #[napi]
     pub fn describe_credentials(&self, id: u32, config_json: String) {
         self.run(id, async move {
-            let client = SmsClient::shared()?;
-            tencent_sms_core::describe_credentials(client, configs(), &config_json).await
+            connector().describe_credentials(&config_json).await
         });
     }
 
     /// Checks the config against the live account (read-only): `[{ id, ok, key?, message }]`.
     #[napi]
     pub fn doctor(&self, id: u32, config_json: String) {
-        self.run(id, async move {
-            let client = SmsClient::shared()?;
-            Ok(tencent_sms_core::doctor_json(client, &config_json).await)
-        });
+        self.run(id, async move { connector().doctor(&config_json).await });
     }
 
     /// The delivery receipts of `to` since `since_seconds` (Unix), from every site.
     #[napi]
     pub fn delivery_status(&self, id: u32, config_json: String, to: String, since_seconds: f64) {
         self.run(id, async move {
-            let client = SmsClient::shared()?;
-            let config = configs().get_or_validate(&config_json)?;
-            let to = tencent_sms_core::normalize_e164(&to).map_err(|e| {
-                ConnectorFailure::new(
-                    tencent_sms_core::ErrorCode::InvalidRequestParameters,
-                    format!("invalid phone number: {e}"),
-                )
-            })?;
             let since = if since_seconds.is_finite() {
                 since_seconds as i64
             } else {
                 0
             };
-            tencent_sms_core::delivery_receipts(client, &config, to.as_str(), since, unix_now())
-                .await
+            connector().delivery_status(&config_json, &to, since).await
         });
     }
 
@@ -224,19 +192,10 @@ impl Dispatcher {
     #[napi]
     pub fn get_usage(&self, id: u32, config_json: String, start_from_seconds: Option<f64>) {
         self.run(id, async move {
-            let client = SmsClient::shared()?;
             let start = start_from_seconds
                 .filter(|s| s.is_finite())
                 .map(|s| s as i64);
-            tencent_sms_core::get_usage(
-                client,
-                configs(),
-                usage_cache(),
-                &config_json,
-                start,
-                unix_now(),
-            )
-            .await
+            connector().get_usage(&config_json, start).await
         });
     }
 }
@@ -269,9 +228,4 @@ impl Dispatcher {
             );
         });
     }
-}
-
-fn unix_now() -> i64 {
-    use tencent_sms_core::clock::{Clock, SystemClock};
-    SystemClock.now_unix()
 }

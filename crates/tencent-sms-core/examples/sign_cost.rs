@@ -17,7 +17,7 @@ fn main() {
         .unwrap_or(200_000);
     let templates = tencent_sms_core::testing::four_templates("1110");
     let config = validate_config(&json!({ "accessKeyId": "AKIDEXAMPLE", "accessKeySecret": "SECRETEXAMPLE",
-        "signName": "腾讯云", "sdkAppId": "1400006666", "region": "ap-guangzhou", "templates": templates }))
+        "signName": "腾讯云", "sdkAppId": "1400006666", "region": "ap-guangzhou", "templates": templates }), &Default::default())
     .expect("valid config");
     let data = parse_message_data(
         &json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" } }),

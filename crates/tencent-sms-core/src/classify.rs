@@ -3,8 +3,8 @@
 //! Logto turns the code into the HTTP status the user sees (429 for rate limits, 400 for
 //! config problems), so the class decides whether an operator, the user, or nobody can fix it.
 
-use crate::failure::ErrorCode;
-pub(crate) use crate::tencent_codes::TencentErrorClass;
+use crate::error_code::ErrorCode;
+pub use crate::tencent_codes::TencentErrorClass;
 
 impl TencentErrorClass {
     pub(crate) fn error_code(self) -> ErrorCode {
@@ -20,7 +20,7 @@ impl TencentErrorClass {
 
 /// Classifies a Tencent `Error.Code` or `SendStatusSet[].Code` by the one code table; a code
 /// it does not know is transient.
-pub(crate) fn classify_tencent_code(code: &str) -> TencentErrorClass {
+pub fn classify_tencent_code(code: &str) -> TencentErrorClass {
     crate::tencent_codes::lookup(code).map_or(TencentErrorClass::Transient, |entry| entry.class)
 }
 

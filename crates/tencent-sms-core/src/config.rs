@@ -5,18 +5,16 @@
 //! wraps the issues in the host's `ZodError`. Every config the official connector's guard
 //! accepts and that could ever have worked against Tencent is accepted here.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::credentials::{read_credentials, CredentialSource};
 use crate::endpoint::Endpoint;
+use crate::environment::Environment;
 use crate::guard::{read_guard, GuardConfig};
-use crate::json_input::{broken_text, holds_lone_surrogate};
+use crate::issue::{key, ConfigIssue, FieldChecker};
 use crate::template::{Template, CODE_PARAM, REQUIRED_USAGE_TYPES, TEMPLATE_CODE_PLACEHOLDER};
-use tencent_sms_tc3::{is_valid_region, SecretKey};
+use tencent_sms_tc3::SecretKey;
 
-/// Longest string accepted for any single field: far above any real value, far below abuse.
-const MAX_FIELD_CHARS: usize = 512;
 const MAX_TEMPLATES: usize = 100;
 
 /// A validated connector config.
@@ -44,7 +42,7 @@ impl ConnectorConfig {
     }
 
     /// Whether `site` is this config's `internationalSite` (an error then points under it).
-    pub(crate) fn is_international_site(&self, site: &Site) -> bool {
+    pub fn is_international_site(&self, site: &Site) -> bool {
         self.international_site
             .as_ref()
             .is_some_and(|international| std::ptr::eq(international, site))
@@ -81,263 +79,12 @@ pub struct Site {
     pub sender_id: Option<String>,
 }
 
-/// One validation problem, serialized exactly like a zod issue.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ConfigIssue {
-    /// zod's issue code: `invalid_type`, `too_small`, `too_big`, `invalid_string`, `custom`.
-    pub code: &'static str,
-    /// For `invalid_type`: the type wanted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expected: Option<&'static str>,
-    /// For `invalid_type`: the type found, `undefined` when the key is missing.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub received: Option<&'static str>,
-    /// For `invalid_string`: zod's validation name (`regex`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub validation: Option<&'static str>,
-    /// For `too_small`: the least allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub minimum: Option<usize>,
-    /// For `too_big`: the most allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub maximum: Option<usize>,
-    /// For `too_small`/`too_big`: what was measured (`string`, `array`).
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub kind: Option<&'static str>,
-    /// For `too_small`/`too_big`: whether the bound itself is allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub inclusive: Option<bool>,
-    /// For `too_small`/`too_big`: whether only the bound itself is allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exact: Option<bool>,
-    /// The key the issue is about, as zod paths go: names and array indexes.
-    pub path: Vec<Value>,
-    /// What is wrong, in words an admin reads in the console.
-    pub message: String,
-}
-
-impl ConfigIssue {
-    fn base(code: &'static str, path: &[Value], message: String) -> Self {
-        Self {
-            code,
-            expected: None,
-            received: None,
-            validation: None,
-            minimum: None,
-            maximum: None,
-            kind: None,
-            inclusive: None,
-            exact: None,
-            path: path.to_vec(),
-            message,
-        }
-    }
-
-    pub(crate) fn invalid_type(
-        path: &[Value],
-        expected: &'static str,
-        value: Option<&Value>,
-    ) -> Self {
-        let received = zod_type_name(value);
-        let message = if received == "undefined" {
-            "Required".to_owned()
-        } else {
-            format!("Expected {expected}, received {received}")
-        };
-        Self {
-            expected: Some(expected),
-            received: Some(received),
-            ..Self::base("invalid_type", path, message)
-        }
-    }
-
-    pub(crate) fn too_small(path: &[Value], kind: &'static str, minimum: usize) -> Self {
-        let message = match kind {
-            "string" => format!("String must contain at least {minimum} character(s)"),
-            _ => format!("Array must contain at least {minimum} element(s)"),
-        };
-        Self {
-            minimum: Some(minimum),
-            kind: Some(kind),
-            inclusive: Some(true),
-            exact: Some(false),
-            ..Self::base("too_small", path, message)
-        }
-    }
-
-    pub(crate) fn too_big(path: &[Value], kind: &'static str, maximum: usize) -> Self {
-        let message = match kind {
-            "string" => format!("String must contain at most {maximum} character(s)"),
-            _ => format!("Array must contain at most {maximum} element(s)"),
-        };
-        Self {
-            maximum: Some(maximum),
-            kind: Some(kind),
-            inclusive: Some(true),
-            exact: Some(false),
-            ..Self::base("too_big", path, message)
-        }
-    }
-
-    pub(crate) fn regex(path: &[Value], message: String) -> Self {
-        Self {
-            validation: Some("regex"),
-            ..Self::base("invalid_string", path, message)
-        }
-    }
-
-    pub(crate) fn custom(path: &[Value], message: String) -> Self {
-        Self::base("custom", path, message)
-    }
-
-    /// `Error in key path "a.b": message`, the way Logto prints zod issues.
-    pub fn describe(&self) -> String {
-        let path: Vec<String> = self
-            .path
-            .iter()
-            .map(|p| match p {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect();
-        if path.is_empty() {
-            self.message.clone()
-        } else {
-            format!("{}: {}", path.join("."), self.message)
-        }
-    }
-}
-
-/// zod's name for a parsed value type (`ZodParsedType`).
-fn zod_type_name(value: Option<&Value>) -> &'static str {
-    match value {
-        None => "undefined",
-        Some(Value::Null) => "null",
-        Some(Value::Bool(_)) => "boolean",
-        Some(Value::Number(_)) => "number",
-        Some(Value::String(_)) => "string",
-        Some(Value::Array(_)) => "array",
-        Some(Value::Object(_)) => "object",
-    }
-}
-
-pub(crate) fn key(name: &str) -> Value {
-    Value::String(name.to_owned())
-}
-
-/// Collects issues while reading fields, so every problem is reported together.
-pub(crate) struct FieldChecker<'a> {
-    pub(crate) issues: &'a mut Vec<ConfigIssue>,
-}
-
-impl FieldChecker<'_> {
-    /// Records `issue`; `None`, so a reader can end with it.
-    pub(crate) fn refuse<T>(&mut self, issue: ConfigIssue) -> Option<T> {
-        self.issues.push(issue);
-        None
-    }
-
-    /// A required string of 1..=MAX_FIELD_CHARS characters.
-    fn required_string(
-        &mut self,
-        object: &Map<String, Value>,
-        path: &[Value],
-        name: &str,
-    ) -> Option<String> {
-        let path = [path, &[key(name)]].concat();
-        match object.get(name) {
-            Some(Value::String(s)) => self.check_length(&path, s).then(|| s.clone()),
-            other => self.refuse(ConfigIssue::invalid_type(&path, "string", other)),
-        }
-    }
-
-    /// An optional string: absent, `null` and `""` all mean "not set" (Logto's form drops
-    /// empty fields, and older saved configs may hold `null`).
-    pub(crate) fn optional_string(
-        &mut self,
-        object: &Map<String, Value>,
-        path: &[Value],
-        name: &str,
-    ) -> Option<String> {
-        let path = [path, &[key(name)]].concat();
-        match object.get(name) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.is_empty() => None,
-            Some(Value::String(s)) => self.check_length(&path, s).then(|| s.clone()),
-            other => self.refuse(ConfigIssue::invalid_type(&path, "string", other)),
-        }
-    }
-
-    /// Non-empty, not too long, and whole text (see [`holds_lone_surrogate`]).
-    fn check_length(&mut self, path: &[Value], s: &str) -> bool {
-        if holds_lone_surrogate(s) {
-            let field = path.last().and_then(Value::as_str).unwrap_or("The value");
-            self.issues
-                .push(ConfigIssue::custom(path, broken_text(field)));
-            return false;
-        }
-        if s.is_empty() {
-            self.issues.push(ConfigIssue::too_small(path, "string", 1));
-            return false;
-        }
-        if s.chars().count() > MAX_FIELD_CHARS {
-            self.issues
-                .push(ConfigIssue::too_big(path, "string", MAX_FIELD_CHARS));
-            return false;
-        }
-        true
-    }
-
-    /// Keeps `value` when `valid` holds for it; otherwise reports `<name> <rule>` as a
-    /// string-format issue (zod's `invalid_string`) and drops it.
-    fn matching(
-        &mut self,
-        path: &[Value],
-        name: &str,
-        value: Option<String>,
-        valid: impl Fn(&str) -> bool,
-        rule: &str,
-    ) -> Option<String> {
-        let value = value?;
-        if valid(&value) {
-            return Some(value);
-        }
-        let path = [path, &[key(name)]].concat();
-        self.refuse(ConfigIssue::regex(&path, format!("{name} {rule}")))
-    }
-
-    fn digits_only(&mut self, path: &[Value], name: &str, value: Option<String>) -> Option<String> {
-        let digits = |v: &str| v.bytes().all(|b| b.is_ascii_digit());
-        self.matching(path, name, value, digits, "must contain digits only")
-    }
-
-    /// A region of Tencent's shape, e.g. `ap-guangzhou`.
-    fn valid_region(&mut self, path: &[Value], region: Option<String>) -> Option<String> {
-        self.matching(
-            path,
-            "region",
-            region,
-            is_valid_region,
-            "must look like `ap-guangzhou` (lowercase, e.g. ap-guangzhou, ap-singapore)",
-        )
-    }
-
-    /// The value travels in the `Authorization` header, which carries printable ASCII only
-    /// (SecretIds are ASCII letters and digits, so no config that ever worked is refused).
-    fn header_safe(&mut self, path: &[Value], name: &str, value: Option<String>) -> Option<String> {
-        let printable = |v: &str| v.bytes().all(|b| (b' '..=b'~').contains(&b));
-        self.matching(
-            path,
-            name,
-            value,
-            printable,
-            "must contain printable ASCII characters only (no control characters, no accents or CJK)",
-        )
-    }
-}
-
-/// Validates a raw config as stored by Logto, reporting every issue at once.
-pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue>> {
+/// Validates a raw config as stored by Logto, reporting every issue at once. `environment`
+/// is what Logto's process environment allows (plain-HTTP hosts), which the config alone never can.
+pub fn validate_config(
+    input: &Value,
+    environment: &Environment,
+) -> Result<ConnectorConfig, Vec<ConfigIssue>> {
     let Value::Object(object) = input else {
         return Err(vec![ConfigIssue::invalid_type(&[], "object", Some(input))]);
     };
@@ -345,11 +92,12 @@ pub fn validate_config(input: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue
     let mut checker = FieldChecker {
         issues: &mut issues,
     };
-    let fields = read_fields(&mut checker, object);
+    let fields = read_fields(&mut checker, object, environment);
     let international = read_international_site(
         &mut checker,
         object.get(INTERNATIONAL_SITE),
         fields.site.credentials.as_ref(),
+        environment,
     );
     let guard = read_guard(&mut checker, object.get("guard"));
     let config = fields.complete(international, guard);
@@ -462,11 +210,15 @@ impl Fields {
 }
 
 /// The fields in the order their issues are reported (the official connector's order).
-fn read_fields(checker: &mut FieldChecker<'_>, object: &Map<String, Value>) -> Fields {
+fn read_fields(
+    checker: &mut FieldChecker<'_>,
+    object: &Map<String, Value>,
+    environment: &Environment,
+) -> Fields {
     let account = read_account(checker, object, &[], Presence::Required, None);
     let templates = read_templates(checker, object.get("templates"));
     Fields {
-        site: read_delivery(checker, object, &[], account),
+        site: read_delivery(checker, object, &[], account, environment),
         templates,
     }
 }
@@ -477,6 +229,7 @@ fn read_international_site(
     checker: &mut FieldChecker<'_>,
     value: Option<&Value>,
     top_level_credentials: Option<&CredentialSource>,
+    environment: &Environment,
 ) -> Option<SiteFields> {
     let path = [key(INTERNATIONAL_SITE)];
     let object = match value {
@@ -493,7 +246,7 @@ fn read_international_site(
         Presence::Optional,
         top_level_credentials,
     );
-    Some(read_delivery(checker, object, &path, account))
+    Some(read_delivery(checker, object, &path, account, environment))
 }
 
 /// Whether a site's keys must be there (the top level) or may be left out (`internationalSite`).
@@ -568,10 +321,13 @@ fn read_delivery(
     object: &Map<String, Value>,
     path: &[Value],
     account: SiteFields,
+    environment: &Environment,
 ) -> SiteFields {
+    let endpoint = read_endpoint(checker, object, path, "endpoint", environment);
+    let backup_endpoint = read_endpoint(checker, object, path, "backupEndpoint", environment);
     SiteFields {
-        endpoint: read_endpoint(checker, object, path, "endpoint"),
-        backup_endpoint: read_endpoint(checker, object, path, "backupEndpoint"),
+        endpoint,
+        backup_endpoint,
         sender_id: checker.optional_string(object, path, "senderId"),
         ..account
     }
@@ -584,9 +340,10 @@ fn read_endpoint(
     object: &Map<String, Value>,
     path: &[Value],
     name: &str,
+    environment: &Environment,
 ) -> Option<Endpoint> {
     let raw = checker.optional_string(object, path, name)?;
-    Endpoint::parse(&raw)
+    Endpoint::parse(&raw, &environment.allow_http_hosts)
         .map_err(|error| {
             let path = [path, &[key(name)]].concat();
             checker

@@ -6,11 +6,9 @@
 //! [`ALLOW_HTTP_HOSTS_VAR`] (an emulator in another container). The console's config alone can
 //! never downgrade a send to plain HTTP. No userinfo, path, query or fragment.
 
-/// The environment variable naming hosts that may be sent to over plain `http://`,
-/// comma-separated: `TENCENT_SMS_ALLOW_HTTP_HOSTS=sms-emulator`.
-pub(crate) const ALLOW_HTTP_HOSTS_VAR: &str = "TENCENT_SMS_ALLOW_HTTP_HOSTS";
-
 use std::fmt;
+
+use crate::environment::ALLOW_HTTP_HOSTS_VAR;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 pub(crate) const DEFAULT_HOST: &str = "sms.tencentcloudapi.com";
@@ -20,7 +18,7 @@ pub(crate) const DEFAULT_HOST: &str = "sms.tencentcloudapi.com";
 pub struct Endpoint {
     /// The URL the request is posted to, always ending in `/`. Parsed once here, with the
     /// validated config, instead of by the HTTP client on every send.
-    pub url: reqwest::Url,
+    pub url: url::Url,
     /// The Host header as sent, which is also the `host` that is signed (port only if not default).
     pub host_header: String,
     /// A loopback host, or a plain-HTTP host the environment allows (the emulator): never
@@ -100,7 +98,7 @@ impl Endpoint {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
-        let url = reqwest::Url::parse(&format!("{scheme}://{host_header}/"))
+        let url = url::Url::parse(&format!("{scheme}://{host_header}/"))
             .map_err(|_| EndpointError::BadHost(truncate(host)))?;
         Ok(Self {
             url,
@@ -122,19 +120,10 @@ impl Endpoint {
         Self::https(&host, None).ok()
     }
 
-    /// Parses the `endpoint` config value, with plain HTTP allowed to the hosts that
-    /// [`ALLOW_HTTP_HOSTS_VAR`] names; the error says what to fix.
-    pub fn parse(input: &str) -> Result<Self, EndpointError> {
-        let allowed = std::env::var(ALLOW_HTTP_HOSTS_VAR).unwrap_or_default();
-        Self::parse_allowing_http_to(input, &allowed)
-    }
-
-    /// [`Endpoint::parse`], with plain HTTP allowed to the comma-separated hosts of
-    /// `allowed_http_hosts` besides loopback.
-    pub fn parse_allowing_http_to(
-        input: &str,
-        allowed_http_hosts: &str,
-    ) -> Result<Self, EndpointError> {
+    /// Parses the `endpoint` config value, with plain HTTP allowed to loopback and to the
+    /// comma-separated hosts of `allowed_http_hosts` (the value of [`ALLOW_HTTP_HOSTS_VAR`]);
+    /// the error says what to fix.
+    pub fn parse(input: &str, allowed_http_hosts: &str) -> Result<Self, EndpointError> {
         let (scheme, rest) = match input.split_once("://") {
             Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
             None => (String::new(), input),
@@ -244,12 +233,12 @@ mod tests {
 
     #[test]
     fn accepts_a_bare_host_and_https_urls() {
-        let e = Endpoint::parse("sms.intl.tencentcloudapi.com").unwrap();
+        let e = Endpoint::parse("sms.intl.tencentcloudapi.com", "").unwrap();
         assert_eq!(e.url.as_str(), "https://sms.intl.tencentcloudapi.com/");
-        let e = Endpoint::parse("https://sms.example.com:8443/").unwrap();
+        let e = Endpoint::parse("https://sms.example.com:8443/", "").unwrap();
         assert_eq!(e.url.as_str(), "https://sms.example.com:8443/");
         assert_eq!(e.host_header, "sms.example.com:8443");
-        let e = Endpoint::parse("https://SMS.Example.com:443").unwrap();
+        let e = Endpoint::parse("https://SMS.Example.com:443", "").unwrap();
         assert_eq!(e.host_header, "sms.example.com");
     }
 
@@ -260,42 +249,39 @@ mod tests {
             backup.url.as_str(),
             "https://sms.ap-guangzhou.tencentcloudapi.com/"
         );
-        let custom = Endpoint::parse("sms.intl.tencentcloudapi.com").unwrap();
+        let custom = Endpoint::parse("sms.intl.tencentcloudapi.com", "").unwrap();
         assert_eq!(custom.default_backup("ap-singapore"), None);
     }
 
     #[test]
     fn http_only_to_loopback() {
         assert_eq!(
-            Endpoint::parse("http://127.0.0.1:9000")
+            Endpoint::parse("http://127.0.0.1:9000", "")
                 .unwrap()
                 .host_header,
             "127.0.0.1:9000"
         );
-        assert!(Endpoint::parse("http://localhost:1").is_ok());
-        assert!(Endpoint::parse("http://[::1]:8080").is_ok());
-        assert!(Endpoint::parse("http://127.1.2.3").is_ok());
-        assert!(Endpoint::parse("http://sms.tencentcloudapi.com").is_err());
-        assert!(Endpoint::parse("http://10.0.0.1:80").is_err());
-        assert!(Endpoint::parse("http://localhost.evil.com").is_err());
+        assert!(Endpoint::parse("http://localhost:1", "").is_ok());
+        assert!(Endpoint::parse("http://[::1]:8080", "").is_ok());
+        assert!(Endpoint::parse("http://127.1.2.3", "").is_ok());
+        assert!(Endpoint::parse("http://sms.tencentcloudapi.com", "").is_err());
+        assert!(Endpoint::parse("http://10.0.0.1:80", "").is_err());
+        assert!(Endpoint::parse("http://localhost.evil.com", "").is_err());
     }
 
     #[test]
     fn http_to_another_host_only_when_the_environment_names_it() {
-        let refused = Endpoint::parse_allowing_http_to("http://sms-emulator:9000", "").unwrap_err();
+        let refused = Endpoint::parse("http://sms-emulator:9000", "").unwrap_err();
         assert_eq!(refused, EndpointError::PlainHttpNotAllowed);
         assert!(refused
             .to_string()
             .contains("TENCENT_SMS_ALLOW_HTTP_HOSTS=sms-emulator"));
         let allowed = "other, SMS-Emulator ";
-        let endpoint =
-            Endpoint::parse_allowing_http_to("http://sms-emulator:9000", allowed).unwrap();
+        let endpoint = Endpoint::parse("http://sms-emulator:9000", allowed).unwrap();
         assert_eq!(endpoint.url.as_str(), "http://sms-emulator:9000/");
         assert!(endpoint.direct, "never through a proxy");
-        assert!(
-            Endpoint::parse_allowing_http_to("http://sms-emulator.evil:9000", allowed).is_err()
-        );
-        let https = Endpoint::parse_allowing_http_to("https://sms-emulator", allowed).unwrap();
+        assert!(Endpoint::parse("http://sms-emulator.evil:9000", allowed).is_err());
+        let https = Endpoint::parse("https://sms-emulator", allowed).unwrap();
         assert!(!https.direct, "HTTPS goes through a proxy as before");
     }
 
@@ -314,7 +300,10 @@ mod tests {
             "",
             "https://-bad.com",
         ] {
-            assert!(Endpoint::parse(bad).is_err(), "{bad} should be rejected");
+            assert!(
+                Endpoint::parse(bad, "").is_err(),
+                "{bad} should be rejected"
+            );
         }
     }
 }

@@ -7,48 +7,16 @@
 use serde_json::{json, Value};
 
 use crate::classify::{classify_tencent_code, TencentErrorClass};
-use crate::config::ConfigIssue;
+pub use crate::error_code::ErrorCode;
+use crate::issue::ConfigIssue;
 use crate::remedy::{config_fix, ConfigFix, SentTemplate};
-
-/// The `ConnectorErrorCodes` values this connector produces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorCode {
-    /// Anything transient or unknown (Logto answers 400).
-    General,
-    /// The operator must fix the config or the Tencent console.
-    InvalidConfig,
-    /// `sendMessage` or `getUsage` was called with bad arguments.
-    InvalidRequestParameters,
-    /// Tencent answered something unreadable.
-    InvalidResponse,
-    /// No template fits the message type.
-    TemplateNotFound,
-    /// A rate limit, Tencent's or the API's (Logto answers 429).
-    RateLimitExceeded,
-    /// Falls back to `rate_limit_exceeded` in the JS shim when the host kit predates it (5.1.0).
-    UsageLimitExceeded,
-}
-
-impl ErrorCode {
-    /// The code as Logto's `ConnectorErrorCodes` spells it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::General => "general",
-            Self::InvalidConfig => "invalid_config",
-            Self::InvalidRequestParameters => "invalid_request_parameters",
-            Self::InvalidResponse => "invalid_response",
-            Self::TemplateNotFound => "template_not_found",
-            Self::RateLimitExceeded => "rate_limit_exceeded",
-            Self::UsageLimitExceeded => "usage_limit_exceeded",
-        }
-    }
-}
 
 /// What an operator reads when the account's SMS quota or balance ran out. Logto words every
 /// `usage_limit_exceeded` as "The email service usage limit has been reached.", so the detail
 /// says which limit it really is.
 const QUOTA_ADVICE: &str = "this is the Tencent Cloud SMS account's quota, not an email limit (Logto words every usage limit that way): top up the SMS package, settle arrears, or raise the app's daily limits in the SMS console.";
 
+/// What a failure carries for Logto, in the shape each error code's `ConnectorError` has.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FailureData {
     /// The config failed validation; becomes a `ZodError` in JS.
@@ -57,8 +25,11 @@ pub enum FailureData {
     Message(String),
     /// `{ errorDescription, tencentCode?, requestId? }`; Logto shows `errorDescription`.
     Described {
+        /// What happened and what to do, as the admin reads it.
         description: String,
+        /// Tencent's error code, when Tencent refused.
         tencent_code: Option<String>,
+        /// Tencent's RequestId, for Tencent's support.
         request_id: Option<String>,
     },
     /// Tencent refused something the operator fixes in the config or the Tencent console:
@@ -68,7 +39,9 @@ pub enum FailureData {
         /// Boxed: a `ConfigIssue` is large, and every `Result` carrying a failure pays for
         /// its largest variant.
         issue: Box<ConfigIssue>,
+        /// Tencent's error code.
         tencent_code: String,
+        /// Tencent's RequestId, for Tencent's support.
         request_id: Option<String>,
     },
 }
@@ -170,7 +143,7 @@ impl ConnectorFailure {
     /// For a request through `internationalSite`: a fix at one of the site's keys moves under
     /// `internationalSite`, where that site's value is set (templates stay where they are).
     /// Unchanged for the top-level site.
-    pub(crate) fn through_site(mut self, international_site: bool) -> Self {
+    pub fn through_site(mut self, international_site: bool) -> Self {
         if !international_site {
             return self;
         }
@@ -193,7 +166,7 @@ impl ConnectorFailure {
     }
 
     /// Adds `note` to what the admin reads: the issue's message, or the description.
-    pub(crate) fn with_note(mut self, note: &str) -> Self {
+    pub fn with_note(mut self, note: &str) -> Self {
         match &mut self.data {
             FailureData::TencentIssue { issue, .. } => {
                 issue.message = format!("{} {note}.", issue.message.trim_end())

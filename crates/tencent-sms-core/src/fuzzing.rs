@@ -13,7 +13,7 @@ pub fn check_config_validator(data: &[u8]) {
     let Some(value) = std::str::from_utf8(data).ok().and_then(parse_js_json) else {
         return;
     };
-    match validate_config(&value) {
+    match validate_config(&value, &crate::Environment::default()) {
         Ok(config) => {
             assert!(config
                 .sites()

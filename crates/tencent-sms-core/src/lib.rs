@@ -1,61 +1,50 @@
-//! The pure Rust core of `connector-tencent-sms-rs`, testable without Node.
+//! The pure core of `connector-tencent-sms-rs`: everything that decides, nothing that waits.
 //!
-//! One module per concern: `config` validates (reading JavaScript's JSON with `json_input`),
-//! `template` picks the template, `phone` normalizes numbers, `request` builds SendSms
-//! (signed by `tencent-sms-tc3`), `client` sends it within one deadline (over `tls`, resolving with `dns`), `response` reads the
-//! answer, `classify` maps Tencent's codes to Logto's and `remedy` names the config key to fix;
-//! `usage` answers `getUsage`. What the Node binding needs is public; the rest is the crate's
-//! own. Test hooks (`fuzzing`, `testing`, `OffsetClock`, extra root certificates, the
-//! `Value`-based [`send_message`]) exist only with the `testing` feature.
+//! No sockets, no clock read, no process state: what the runtime would read from the world
+//! (now, the process environment) comes in as arguments. `config` validates a config (reading
+//! JavaScript's JSON with `json_input`, reporting through `issue`), `template` and `locale` pick
+//! the template, `phone` normalizes numbers, `prepare` turns a message into the `request` to
+//! sign (by `tencent-sms-tc3`), `response` reads Tencent's answer, and `tencent_codes` is the
+//! one table of Tencent's error codes that `classify` (Logto's error code) and `remedy` (the
+//! config key to fix) read. `guard` holds the SMS guard's rules; counting is the runtime's.
+//! Test hooks (`fuzzing`, `testing`) exist only with the `testing` feature.
 
 #![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
 
-mod breaker;
-mod classify;
-mod client;
-pub mod clock;
-mod config;
-mod config_cache;
-mod connector;
-mod credentials;
-mod diagnosis;
-mod dns;
-mod endpoint;
-mod failure;
+pub mod classify;
+pub mod config;
+pub mod credentials;
+pub mod endpoint;
+pub mod environment;
+mod error_code;
+pub mod failure;
 #[cfg(feature = "testing")]
 pub mod fuzzing;
-mod guard;
+pub mod guard;
+pub mod issue;
 pub mod json_input;
 mod locale;
-mod message;
+pub mod message;
 pub mod metadata;
-mod phone;
+pub mod phone;
+pub mod prepare;
 mod remedy;
-mod request;
-mod response;
-mod review_cache;
-mod send_log;
-mod template;
+pub mod request;
+pub mod response;
+pub mod template;
 mod tencent_codes;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
-mod tls;
-mod usage;
 
-pub use breaker::{FAILURES_TO_OPEN, OPEN_FOR as BREAKER_OPEN_FOR};
-pub use client::{ClientOptions, SmsClient, MAX_IN_FLIGHT, MIN_TIME_TO_SEND, SEND_DEADLINE};
-pub use config::{validate_config, ConfigIssue, ConnectorConfig};
-pub use config_cache::ConfigCache;
-#[cfg(feature = "testing")]
-pub use connector::send_message;
-pub use connector::{describe_credentials, prepare_send, send_message_json, CredentialReport};
+pub use config::{validate_config, ConnectorConfig};
 pub use credentials::{CredentialSource, SigningKeys};
-pub use diagnosis::{delivery_receipts, doctor, doctor_json, Check, Receipt, RECEIPT_DAYS};
 pub use endpoint::Endpoint;
+pub use environment::Environment;
 pub use failure::{ConnectorFailure, ErrorCode};
-pub use guard::{Guard, GuardConfig, GuardDecision, GuardedSend, Limit, NumberType};
+pub use guard::{GuardConfig, GuardDecision, GuardedSend, Limit, NumberType};
+pub use issue::ConfigIssue;
 pub use message::{parse_message_data, MessageData};
 pub use phone::{normalize_e164, PhoneError, E164};
+pub use prepare::{prepare_send, PreparedSend};
 pub use request::{RequestCredentials, TencentRequest};
 pub use response::SendResult;
-pub use usage::{get_usage, UsageCache};

@@ -4,7 +4,7 @@
 //! when a retry or a clock correction re-signs it.
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
+use http::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use serde::Serialize;
 
 use std::sync::Arc;

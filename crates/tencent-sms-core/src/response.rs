@@ -10,7 +10,7 @@ use crate::failure::ConnectorFailure;
 use crate::failure::ErrorCode;
 
 /// Bodies above this are refused unread: a real SendSms answer is well under 1 KiB.
-pub(crate) const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
 /// What `sendMessage` resolves with.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,12 +30,16 @@ pub struct SendResult {
 
 /// A well-formed answer: done, or refused with a Tencent code.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum TencentReply<T> {
+pub enum TencentReply<T> {
     /// Tencent did it; `T` is what it answered (the send's result, a count).
     Success(T),
+    /// Tencent refused: its error code and message.
     Refused {
+        /// `Response.Error.Code`, e.g. `FailedOperation.TemplateIncorrectOrUnapproved`.
         code: String,
+        /// `Response.Error.Message`.
         message: String,
+        /// `Response.RequestId`.
         request_id: Option<String>,
     },
 }
@@ -94,7 +98,7 @@ fn refused<T>(reply: TencentReply<std::convert::Infallible>) -> TencentReply<T> 
 }
 
 /// Parses any action's response body: its `Response` object, or the refusal.
-pub(crate) fn parse_any_response(body: &[u8]) -> Result<TencentReply<Value>, ConnectorFailure> {
+pub fn parse_any_response(body: &[u8]) -> Result<TencentReply<Value>, ConnectorFailure> {
     Ok(match parse_envelope(body)? {
         Ok(response) => TencentReply::Success(response),
         Err(refusal) => refused(refusal),
@@ -102,9 +106,7 @@ pub(crate) fn parse_any_response(body: &[u8]) -> Result<TencentReply<Value>, Con
 }
 
 /// Parses a SendSms response body.
-pub(crate) fn parse_send_sms_response(
-    body: &[u8],
-) -> Result<TencentReply<SendResult>, ConnectorFailure> {
+pub fn parse_send_sms_response(body: &[u8]) -> Result<TencentReply<SendResult>, ConnectorFailure> {
     let response = match parse_envelope(body)? {
         Ok(response) => response,
         Err(refusal) => return Ok(refused(refusal)),
@@ -136,7 +138,7 @@ pub(crate) fn parse_send_sms_response(
 }
 
 /// Parses a SendStatusStatistics response body: the billed message count (`FeeCount`).
-pub(crate) fn parse_usage_response(body: &[u8]) -> Result<TencentReply<u64>, ConnectorFailure> {
+pub fn parse_usage_response(body: &[u8]) -> Result<TencentReply<u64>, ConnectorFailure> {
     let response = match parse_envelope(body)? {
         Ok(response) => response,
         Err(refusal) => return Ok(refused(refusal)),

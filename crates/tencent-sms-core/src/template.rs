@@ -10,11 +10,10 @@
 //! (`params`).
 
 /// The usage types the official guard requires; kept so saved configs stay valid.
-pub(crate) const REQUIRED_USAGE_TYPES: [&str; 4] =
-    ["Register", "SignIn", "ForgotPassword", "Generic"];
+pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];
 
 /// The admin console's default value for an unset template code.
-pub(crate) const TEMPLATE_CODE_PLACEHOLDER: &str = "<template-code>";
+pub const TEMPLATE_CODE_PLACEHOLDER: &str = "<template-code>";
 
 use crate::locale::match_score;
 use crate::remedy::SentTemplate;
@@ -76,26 +75,23 @@ impl Template {
 
 /// What a message needs of its template.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Wanted<'a> {
+pub struct Wanted<'a> {
     /// Logto's message type.
-    pub(crate) usage_type: &'a str,
+    pub usage_type: &'a str,
     /// The destination is outside mainland China.
-    pub(crate) international: bool,
+    pub international: bool,
     /// The user's language, as Logto resolved it.
-    pub(crate) locale: Option<&'a str>,
+    pub locale: Option<&'a str>,
     /// Each region has its own site (`internationalSite`), so a template of the other region
     /// belongs to another account and is never used.
-    pub(crate) separate_sites: bool,
+    pub separate_sites: bool,
 }
 
 /// Picks, in order: the exact usage type in the destination's region; `Generic` in that region;
 /// then the same two in the other region (unless each region has its own site). The steps to
 /// the other region keep configs that mark nothing `international` working for every
 /// destination, as with the official connector. Within a step, [`by_locale`] chooses.
-pub(crate) fn select_template<'a>(
-    templates: &'a [Template],
-    wanted: &Wanted<'_>,
-) -> Option<&'a Template> {
+pub fn select_template<'a>(templates: &'a [Template], wanted: &Wanted<'_>) -> Option<&'a Template> {
     let own_region = [wanted.international];
     let both_regions = [wanted.international, !wanted.international];
     let regions: &[bool] = if wanted.separate_sites {

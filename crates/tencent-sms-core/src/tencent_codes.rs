@@ -5,7 +5,7 @@
 
 /// What a Tencent error code means for the operator: the classes the codes fall into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TencentErrorClass {
+pub enum TencentErrorClass {
     /// Wrong SecretId/SecretKey, SmsSdkAppId, IP allow-list, region.
     Credentials,
     /// Sign name, template or template parameters not approved or not matching.

@@ -2,7 +2,12 @@
 
 use serde_json::{json, Value};
 use tencent_sms_core::json_input::{broken_text, parse_js_json};
-use tencent_sms_core::{validate_config, ConfigIssue};
+use tencent_sms_core::{ConfigIssue, ConnectorConfig, Environment};
+
+/// Validation in a process environment that allows nothing extra, as most of Logto's are.
+fn validate_config(config: &Value) -> Result<ConnectorConfig, Vec<ConfigIssue>> {
+    tencent_sms_core::validate_config(config, &Environment::default())
+}
 
 fn official_config() -> Value {
     json!({

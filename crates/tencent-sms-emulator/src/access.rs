@@ -14,8 +14,8 @@ use hyper::{HeaderMap, Response, StatusCode};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
+use crate::http::{respond, Body};
 use crate::options::AccessToken;
-use crate::server::{respond, Body};
 
 /// The cookie the login form sets.
 const COOKIE_NAME: &str = "tencent_sms_emulator_token";

@@ -7,6 +7,7 @@ use tencent_sms_tc3::{is_valid_region, VERSION};
 
 use crate::api_error::ApiError;
 use crate::describe;
+use crate::params::{missing, string_param};
 use crate::roles::{assume_role_with_web_identity, ASSUME_ROLE_WITH_WEB_IDENTITY};
 use crate::send_sms::send_sms;
 use crate::state::EmulatorState;
@@ -165,35 +166,4 @@ fn send_status_statistics(state: &EmulatorState, params: &Value) -> Result<Value
     Ok(
         json!({ "SendStatusStatistics": { "FeeCount": fee, "RequestCount": requested, "RequestSuccessCount": succeeded } }),
     )
-}
-
-pub(crate) fn missing(name: &str) -> ApiError {
-    ApiError::missing(name)
-}
-
-fn invalid(name: &str) -> ApiError {
-    ApiError::new(
-        "InvalidParameter",
-        format!("The parameter `{name}` has the wrong type."),
-    )
-}
-
-pub(crate) fn string_param<'a>(params: &'a Value, name: &str) -> Result<Option<&'a str>, ApiError> {
-    match params.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(invalid(name)),
-    }
-}
-
-pub(crate) fn string_list(params: &Value, name: &str) -> Result<Option<Vec<String>>, ApiError> {
-    match params.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| invalid(name)))
-            .collect::<Result<_, _>>()
-            .map(Some),
-        Some(_) => Err(invalid(name)),
-    }
 }

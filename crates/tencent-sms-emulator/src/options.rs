@@ -1,6 +1,7 @@
 //! What the emulator knows: credentials, SMS apps with their sign names and templates, and
 //! the frequency limit. The defaults are the demo's and are documented in the README.
 
+pub use crate::tls::EmulatorTls;
 use serde::{Deserialize, Serialize};
 
 /// The demo account's SecretId (public: it is in the README).
@@ -112,24 +113,6 @@ pub struct EmulatedApp {
     /// Signs under review, rejected or not yet live (they cannot send).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sign_reviews: Vec<SignReview>,
-}
-
-/// A certificate and its private key, to serve HTTPS instead of plain HTTP.
-#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct EmulatorTls {
-    /// PEM: the server's certificate first, then any intermediates.
-    pub certificate_chain: String,
-    /// PEM: its private key (PKCS#8, SEC1 or PKCS#1).
-    pub private_key: String,
-}
-
-impl std::fmt::Debug for EmulatorTls {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmulatorTls")
-            .field("certificate_chain", &self.certificate_chain)
-            .finish_non_exhaustive()
-    }
 }
 
 /// How an emulator is started; `Default` is the documented demo.

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::api_error::ApiError;
+use crate::http::{respond, Body};
 use crate::options::EmulatedRole;
-use crate::server::{respond, Body};
 use crate::state::EmulatorState;
 use crate::verify::header;
 

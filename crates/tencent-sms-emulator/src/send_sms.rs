@@ -4,11 +4,11 @@
 
 use serde_json::{json, Value};
 
-use crate::api::{missing, string_list, string_param};
 use crate::api_error::ApiError;
 use crate::inbox::{self, placeholder_count, received_now, render, DeliveredMessage};
 use crate::numbers::{iso_code, parse_destination, ParsedNumber};
 use crate::options::{EmulatedApp, EmulatedTemplate};
+use crate::params::{missing, string_list, string_param};
 use crate::state::{EmulatorState, LedgerEntry};
 
 /// Tencent's limit of numbers per request.

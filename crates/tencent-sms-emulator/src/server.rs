@@ -15,8 +15,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::combinators::UnsyncBoxBody;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -32,6 +31,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::access;
 use crate::api::handle_api;
 use crate::faults::{Fault, FaultSpec};
+use crate::http::{json_response, respond, Body};
 use crate::inbox::received_now;
 use crate::options::EmulatorOptions;
 use crate::refusals::refusals_in;
@@ -49,9 +49,6 @@ pub const MAX_BODY_BYTES_IN_FLIGHT: usize = 32 * 1024 * 1024;
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-/// Every response body: whole (`Full`) or streamed (the page's change feed).
-pub(crate) type Body = UnsyncBoxBody<Bytes, std::convert::Infallible>;
 
 /// A TCP stream that, when told to, closes with RST instead of FIN.
 struct ResettableStream {
@@ -330,33 +327,6 @@ impl Drop for Reservation {
     fn drop(&mut self) {
         self.budget.in_use.fetch_sub(self.bytes, Ordering::AcqRel);
     }
-}
-
-fn http_date() -> String {
-    chrono::Utc::now()
-        .format("%a, %d %b %Y %H:%M:%S GMT")
-        .to_string()
-}
-
-pub(crate) fn respond(
-    status: StatusCode,
-    content_type: &str,
-    body: impl Into<Bytes>,
-) -> Response<Body> {
-    Response::builder()
-        .status(status)
-        .header("content-type", content_type)
-        .header("date", http_date())
-        .body(Full::new(body.into()).boxed_unsync())
-        .expect("static response parts are valid")
-}
-
-fn json_response(value: &Value) -> Response<Body> {
-    respond(
-        StatusCode::OK,
-        "application/json",
-        serde_json::to_vec(value).expect("JSON serializes"),
-    )
 }
 
 impl Connection {

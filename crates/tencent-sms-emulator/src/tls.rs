@@ -13,7 +13,25 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio_rustls::TlsAcceptor;
 
-use crate::options::EmulatorTls;
+use serde::{Deserialize, Serialize};
+
+/// A certificate and its private key, to serve HTTPS instead of plain HTTP.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EmulatorTls {
+    /// PEM: the server's certificate first, then any intermediates.
+    pub certificate_chain: String,
+    /// PEM: its private key (PKCS#8, SEC1 or PKCS#1).
+    pub private_key: String,
+}
+
+impl std::fmt::Debug for EmulatorTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorTls")
+            .field("certificate_chain", &self.certificate_chain)
+            .finish_non_exhaustive()
+    }
+}
 
 /// A part of the `tls` option.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

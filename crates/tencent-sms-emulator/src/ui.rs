@@ -17,7 +17,7 @@ use hyper::header::{HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY};
 use hyper::{HeaderMap, Method, Response, StatusCode};
 use tokio::sync::watch;
 
-use crate::server::{respond, Body};
+use crate::http::{respond, Body};
 
 /// The page: dependency-free HTML, CSS and JavaScript in one file.
 const PAGE: &str = include_str!("inbox.html");

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
-use tencent_sms_core::{send_message, ClientOptions, SmsClient};
+use tencent_sms_runtime::{send_message, ClientOptions, SmsClient};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tencent-sms-emulator");
 
@@ -35,7 +35,7 @@ fn help_and_bad_arguments() {
         .unwrap();
     assert_eq!(no_token.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_token.stderr).contains("TENCENT_SMS_EMULATOR_TOKEN"));
-    let nobody = tencent_sms_core::testing::RefusedPort::reserve();
+    let nobody = tencent_sms_runtime::testing::RefusedPort::reserve();
     let free = nobody.port.to_string();
     let unhealthy = Command::new(BIN)
         .args(["--check-health", "--port", &free])
@@ -144,7 +144,7 @@ async fn serves_a_configured_app_and_its_inbox() {
     let data = json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "4242" } });
     send_message(&client, &config, &data).await.unwrap();
 
-    let inbox: Value = tencent_sms_core::testing::get(format!("{url}/_emulator/messages"))
+    let inbox: Value = tencent_sms_runtime::testing::get(format!("{url}/_emulator/messages"))
         .await
         .unwrap()
         .json()

@@ -81,7 +81,7 @@ impl Call {
         if let Some(date) = &self.scope_date {
             authorization = authorization.replace(&signature.date, date);
         }
-        let mut request = tencent_sms_core::testing::http_client()
+        let mut request = tencent_sms_runtime::testing::http_client()
             .post(format!("{url}/"))
             .header("content-type", &self.content_type)
             .header("x-tc-timestamp", self.timestamp.to_string())
@@ -471,7 +471,7 @@ async fn the_frequency_limit_is_per_number() {
 async fn the_inbox_is_served_over_http_and_can_be_cleared() {
     let emu = emulator().await;
     Call::new(mainland()).send(&emu.url()).await;
-    let http = tencent_sms_core::testing::http_client();
+    let http = tencent_sms_runtime::testing::http_client();
     let messages: Value = http
         .get(format!("{}/_emulator/messages", emu.url()))
         .send()
@@ -492,7 +492,7 @@ async fn the_inbox_is_served_over_http_and_can_be_cleared() {
 }
 
 async fn inject(url: &str, fault: Value) {
-    let status = tencent_sms_core::testing::http_client()
+    let status = tencent_sms_runtime::testing::http_client()
         .post(format!("{url}/_emulator/faults"))
         .json(&fault)
         .send()
@@ -519,7 +519,7 @@ async fn faults_apply_to_the_next_n_requests() {
         let url = url.clone();
         async move {
             inject(&url, fault).await;
-            let response = tencent_sms_core::testing::http_client()
+            let response = tencent_sms_runtime::testing::http_client()
                 .post(format!("{url}/"))
                 .body("{}")
                 .send()
@@ -574,7 +574,7 @@ async fn faults_apply_to_the_next_n_requests() {
     assert_eq!(status_code(&Call::new(mainland()).send(&url).await.2), "Ok");
     assert!(started.elapsed().as_millis() >= 300);
 
-    let bad = tencent_sms_core::testing::http_client()
+    let bad = tencent_sms_runtime::testing::http_client()
         .post(format!("{url}/_emulator/faults"))
         .body("{\"kind\":\"nope\"}")
         .send()
@@ -617,7 +617,7 @@ async fn faults_out_of_bounds_are_refused_with_400_and_the_server_keeps_serving(
         json!({ "kind": "invalidJson", "count": 0 }),
         json!({ "kind": "invalidJson", "count": 4_294_967_295u64 }),
     ] {
-        let response = tencent_sms_core::testing::http_client()
+        let response = tencent_sms_runtime::testing::http_client()
             .post(format!("{url}/_emulator/faults"))
             .json(&fault)
             .send()
@@ -661,7 +661,7 @@ async fn close_frees_the_port() {
     let mut emu = emulator().await;
     let port = emu.local_addr.port();
     emu.close().await;
-    assert!(tencent_sms_core::testing::http_client()
+    assert!(tencent_sms_runtime::testing::http_client()
         .get(format!("http://127.0.0.1:{port}/_emulator/health"))
         .send()
         .await

@@ -3,9 +3,10 @@
 //! the connection with RST under TLS. Bad certificate options are refused by name.
 
 use serde_json::{json, Value};
-use tencent_sms_core::{send_message, ClientOptions, ErrorCode, SmsClient};
+use tencent_sms_core::ErrorCode;
 use tencent_sms_emulator::options::*;
 use tencent_sms_emulator::{EmulatorOptions, EmulatorTls, FaultSpec, RunningEmulator};
+use tencent_sms_runtime::{send_message, ClientOptions, SmsClient};
 
 /// A self-signed certificate for `localhost`, as the emulator's TLS option and as PEM to trust.
 fn localhost_tls() -> (EmulatorTls, String) {

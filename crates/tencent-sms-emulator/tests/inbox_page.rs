@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use common::emulator;
 use serde_json::{json, Value};
-use tencent_sms_core::{send_message, ClientOptions, SmsClient};
 use tencent_sms_emulator::options::{DEMO_MAINLAND_TEMPLATE_ID, DEMO_SECRET_ID, DEMO_SECRET_KEY};
 use tencent_sms_emulator::RunningEmulator;
+use tencent_sms_runtime::{send_message, ClientOptions, SmsClient};
 
 fn config(emu: &RunningEmulator, secret: &str) -> Value {
     let templates = tencent_sms_core::testing::four_templates(DEMO_MAINLAND_TEMPLATE_ID);
@@ -30,7 +30,7 @@ async fn send(emu: &RunningEmulator, secret: &str, code: &str) -> bool {
 async fn the_page_is_served_at_the_root_and_under_emulator() {
     let emu = emulator().await;
     for path in ["/", "/_emulator/", "/_emulator"] {
-        let answer = tencent_sms_core::testing::get(format!("{}{path}", emu.url()))
+        let answer = tencent_sms_runtime::testing::get(format!("{}{path}", emu.url()))
             .await
             .unwrap();
         assert_eq!(answer.status(), 200, "{path}");
@@ -51,7 +51,7 @@ async fn refused_requests_are_listed_with_tencents_code() {
     assert!(send(&emu, DEMO_SECRET_KEY, "1111").await);
     assert!(!send(&emu, "not-the-secret", "2222").await);
     let refusals: Value =
-        tencent_sms_core::testing::get(format!("{}/_emulator/refusals", emu.url()))
+        tencent_sms_runtime::testing::get(format!("{}/_emulator/refusals", emu.url()))
             .await
             .unwrap()
             .json()
@@ -85,7 +85,7 @@ async fn changes(mut feed: reqwest::Response, count: usize) -> usize {
 #[tokio::test]
 async fn the_feed_announces_each_change() {
     let emu = emulator().await;
-    let feed = tencent_sms_core::testing::get(format!("{}/_emulator/events", emu.url()))
+    let feed = tencent_sms_runtime::testing::get(format!("{}/_emulator/events", emu.url()))
         .await
         .unwrap();
     assert_eq!(feed.headers()["content-type"], "text/event-stream");
@@ -103,7 +103,7 @@ async fn the_feed_announces_each_change() {
 #[tokio::test]
 async fn only_loopback_names_and_same_origin_writes_are_answered() {
     let emu = emulator().await;
-    let http = tencent_sms_core::testing::http_client();
+    let http = tencent_sms_runtime::testing::http_client();
     let rebound = http
         .get(format!("{}/_emulator/messages", emu.url()))
         .header("host", "attacker.example")

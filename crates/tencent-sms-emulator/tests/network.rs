@@ -3,9 +3,9 @@
 //! bearer token or through the page's login cookie; whatever `Host` a container name gives.
 
 use serde_json::json;
-use tencent_sms_core::{send_message, ClientOptions, SmsClient};
 use tencent_sms_emulator::options::*;
 use tencent_sms_emulator::{AccessToken, EmulatorOptions, RunningEmulator};
+use tencent_sms_runtime::{send_message, ClientOptions, SmsClient};
 
 const TOKEN: &str = "network-test-token-0123";
 
@@ -23,7 +23,7 @@ async fn on_network() -> RunningEmulator {
 #[tokio::test]
 async fn the_inbox_and_the_control_api_need_the_token_and_the_sms_api_does_not() {
     let emu = on_network().await;
-    let http = tencent_sms_core::testing::http_client();
+    let http = tencent_sms_runtime::testing::http_client();
     let url = emu.url();
     // The SMS API: open, as Tencent's (it checks signatures).
     let templates = tencent_sms_core::testing::four_templates(DEMO_MAINLAND_TEMPLATE_ID);

@@ -1,12 +1,9 @@
-//! Signing keys: where they come from (`source`), how temporary ones are kept fresh
-//! (`cache`), and how each source is read (`fetch`).
+//! Signing keys and where they come from (`credentials.source`). Reading a source (the
+//! environment, a profile file, the metadata service, STS) and keeping temporary keys fresh
+//! is the runtime's.
 
-mod cache;
-mod fetch;
 mod source;
 
-pub(crate) use cache::{CredentialCache, Current};
-pub(crate) use fetch::{fetch, Http, ServiceAddresses};
 pub(crate) use source::read_credentials;
 pub use source::CredentialSource;
 

@@ -5,11 +5,11 @@
 
 use serde_json::{Map, Value};
 
-use crate::config::{key, ConfigIssue, FieldChecker};
+use crate::issue::{key, ConfigIssue, FieldChecker};
 
-/// Where a site's keys come from.
+/// Where a site's keys come from. Exhaustive on purpose: the runtime reads every source,
+/// and a new one must not compile until it can be read.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum CredentialSource {
     /// `accessKeyId` and `accessKeySecret` of the config.
     Config,

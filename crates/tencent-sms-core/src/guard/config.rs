@@ -3,8 +3,8 @@
 use serde_json::{Map, Value};
 use tencent_sms_tc3::SecretKey;
 
-use crate::config::{key, ConfigIssue, FieldChecker};
-use crate::guard::rules::NumberType;
+use crate::guard::number_type::NumberType;
+use crate::issue::{key, ConfigIssue, FieldChecker};
 
 /// Largest `max` of a limit, and of `internationalDailyLimit`.
 const MAX_COUNT: u64 = 10_000_000;
@@ -62,7 +62,7 @@ impl GuardConfig {
     }
 
     /// Whether `number` (E.164) is exempt from every rule.
-    pub(crate) fn exempts(&self, number: &str) -> bool {
+    pub fn exempts(&self, number: &str) -> bool {
         self.exempt
             .iter()
             .any(|prefix| number.starts_with(prefix.as_str()))
@@ -158,7 +158,7 @@ fn read_number_types(
                 &[path, &[key("numberTypes"), Value::from(index)]].concat(),
                 format!(
                     "numberTypes entries must be one of {}",
-                    NumberType::NAMES.join(", ")
+                    NumberType::names().collect::<Vec<_>>().join(", ")
                 ),
             )),
         }

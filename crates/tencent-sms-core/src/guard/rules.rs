@@ -2,99 +2,10 @@
 //! numbering plans (the `phonenumber` crate), which also know which numbers are invalid.
 
 use phonenumber::metadata::DATABASE;
-use phonenumber::Type;
 
 use crate::guard::config::GuardConfig;
+use crate::guard::number_type::NumberType;
 use crate::phone::E164;
-
-/// libphonenumber's number types, named as the config writes them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NumberType {
-    /// A mobile number.
-    Mobile,
-    /// A fixed line.
-    FixedLine,
-    /// A range that may be either (common in the US and China).
-    FixedLineOrMobile,
-    /// Free to the caller.
-    TollFree,
-    /// Premium rate: the costliest destination of SMS pumping.
-    PremiumRate,
-    /// Cost shared between caller and receiver.
-    SharedCost,
-    /// A personal number routed anywhere.
-    PersonalNumber,
-    /// Voice over IP.
-    Voip,
-    /// A pager.
-    Pager,
-    /// A universal access (company) number.
-    Uan,
-    /// Voicemail access.
-    Voicemail,
-    /// Anything else libphonenumber cannot tell.
-    Unknown,
-}
-
-impl NumberType {
-    /// The names the config accepts, in order.
-    pub(crate) const NAMES: [&'static str; 12] = [
-        "mobile",
-        "fixedLine",
-        "fixedLineOrMobile",
-        "tollFree",
-        "premiumRate",
-        "sharedCost",
-        "personalNumber",
-        "voip",
-        "pager",
-        "uan",
-        "voicemail",
-        "unknown",
-    ];
-
-    const ALL: [Self; 12] = [
-        Self::Mobile,
-        Self::FixedLine,
-        Self::FixedLineOrMobile,
-        Self::TollFree,
-        Self::PremiumRate,
-        Self::SharedCost,
-        Self::PersonalNumber,
-        Self::Voip,
-        Self::Pager,
-        Self::Uan,
-        Self::Voicemail,
-        Self::Unknown,
-    ];
-
-    pub(crate) fn from_name(name: &str) -> Option<Self> {
-        let at = Self::NAMES.iter().position(|n| *n == name)?;
-        Some(Self::ALL[at])
-    }
-
-    pub(crate) fn name(self) -> &'static str {
-        let at = Self::ALL.iter().position(|t| *t == self).unwrap_or(11);
-        Self::NAMES[at]
-    }
-
-    fn of(kind: Type) -> Self {
-        match kind {
-            Type::Mobile => Self::Mobile,
-            Type::FixedLine => Self::FixedLine,
-            Type::FixedLineOrMobile => Self::FixedLineOrMobile,
-            Type::TollFree => Self::TollFree,
-            Type::PremiumRate => Self::PremiumRate,
-            Type::SharedCost => Self::SharedCost,
-            Type::PersonalNumber => Self::PersonalNumber,
-            Type::Voip => Self::Voip,
-            Type::Pager => Self::Pager,
-            Type::Uan => Self::Uan,
-            Type::Voicemail => Self::Voicemail,
-            _ => Self::Unknown,
-        }
-    }
-}
 
 /// Why a number was refused, by which rule (named by its config key, never its values).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,7 +146,7 @@ mod tests {
 
     #[test]
     fn type_names_round_trip() {
-        for name in NumberType::NAMES {
+        for name in NumberType::names() {
             assert_eq!(NumberType::from_name(name).unwrap().name(), name);
         }
         assert_eq!(NumberType::from_name("premium"), None);

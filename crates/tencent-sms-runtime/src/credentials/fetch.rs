@@ -8,8 +8,8 @@ use serde::Deserialize;
 use tencent_sms_tc3::SecretKey;
 
 use super::cache::Fetched;
-use super::{CredentialSource, SigningKeys};
-use crate::endpoint::Endpoint;
+use tencent_sms_core::endpoint::Endpoint;
+use tencent_sms_core::{CredentialSource, SigningKeys};
 
 const SECRET_ID_VAR: &str = "TENCENTCLOUD_SECRET_ID";
 const SECRET_KEY_VAR: &str = "TENCENTCLOUD_SECRET_KEY";
@@ -59,7 +59,8 @@ impl ServiceAddresses {
             format!("{metadata}/")
         };
         let sts = non_empty_var(STS_ENDPOINT_VAR).unwrap_or_else(|| DEFAULT_STS_HOST.to_owned());
-        let sts = Endpoint::parse(&sts).map_err(|e| format!("{STS_ENDPOINT_VAR}: {e}"))?;
+        let sts = Endpoint::parse(&sts, &crate::environment().allow_http_hosts)
+            .map_err(|e| format!("{STS_ENDPOINT_VAR}: {e}"))?;
         Ok(Self { metadata, sts })
     }
 }

@@ -3,9 +3,10 @@
 //! out such credentials through the metadata service and STS.
 
 use serde_json::{json, Value};
-use tencent_sms_core::{parse_message_data, prepare_send, validate_config, SigningKeys};
+use tencent_sms_core::{parse_message_data, prepare_send, SigningKeys};
 use tencent_sms_emulator::options::*;
 use tencent_sms_emulator::{Credential, EmulatedRole, EmulatorOptions, RunningEmulator};
+use tencent_sms_runtime::validate_config;
 use tencent_sms_tc3::SecretKey;
 
 const NOW_PLUS_HOUR: i64 = 3_600;
@@ -54,7 +55,7 @@ async fn refusal(emu: &RunningEmulator, keys: &SigningKeys) -> Option<String> {
             keys,
         )
         .unwrap();
-    let answer: Value = tencent_sms_core::testing::http_client()
+    let answer: Value = tencent_sms_runtime::testing::http_client()
         .post(emu.url())
         .headers(headers)
         .body(request.body.clone())
@@ -119,7 +120,7 @@ async fn temporary_credentials_need_their_own_token_until_they_expire() {
 async fn the_metadata_service_issues_a_roles_credentials_which_the_api_accepts() {
     let emu = emulator().await;
     let base = format!("{}/latest/meta-data/cam/security-credentials/", emu.url());
-    let http = tencent_sms_core::testing::http_client();
+    let http = tencent_sms_runtime::testing::http_client();
     let role = http.get(&base).send().await.unwrap().text().await.unwrap();
     assert_eq!(role, "sms");
     let issued: Value = http

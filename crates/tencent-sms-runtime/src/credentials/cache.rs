@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use super::{CredentialSource, SigningKeys};
+use tencent_sms_core::{CredentialSource, SigningKeys};
 
 /// How long before expiry temporary keys are refreshed (Tencent's SDKs: 300 s).
 pub(crate) const REFRESH_AHEAD_SECONDS: i64 = 300;

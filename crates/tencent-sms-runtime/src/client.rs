@@ -22,21 +22,20 @@ use tokio::sync::SemaphorePermit;
 use tokio::time::Instant;
 
 use crate::breaker::Breakers;
-use crate::classify::{classify_tencent_code, TencentErrorClass};
 use crate::clock::{parse_http_date, Clock, SystemClock};
-use crate::config::ConfigIssue;
-use crate::credentials::{
-    fetch, CredentialCache, CredentialSource, Current, Http, ServiceAddresses, SigningKeys,
-};
-use crate::endpoint::Endpoint;
-use crate::failure::ConnectorFailure;
-use crate::failure::ErrorCode;
-use crate::request::{RequestCredentials, TencentRequest};
-use crate::response::{
+use crate::credentials::{fetch, CredentialCache, Current, Http, ServiceAddresses};
+use crate::review_cache::ReviewCache;
+use tencent_sms_core::classify::{classify_tencent_code, TencentErrorClass};
+use tencent_sms_core::endpoint::Endpoint;
+use tencent_sms_core::failure::ConnectorFailure;
+use tencent_sms_core::failure::ErrorCode;
+use tencent_sms_core::request::{RequestCredentials, TencentRequest};
+use tencent_sms_core::response::{
     parse_any_response, parse_send_sms_response, parse_usage_response, SendResult, TencentReply,
     MAX_RESPONSE_BYTES,
 };
-use crate::review_cache::ReviewCache;
+use tencent_sms_core::ConfigIssue;
+use tencent_sms_core::{CredentialSource, SigningKeys};
 
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -80,6 +79,7 @@ const IDLE_CONNECTION_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_CLOCK_HOSTS: usize = 64;
 
 /// How the client is built; `Default` is what production uses.
+#[derive(Clone)]
 pub struct ClientOptions {
     /// The TCP (and TLS) connect bound of one attempt.
     pub connect_timeout: Duration,
@@ -161,23 +161,9 @@ impl SmsClient {
         })
     }
 
-    /// The process-wide client, created on first use. Creating it loads the system trust
-    /// store (a few ms), so the addon calls this once in the background when it loads; a send
-    /// that arrives meanwhile waits for that build rather than starting a second one.
-    pub fn shared() -> Result<&'static SmsClient, ConnectorFailure> {
-        static SHARED: OnceLock<SmsClient> = OnceLock::new();
-        static BUILDING: Mutex<()> = Mutex::new(());
-        if let Some(client) = SHARED.get() {
-            return Ok(client);
-        }
-        let _building = BUILDING
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(client) = SHARED.get() {
-            return Ok(client);
-        }
-        let client = SmsClient::new(ClientOptions::default())?;
-        Ok(SHARED.get_or_init(|| client))
+    /// The clock requests are timestamped with, which is also the connector's "now".
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        &*self.options.clock
     }
 
     /// The clock correction currently applied to requests to `host`, in seconds.

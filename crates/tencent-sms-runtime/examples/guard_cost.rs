@@ -6,7 +6,8 @@
 use std::time::Instant;
 
 use serde_json::json;
-use tencent_sms_core::{normalize_e164, validate_config, Guard, GuardConfig, GuardedSend};
+use tencent_sms_core::{normalize_e164, GuardConfig, GuardedSend};
+use tencent_sms_runtime::{validate_config, Guard};
 
 fn guard_config(redis_url: Option<&str>) -> GuardConfig {
     let templates = tencent_sms_core::testing::four_templates("1110");

@@ -6,7 +6,8 @@ mod common;
 
 use std::sync::Arc;
 
-use tencent_sms_core::{send_message, ClientOptions, ErrorCode, SmsClient};
+use tencent_sms_core::ErrorCode;
+use tencent_sms_runtime::{send_message, ClientOptions, SmsClient};
 use tokio::net::TcpListener;
 
 async fn self_signed_server() -> (u16, String, common::Seen) {

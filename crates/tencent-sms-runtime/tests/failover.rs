@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 
 use common::emulator;
 use serde_json::{json, Value};
-use tencent_sms_core::testing::RefusedPort;
-use tencent_sms_core::{send_message, ClientOptions, ErrorCode, SmsClient, FAILURES_TO_OPEN};
+use tencent_sms_core::ErrorCode;
 use tencent_sms_emulator::options::*;
 use tencent_sms_emulator::RunningEmulator;
+use tencent_sms_runtime::testing::RefusedPort;
+use tencent_sms_runtime::{send_message, ClientOptions, SmsClient, FAILURES_TO_OPEN};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 

@@ -1,5 +1,7 @@
-//! A minimal HTTP/1.1 responder for transport tests: reads one request per connection and
-//! answers a SendSms success, recording what it saw.
+//! Shared by the runtime's integration tests: a minimal HTTP/1.1 responder for transport tests
+//! (reads one request per connection, answers a SendSms success, records what it saw), and
+//! the emulator the client tests send to. Each test binary uses a part of it.
+#![allow(dead_code)]
 
 use std::sync::{Arc, Mutex};
 
@@ -64,4 +66,14 @@ pub fn config(endpoint: &str) -> Value {
 
 pub fn sign_in() -> Value {
     json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" } })
+}
+
+/// The demo emulator with the frequency limit off, so tests can send freely.
+pub async fn emulator() -> tencent_sms_emulator::RunningEmulator {
+    tencent_sms_emulator::RunningEmulator::start(tencent_sms_emulator::EmulatorOptions {
+        frequency_limit_seconds: 0,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
 }

@@ -9,23 +9,28 @@ use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
-use crate::config::{validate_config, ConnectorConfig};
-use crate::failure::ConnectorFailure;
-use crate::json_input::parse_js_json;
+use tencent_sms_core::ConnectorConfig;
+
+use crate::process_env::validate_config;
+use tencent_sms_core::failure::ConnectorFailure;
+use tencent_sms_core::json_input::parse_js_json;
 
 /// A handful of configs covers every real deployment (one SMS connector, plus console tests).
 const CAPACITY: usize = 16;
 
 /// Validated configs by the SHA-256 of their JSON text.
 #[derive(Debug, Default)]
-pub struct ConfigCache {
+pub(crate) struct ConfigCache {
     entries: Mutex<HashMap<[u8; 32], Arc<ConnectorConfig>>>,
 }
 
 impl ConfigCache {
     /// The validated config for `json`, validating (and remembering) it on first sight.
     /// Invalid configs are not remembered, so their issues are always reported afresh.
-    pub fn get_or_validate(&self, json: &str) -> Result<Arc<ConnectorConfig>, ConnectorFailure> {
+    pub(crate) fn get_or_validate(
+        &self,
+        json: &str,
+    ) -> Result<Arc<ConnectorConfig>, ConnectorFailure> {
         let key: [u8; 32] = Sha256::digest(json.as_bytes()).into();
         if let Some(config) = self.lock().get(&key) {
             return Ok(config.clone());
@@ -62,7 +67,7 @@ mod tests {
     use super::*;
 
     fn config_json(secret: &str) -> String {
-        let templates = crate::testing::four_templates("1");
+        let templates = tencent_sms_core::testing::four_templates("1");
         serde_json::json!({ "accessKeyId": "AKID", "accessKeySecret": secret, "signName": "Logto", "sdkAppId": "1",
             "region": "ap-guangzhou", "templates": templates })
         .to_string()

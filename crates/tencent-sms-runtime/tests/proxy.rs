@@ -3,7 +3,7 @@
 
 mod common;
 
-use tencent_sms_core::{send_message, ClientOptions, SmsClient};
+use tencent_sms_runtime::{send_message, ClientOptions, SmsClient};
 use tokio::net::TcpListener;
 
 async fn recording_server() -> (u16, common::Seen) {

@@ -15,10 +15,10 @@ use std::time::Instant;
 use tokio::runtime::Runtime;
 
 use serde_json::json;
-use tencent_sms_core::clock::{Clock, SystemClock};
 use tencent_sms_core::parse_message_data;
 use tencent_sms_core::prepare_send;
-use tencent_sms_core::validate_config;
+use tencent_sms_runtime::clock::{Clock, SystemClock};
+use tencent_sms_runtime::validate_config;
 
 /// One pre-signed request: the same bytes every time, so the client does no work per send.
 #[derive(Clone)]
@@ -47,7 +47,7 @@ impl Presigned {
                 request.credentials.keys().expect("the config's keys"),
             )
             .expect("the demo config fits in headers");
-        let client = tencent_sms_core::testing::http_client_builder()
+        let client = tencent_sms_runtime::testing::http_client_builder()
             .pool_max_idle_per_host(concurrency)
             .build()
             .unwrap();

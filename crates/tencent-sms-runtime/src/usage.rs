@@ -21,11 +21,11 @@ use tokio::sync::OnceCell;
 use tokio::time::Instant;
 
 use crate::client::SmsClient;
-use crate::config::Site;
 use crate::config_cache::ConfigCache;
-use crate::failure::ConnectorFailure;
-use crate::failure::ErrorCode;
-use crate::request::TencentRequest;
+use tencent_sms_core::config::Site;
+use tencent_sms_core::failure::ConnectorFailure;
+use tencent_sms_core::failure::ErrorCode;
+use tencent_sms_core::request::TencentRequest;
 
 const HOUR: i64 = 3600;
 /// Hours in one window: Tencent answers ranges of at most 31 days.
@@ -147,7 +147,7 @@ type WindowCount = Arc<OnceCell<u64>>;
 /// Counts of closed windows (they never change), and the requests under way for them, so
 /// concurrent calls share one request per window. Failed requests are not remembered.
 #[derive(Debug, Default)]
-pub struct UsageCache {
+pub(crate) struct UsageCache {
     pacer: RequestPacer,
     closed: Mutex<HashMap<(SiteKey, HourWindow), WindowCount>>,
 }
@@ -180,7 +180,7 @@ async fn ask(
 }
 
 /// Billed messages since `start_from` (Unix seconds), summed over the windows and the sites.
-pub async fn get_usage(
+pub(crate) async fn get_usage(
     client: &SmsClient,
     configs: &ConfigCache,
     cache: &UsageCache,

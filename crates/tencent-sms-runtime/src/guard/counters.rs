@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use redis::aio::ConnectionManager;
 use sha2::{Digest, Sha256};
+use tencent_sms_core::guard::{CountedRule, Hit};
 use tencent_sms_tc3::SecretKey;
 
 /// How long a send's decision may wait for Redis, connection included, before it is made
@@ -30,66 +31,6 @@ pub(crate) const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
 pub(crate) const MAX_LOCAL_COUNTERS: usize = 100_000;
 /// The share of a full rule's counters evicted at once, so eviction is rare.
 const EVICT_DIVISOR: usize = 4;
-
-/// One fixed window: which one, and how long its counter must live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Window {
-    pub(crate) index: i64,
-    pub(crate) ends_at: i64,
-}
-
-impl Window {
-    /// The window of `seconds` that `now` falls in, aligned to `offset` seconds after the epoch
-    /// (8 hours for Beijing days).
-    pub(crate) fn containing(now: i64, seconds: u64, offset: i64) -> Self {
-        let seconds = seconds.max(1) as i64;
-        let index = (now + offset).div_euclid(seconds);
-        Self {
-            index,
-            ends_at: (index + 1) * seconds - offset,
-        }
-    }
-}
-
-/// The rules that count sends; each keeps its counters apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CountedRule {
-    PerIp,
-    PerPrefix,
-    InternationalDaily,
-}
-
-impl CountedRule {
-    const COUNT: usize = 3;
-
-    /// The config key an error names.
-    pub(crate) fn config_key(self) -> &'static str {
-        match self {
-            Self::PerIp => "guard.perIp",
-            Self::PerPrefix => "guard.perPrefix",
-            Self::InternationalDaily => "guard.internationalDailyLimit",
-        }
-    }
-
-    fn slot(self) -> usize {
-        self as usize
-    }
-
-    /// Keys an attacker can multiply (addresses, number ranges) may be evicted; the daily cap's
-    /// keys are one per SMS app, so forgetting one would only reset the cap.
-    fn evictable(self) -> bool {
-        !matches!(self, Self::InternationalDaily)
-    }
-}
-
-/// One counter a send increments, and the most it may reach.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Hit {
-    pub(crate) rule: CountedRule,
-    pub(crate) key: String,
-    pub(crate) window: Window,
-    pub(crate) max: u64,
-}
 
 /// Increments each counter in turn and stops at the first one past its limit, as the local
 /// path does, so a send refused by one rule uses up none of the rules after it; all in one
@@ -105,10 +46,9 @@ end
 return counts
 ";
 
-impl Hit {
-    fn storage_key(&self) -> String {
-        format!("tencent-sms-guard:{}:{}", self.key, self.window.index)
-    }
+/// Where a counter lives in Redis: its key and window, under the connector's own prefix.
+fn storage_key(hit: &Hit) -> String {
+    format!("tencent-sms-guard:{}:{}", hit.key, hit.window.index)
 }
 
 /// One rule's counters in this process: key → (window end, count).
@@ -216,7 +156,7 @@ impl Counters {
         let mut counts = Vec::with_capacity(hits.len());
         for hit in hits {
             let mut local = lock(&self.local[hit.rule.slot()]);
-            let count = local.hit(hit.storage_key(), hit, now, self.capacity);
+            let count = local.hit(storage_key(hit), hit, now, self.capacity);
             counts.push(count);
             if count > hit.max {
                 break;
@@ -248,7 +188,7 @@ impl Counters {
             let mut eval = redis::cmd("EVAL");
             eval.arg(COUNT_SCRIPT).arg(hits.len());
             for hit in hits {
-                eval.arg(hit.storage_key());
+                eval.arg(storage_key(hit));
             }
             for hit in hits {
                 eval.arg((hit.window.ends_at - now).max(1) + 1).arg(hit.max);
@@ -352,17 +292,7 @@ fn io_reason(error: &redis::RedisError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn windows_are_fixed_and_beijing_days_start_at_beijing_midnight() {
-        let w = Window::containing(125, 60, 0);
-        assert_eq!((w.index, w.ends_at), (2, 180));
-        // 2024-05-01 15:59:59 UTC is 23:59:59 in Beijing; a second later is the next day.
-        let before = Window::containing(1_714_579_199, 86_400, 8 * 3_600);
-        let after = Window::containing(1_714_579_200, 86_400, 8 * 3_600);
-        assert_eq!(after.index, before.index + 1);
-        assert_eq!(before.ends_at, 1_714_579_200);
-    }
+    use tencent_sms_core::guard::Window;
 
     fn hit(rule: CountedRule, key: &str, window: Window) -> Hit {
         Hit {

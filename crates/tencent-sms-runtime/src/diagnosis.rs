@@ -10,10 +10,10 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::client::SmsClient;
-use crate::config::{ConnectorConfig, Site};
-use crate::failure::ConnectorFailure;
-use crate::request::TencentRequest;
-use crate::template::{select_template, Template, Wanted, REQUIRED_USAGE_TYPES};
+use tencent_sms_core::config::{ConnectorConfig, Site};
+use tencent_sms_core::failure::ConnectorFailure;
+use tencent_sms_core::request::TencentRequest;
+use tencent_sms_core::template::{select_template, Template, Wanted, REQUIRED_USAGE_TYPES};
 
 /// The most an error's review lookup may take; the send's own deadline bounds it too.
 pub(crate) const REVIEW_LOOKUP_TIMEOUT: Duration = Duration::from_secs(2);
@@ -228,7 +228,7 @@ pub struct Receipt {
 
 /// The receipts of `to` (E.164) since `since` (Unix seconds, at most 7 days back) from every
 /// site of `config`.
-pub async fn delivery_receipts(
+pub(crate) async fn delivery_receipts(
     client: &SmsClient,
     config: &ConnectorConfig,
     to: &str,
@@ -289,9 +289,9 @@ fn receipt(item: &Value, site: &'static str) -> Receipt {
 
 /// The doctor for a config given as JSON text: an invalid config is one failing check per
 /// issue, at its path.
-pub async fn doctor_json(client: &SmsClient, config_json: &str) -> Vec<Check> {
-    let config = crate::json_input::parse_js_json(config_json).unwrap_or(Value::Null);
-    match crate::config::validate_config(&config) {
+pub(crate) async fn doctor_json(client: &SmsClient, config_json: &str) -> Vec<Check> {
+    let config = tencent_sms_core::json_input::parse_js_json(config_json).unwrap_or(Value::Null);
+    match crate::validate_config(&config) {
         Ok(config) => doctor(client, &config).await,
         Err(issues) => issues
             .into_iter()
@@ -493,7 +493,7 @@ async fn check_templates(
 ) {
     for template in templates
         .iter()
-        .filter(|t| t.template_code != crate::template::TEMPLATE_CODE_PLACEHOLDER)
+        .filter(|t| t.template_code != tencent_sms_core::template::TEMPLATE_CODE_PLACEHOLDER)
     {
         let key = Some(format!("templates[{}].templateCode", template.index));
         let id = format!("template:{}", template.template_code);

@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 use common::emulator;
 use serde_json::{json, Value};
-use tencent_sms_core::clock::OffsetClock;
-use tencent_sms_core::{send_message, ClientOptions, ErrorCode, SmsClient};
+use tencent_sms_core::ErrorCode;
 use tencent_sms_emulator::options::*;
 use tencent_sms_emulator::FaultSpec;
 use tencent_sms_emulator::RunningEmulator;
+use tencent_sms_runtime::clock::OffsetClock;
+use tencent_sms_runtime::{send_message, ClientOptions, Connector, SmsClient};
 
 fn config(url: &str) -> Value {
     let templates = tencent_sms_core::testing::four_templates(DEMO_MAINLAND_TEMPLATE_ID);
@@ -157,7 +158,7 @@ async fn nothing_is_retried_once_the_body_may_have_been_delivered() {
 
 #[tokio::test]
 async fn a_refused_connection_is_retried_twice_then_general() {
-    let refused = tencent_sms_core::testing::RefusedPort::reserve();
+    let refused = tencent_sms_runtime::testing::RefusedPort::reserve();
     let client = SmsClient::new(ClientOptions::default()).unwrap();
     let started = std::time::Instant::now();
     let failure = send_message(
@@ -178,46 +179,30 @@ async fn a_refused_connection_is_retried_twice_then_general() {
     );
 }
 
-/// What the binding holds for `getUsage`: a client, its caches, and the config as JSON text.
+/// What the binding holds for `getUsage`: a connector and the config as JSON text.
 struct Usage {
-    client: SmsClient,
-    configs: tencent_sms_core::ConfigCache,
-    cache: tencent_sms_core::UsageCache,
+    connector: Connector,
     config: String,
 }
 
 impl Usage {
     fn against(emu: &RunningEmulator) -> Self {
         Self {
-            client: SmsClient::new(ClientOptions::default()).unwrap(),
-            configs: tencent_sms_core::ConfigCache::default(),
-            cache: tencent_sms_core::UsageCache::default(),
+            connector: Connector::default(),
             config: config(&emu.url()).to_string(),
         }
     }
 
-    async fn since(&self, start: Option<i64>, now: i64) -> u64 {
-        tencent_sms_core::get_usage(
-            &self.client,
-            &self.configs,
-            &self.cache,
-            &self.config,
-            start,
-            now,
-        )
-        .await
-        .unwrap()
+    async fn since(&self, start: Option<i64>) -> u64 {
+        self.connector.get_usage(&self.config, start).await.unwrap()
     }
 
     async fn send(
         &self,
     ) -> Result<tencent_sms_core::SendResult, tencent_sms_core::ConnectorFailure> {
-        send_message(
-            &self.client,
-            &serde_json::from_str(&self.config).unwrap(),
-            &sign_in(),
-        )
-        .await
+        self.connector
+            .send_message(&self.config, &sign_in().to_string())
+            .await
     }
 }
 
@@ -226,7 +211,7 @@ async fn get_usage_reads_the_emulators_billing_counts() {
     let emu = emulator().await;
     let usage = Usage::against(&emu);
     let now = chrono::Utc::now().timestamp();
-    assert_eq!(usage.since(None, now).await, 0);
+    assert_eq!(usage.since(None).await, 0);
     for _ in 0..3 {
         usage.send().await.unwrap();
     }
@@ -236,11 +221,20 @@ async fn get_usage_reads_the_emulators_billing_counts() {
         ))
         .unwrap();
     usage.send().await.unwrap_err();
-    let since_an_hour_ago = usage.since(Some(now - 3600), now).await;
+    let since_an_hour_ago = usage.since(Some(now - 3600)).await;
     assert_eq!(since_an_hour_ago, 3, "billed messages only");
-    let over_70_days = usage.since(Some(now - 70 * 86_400), now).await;
+    let over_70_days = usage.since(Some(now - 70 * 86_400)).await;
     assert_eq!(over_70_days, 3, "summed over several 31-day windows");
-    let future = usage.since(Some(now + 7200), now + 7200).await;
+    // Two hours on (the client learns the emulator's clock from its first refusal), the hour
+    // the messages were sent in is no longer the current one.
+    let two_hours_on = Connector::new(ClientOptions {
+        clock: Arc::new(OffsetClock::new(7200)),
+        ..Default::default()
+    });
+    let future = two_hours_on
+        .get_usage(&usage.config, Some(now + 7200))
+        .await
+        .unwrap();
     assert_eq!(future, 0);
 }
 
@@ -250,7 +244,7 @@ async fn get_usage_asks_tencent_again_only_for_the_current_hour() {
     let usage = Usage::against(&emu);
     let now = chrono::Utc::now().timestamp();
     let a_year_ago = Some(now - 365 * 86_400);
-    let (first, second) = tokio::join!(usage.since(a_year_ago, now), usage.since(a_year_ago, now));
+    let (first, second) = tokio::join!(usage.since(a_year_ago), usage.since(a_year_ago));
     assert_eq!((first, second), (0, 0));
     let cold = emu.state.api_requests();
     assert!(
@@ -259,7 +253,7 @@ async fn get_usage_asks_tencent_again_only_for_the_current_hour() {
     );
     usage.send().await.unwrap();
     assert_eq!(
-        usage.since(a_year_ago, now).await,
+        usage.since(a_year_ago).await,
         1,
         "the current hour is always asked"
     );

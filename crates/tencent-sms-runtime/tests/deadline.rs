@@ -1,15 +1,15 @@
 //! One deadline per call: queue wait, attempts and backoffs included, and a call that can no
 //! longer start a request in time sends nothing.
 
-#[allow(dead_code)] // this binary uses the config helpers only
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tencent_sms_core::{send_message, ClientOptions, ErrorCode, SmsClient};
-use tencent_sms_core::{MAX_IN_FLIGHT, MIN_TIME_TO_SEND};
+use tencent_sms_core::ErrorCode;
+use tencent_sms_runtime::{send_message, ClientOptions, SmsClient};
+use tencent_sms_runtime::{MAX_IN_FLIGHT, MIN_TIME_TO_SEND};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 

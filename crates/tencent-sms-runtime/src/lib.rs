@@ -1,0 +1,51 @@
+//! The runtime of `connector-tencent-sms-rs`: everything that waits on the world.
+//!
+//! [`Connector`] owns a process's state: the `client` (one pooled HTTPS client, resolving with
+//! `dns`, trusting what `tls` loads, failing over past hosts its `breaker` avoids, with the
+//! keys `credentials` reads and refreshes), validated configs (`config_cache`), the SMS
+//! `guard`'s counters (this process or Redis), `usage` (getUsage) and the review lookups of
+//! `diagnosis` (doctor, delivery receipts, review replies, cached by `review_cache`). `send`
+//! is one send from message to outcome, and `send_log` its line on stderr. What is decided
+//! without waiting is `tencent_sms_core`'s; the clock is a parameter (`clock`).
+//! Test hooks (`testing`, `OffsetClock`, extra root certificates, the `Value`-based
+//! [`send_message`]) exist only with the `testing` feature.
+
+#![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
+
+mod breaker;
+mod client;
+pub mod clock;
+mod config_cache;
+mod connector;
+mod credentials;
+mod diagnosis;
+mod dns;
+mod guard;
+mod process_env;
+mod review_cache;
+mod send;
+mod send_log;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+mod tls;
+mod usage;
+
+pub use breaker::{FAILURES_TO_OPEN, OPEN_FOR as BREAKER_OPEN_FOR};
+pub use client::{ClientOptions, SmsClient, MAX_IN_FLIGHT, MIN_TIME_TO_SEND, SEND_DEADLINE};
+pub use connector::{Connector, CredentialReport};
+pub use diagnosis::{doctor, Check, Receipt, RECEIPT_DAYS};
+pub use guard::Guard;
+pub use process_env::{environment, validate_config};
+
+/// The whole send from raw config and data, with a guard of its own: what the runtime's and
+/// the emulator's tests drive the client with.
+#[cfg(feature = "testing")]
+pub async fn send_message(
+    client: &SmsClient,
+    config: &serde_json::Value,
+    data: &serde_json::Value,
+) -> Result<tencent_sms_core::SendResult, tencent_sms_core::ConnectorFailure> {
+    let config =
+        validate_config(config).map_err(tencent_sms_core::ConnectorFailure::invalid_config)?;
+    send::send_with_config(client, &Guard::default(), &config, data).await
+}
