@@ -21,7 +21,7 @@ const sources = (dir) => {
     if (entry.isDirectory()) {
       return sources(relative);
     }
-    return /\.(rs|js|mjs|cjs|sh|html)$/.test(entry.name) && !entry.name.startsWith('native.') ? [relative] : [];
+    return /\.(rs|js|mjs|cjs|sh|html)$/.test(entry.name) ? [relative] : [];
   });
 };
 

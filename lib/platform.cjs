@@ -1,8 +1,10 @@
-// Which shipped addon file fits a machine. Pure functions, so every target can be tested on
-// any machine by passing a fake platform.
+// Which shipped addon file fits a machine, and loading it: one loader for the connector's addon
+// and the emulator's, so they agree on every platform (musl included). The machine is a
+// parameter, so every target can be tested on any machine by passing a fake platform.
 'use strict';
 
-const { readFileSync } = require('node:fs');
+const { existsSync, readFileSync, readdirSync } = require('node:fs');
+const path = require('node:path');
 
 const BINARY_NAME = 'connector-tencent-sms-rs';
 
@@ -40,6 +42,50 @@ const abiOf = ({ platform, arch, musl }) => {
 
 const describePlatform = ({ platform, arch, musl }) => `${platform}-${arch}${platform === 'linux' ? (musl ? ' (musl)' : ' (glibc)') : ''}`;
 
-const fileNameOf = (abi) => `${BINARY_NAME}.${abi}.node`;
+const fileNameOf = (abi, binaryName = BINARY_NAME) => `${binaryName}.${abi}.node`;
 
-module.exports = { BINARY_NAME, TARGETS, abiOf, describePlatform, fileNameOf, isMusl };
+/**
+ * Loads `<directory>/<binaryName>.<abi>.node` for this machine, or throws an error naming the
+ * platform, the file it looked for and what the directory holds (`missing` says what to do).
+ * `NAPI_RS_NATIVE_LIBRARY_PATH` overrides the file, as with napi-rs loaders.
+ */
+const loadAddon = ({
+  binaryName,
+  directory,
+  missing,
+  platform = process.platform,
+  arch = process.arch,
+  musl = platform === 'linux' && isMusl(),
+  exists = existsSync,
+  load = require,
+  override = process.env.NAPI_RS_NATIVE_LIBRARY_PATH,
+}) => {
+  if (override) {
+    return load(override);
+  }
+  const machine = { platform, arch, musl };
+  const abi = abiOf(machine);
+  const shipped = () => {
+    try {
+      return readdirSync(directory).filter((file) => file.endsWith('.node')).join(', ') || 'none';
+    } catch {
+      return 'none';
+    }
+  };
+  if (!abi) {
+    throw new Error(
+      `${binaryName} has no native binary for ${describePlatform(machine)}. ` +
+        `Supported: ${Object.entries(TARGETS).map(([name, triple]) => `${name} (${triple})`).join(', ')}.`,
+    );
+  }
+  const file = path.join(directory, fileNameOf(abi, binaryName));
+  if (!exists(file)) {
+    throw new Error(
+      `${binaryName}: this package does not include the binary for ${describePlatform(machine)} ` +
+        `(${fileNameOf(abi, binaryName)}, target ${TARGETS[abi]}); it holds: ${shipped()}. ${missing}`,
+    );
+  }
+  return load(file);
+};
+
+module.exports = { BINARY_NAME, TARGETS, abiOf, describePlatform, fileNameOf, isMusl, loadAddon };

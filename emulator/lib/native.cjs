@@ -1,19 +1,14 @@
-// Loads the emulator's addon built for this machine: lib/tencent-sms-emulator.<abi>.node.
+// Loads the emulator's addon built for this machine (lib/tencent-sms-emulator.<abi>.node) with
+// the connector's own loader, so both agree on every platform. The emulator package is private
+// to this repository, so the loader is shared by path.
 'use strict';
 
-const path = require('node:path');
+const { loadAddon } = require('../../lib/platform.cjs');
 
-/** glibc or musl: Node's report names a glibc runtime only when glibc is in use. */
-const libc = () => (process.report?.getReport?.().header?.glibcVersionRuntime ? 'gnu' : 'musl');
-
-const abi = `${process.platform}-${process.arch}${process.platform === 'linux' ? `-${libc()}` : ''}`;
-const file = path.join(__dirname, `tencent-sms-emulator.${abi}.node`);
-
-try {
-  module.exports = require(file);
-} catch (error) {
-  if (error?.code !== 'MODULE_NOT_FOUND') {
-    throw error;
-  }
-  throw new Error(`tencent-sms-emulator has no addon for ${abi} (${path.basename(file)}); build it with \`npm run build\` in the emulator package`);
-}
+module.exports = loadAddon({
+  binaryName: 'tencent-sms-emulator',
+  directory: __dirname,
+  missing: 'Build it with `npm run build:emulator` at the repository root.',
+  // NAPI_RS_NATIVE_LIBRARY_PATH names the connector's addon, never this one.
+  override: undefined,
+});

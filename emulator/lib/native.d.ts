@@ -20,8 +20,21 @@ export declare class NativeEmulator {
   close(): Promise<void>
 }
 
+/** What the command prints once an emulator listens, for options given as JSON text. */
+export declare function banner(url: string, optionsJson: string): string
+
+/** `--check-health`: `null` when the emulator on `127.0.0.1:port` answers, else why not. */
+export declare function checkHealth(port: number): string | null
+
 /** The emulator's defaults (the demo's credentials, app, sign name and templates) as JSON. */
 export declare function emulatorDefaultsJson(): string
+
+/**
+ * The command line, parsed as the Rust binary parses it (`token`: `TENCENT_SMS_EMULATOR_TOKEN`):
+ * `{"run": options}`, `{"help": usage}`, `{"checkHealth": port}` or `{"error": message}`, as
+ * JSON text, so the npm command and the container's binary are one command.
+ */
+export declare function parseCommandLine(args: Array<string>, token?: string | undefined | null): string
 
 /** Starts an emulator with options given as JSON text. */
 export declare function startEmulator(optionsJson: string): Promise<NativeEmulator>

@@ -16,26 +16,43 @@ fn invalid_arg(message: String) -> Error {
     Error::new(Status::InvalidArg, message)
 }
 
-/// `T` from JSON text that `JSON.stringify` made of the caller's object: an error names the
-/// field (`tls.certificateChain`), not a line and column of text the caller never wrote.
-fn from_js_json<T: serde::de::DeserializeOwned>(json: &str) -> std::result::Result<T, String> {
-    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(json)).map_err(|e| {
-        let message = e.inner().to_string();
-        let message = match message.rfind(" at line ") {
-            Some(at) => &message[..at],
-            None => &message,
-        };
-        match e.path().to_string().as_str() {
-            "." => message.to_owned(),
-            path => format!("{path}: {message}"),
-        }
-    })
-}
+use tencent_sms_emulator::options::from_json as from_js_json;
 
 /// The emulator's defaults (the demo's credentials, app, sign name and templates) as JSON.
 #[napi]
 pub fn emulator_defaults_json() -> String {
     serde_json::to_string(&EmulatorOptions::default()).expect("options serialize")
+}
+
+/// The command line, parsed as the Rust binary parses it (`token`: `TENCENT_SMS_EMULATOR_TOKEN`):
+/// `{"run": options}`, `{"help": usage}`, `{"checkHealth": port}` or `{"error": message}`, as
+/// JSON text, so the npm command and the container's binary are one command.
+#[napi]
+pub fn parse_command_line(args: Vec<String>, token: Option<String>) -> String {
+    use tencent_sms_emulator::cli::{parse, Command, USAGE};
+    let parsed = match parse(&args, token) {
+        Ok(Command::Run(options)) => serde_json::json!({ "run": options }),
+        Ok(Command::Help) => serde_json::json!({ "help": USAGE }),
+        Ok(Command::CheckHealth { port }) => serde_json::json!({ "checkHealth": port }),
+        Err(message) => serde_json::json!({ "error": message, "usage": USAGE }),
+    };
+    parsed.to_string()
+}
+
+/// `--check-health`: `null` when the emulator on `127.0.0.1:port` answers, else why not.
+#[napi]
+pub fn check_health(port: u32) -> Option<String> {
+    match u16::try_from(port) {
+        Ok(port) => tencent_sms_emulator::cli::check_health(port).err(),
+        Err(_) => Some(format!("no port {port}")),
+    }
+}
+
+/// What the command prints once an emulator listens, for options given as JSON text.
+#[napi]
+pub fn banner(url: String, options_json: String) -> Result<String> {
+    let options: EmulatorOptions = from_js_json(&options_json).map_err(invalid_arg)?;
+    Ok(tencent_sms_emulator::cli::banner(&url, &options))
 }
 
 /// A running emulator, owned by `lib/emulator.js`.

@@ -11,6 +11,7 @@
 mod access;
 mod api;
 mod api_error;
+pub mod cli;
 mod describe;
 mod faults;
 mod http;

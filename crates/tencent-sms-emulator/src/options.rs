@@ -286,6 +286,22 @@ impl Default for EmulatorOptions {
     }
 }
 
+/// `T` (options, a fault) from JSON text, as a config file or `JSON.stringify` of the caller's
+/// object gives it: an error names the field (`tls.certificateChain`), not a line and column.
+pub fn from_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(json)).map_err(|e| {
+        let message = e.inner().to_string();
+        let message = match message.rfind(" at line ") {
+            Some(at) => &message[..at],
+            None => &message,
+        };
+        match e.path().to_string().as_str() {
+            "." => message.to_owned(),
+            path => format!("{path}: {message}"),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
