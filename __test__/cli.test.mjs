@@ -82,12 +82,17 @@ test('check-config prints every issue; a broken JSON file is not echoed', () => 
   assert.match(broken.stderr, /is not valid JSON/);
 });
 
-/** The emulator package alone, copied where no `@logto/connector-kit` (nor anything else) resolves. */
+/**
+ * The emulator package, copied where no `@logto/connector-kit` (nor anything else) resolves,
+ * with the one file of the connector it shares: the addon loader, at the same place relative
+ * to it as in this repository (`../lib/platform.cjs`).
+ */
 const isolatedEmulatorPackage = () => {
-  const copy = path.join(dir, 'tencent-sms-emulator');
+  const copy = path.join(dir, 'isolated', 'emulator');
   for (const entry of ['package.json', 'bin', 'lib']) {
     cpSync(path.join(root, 'emulator', entry), path.join(copy, entry), { recursive: true });
   }
+  cpSync(path.join(root, 'lib', 'platform.cjs'), path.join(dir, 'isolated', 'lib', 'platform.cjs'));
   return path.join(copy, 'bin', 'tencent-sms-emulator.js');
 };
 

@@ -31,17 +31,11 @@ test('both shipments print the same help', async () => {
   assert.match(npm.stdout, /--check-health/);
 });
 
-test('bad usage exits 2 with the problem and the usage', async () => {
+test('bad usage exits 2 with the problem and the usage (the rest of usage: cli.test.mjs)', async () => {
   const unknown = await runNode([npmCommand, '--bogus'], 10_000);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown argument `--bogus`/);
   assert.match(unknown.stderr, /usage: tencent-sms-emulator/);
-  const publicHost = await runNode([npmCommand, '--host', '0.0.0.0', '--port', '0'], 10_000);
-  assert.equal(publicHost.code, 2);
-  assert.match(publicHost.stderr, /host must be a loopback address/);
-  const halfTls = await runNode([npmCommand, '--tls-cert', '/dev/null'], 10_000);
-  assert.equal(halfTls.code, 2);
-  assert.match(halfTls.stderr, /--tls-cert and --tls-key go together/);
 });
 
 test('it runs, answers its own health check and stops on SIGTERM', async () => {

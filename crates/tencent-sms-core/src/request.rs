@@ -16,6 +16,7 @@ use crate::phone::E164;
 use crate::template::Template;
 use tencent_sms_tc3::sign::{self as tc3, SignedHeader, SigningInput};
 use tencent_sms_tc3::{JSON_CONTENT_TYPE, SERVICE, VERSION};
+use tencent_sms_wire::{SendSmsRequest, SendStatusStatisticsRequest};
 
 pub(crate) const SEND_SMS: &str = "SendSms";
 pub(crate) const SEND_STATUS_STATISTICS: &str = "SendStatusStatistics";
@@ -32,31 +33,6 @@ const X_TC_TOKEN: HeaderName = HeaderName::from_static("x-tc-token");
 /// A config value that an HTTP header cannot carry (a control character).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InvalidHeader;
-
-/// The JSON body in the field order Tencent documents; unset fields are left out, not null.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct SendSmsBody<'a> {
-    phone_number_set: [&'a str; 1],
-    sms_sdk_app_id: &'a str,
-    template_id: &'a str,
-    template_param_set: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sign_name: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sender_id: Option<&'a str>,
-}
-
-/// The SendStatusStatistics body; `Limit` and `Offset` must be 0 (Tencent's rule).
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct SendStatusStatisticsBody<'a> {
-    begin_time: &'a str,
-    end_time: &'a str,
-    sms_sdk_app_id: &'a str,
-    limit: u32,
-    offset: u32,
-}
 
 /// The keys of a request: the config's own, or a source to read them from when it is signed.
 #[derive(Debug, Clone)]
@@ -119,13 +95,18 @@ impl TencentRequest {
             .sign_name
             .as_deref()
             .or((!template.international).then_some(site.sign_name.as_str()));
-        let body = SendSmsBody {
-            phone_number_set: [to.as_str()],
-            sms_sdk_app_id: &site.sdk_app_id,
-            template_id: &template.template_code,
-            template_param_set: params,
-            sign_name,
-            sender_id: site.sender_id.as_deref().filter(|_| international),
+        let body = SendSmsRequest {
+            phone_number_set: Some(vec![to.as_str().into()]),
+            sms_sdk_app_id: Some(site.sdk_app_id.as_str().into()),
+            template_id: Some(template.template_code.as_str().into()),
+            template_param_set: Some(params.iter().map(|p| p.as_str().into()).collect()),
+            sign_name: sign_name.map(Into::into),
+            sender_id: site
+                .sender_id
+                .as_deref()
+                .filter(|_| international)
+                .map(Into::into),
+            ..SendSmsRequest::default()
         };
         Self::new(
             SEND_SMS,
@@ -136,12 +117,12 @@ impl TencentRequest {
 
     /// Billing statistics for the hours `begin`..=`end` (`yyyymmddhh`, Beijing time).
     pub fn send_status_statistics(site: &Site, begin: &str, end: &str) -> Self {
-        let body = SendStatusStatisticsBody {
-            begin_time: begin,
-            end_time: end,
-            sms_sdk_app_id: &site.sdk_app_id,
-            limit: 0,
-            offset: 0,
+        let body = SendStatusStatisticsRequest {
+            begin_time: Some(begin.into()),
+            end_time: Some(end.into()),
+            sms_sdk_app_id: Some(site.sdk_app_id.as_str().into()),
+            limit: Some(0),
+            offset: Some(0),
         };
         Self::new(
             SEND_STATUS_STATISTICS,
@@ -150,9 +131,14 @@ impl TencentRequest {
         )
     }
 
-    /// Any read-only action of the SMS API (`DescribeSmsTemplateList`, …) with its JSON body.
-    pub fn action(site: &Site, action: &'static str, body: &serde_json::Value) -> Self {
-        Self::new(action, site, body.to_string().into_bytes())
+    /// Any read-only action of the SMS API (`DescribeSmsTemplateList`, …) with its parameters
+    /// (a `tencent_sms_wire` request).
+    pub fn action<B: Serialize>(site: &Site, action: &'static str, body: &B) -> Self {
+        Self::new(
+            action,
+            site,
+            serde_json::to_vec(body).expect("the body serializes"),
+        )
     }
 
     fn new(action: &'static str, site: &Site, body: Vec<u8>) -> Self {

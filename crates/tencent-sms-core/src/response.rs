@@ -1,10 +1,12 @@
-//! Parsing Tencent's answers to SendSms and SendStatusStatistics.
+//! Reading Tencent's answers (typed by `tencent-sms-wire`) into what a send or a query ends in.
 //!
 //! A 200 can still be a failure twice over: `Response.Error` for the whole request, or a
 //! non-`Ok` code in `SendStatusSet` for the number. Anything else is a malformed response.
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::error::Category;
+use tencent_sms_wire::{Answer, Envelope, SendSmsResponse, SendStatusStatisticsResponse};
 
 use crate::failure::ConnectorFailure;
 use crate::failure::ErrorCode;
@@ -51,39 +53,48 @@ fn malformed(what: &str) -> ConnectorFailure {
     )
 }
 
-fn string_field(object: &Value, name: &str) -> Option<String> {
-    object.get(name).and_then(Value::as_str).map(str::to_owned)
-}
-
-/// The `Response` object, or the refusal in `Response.Error`.
-fn parse_envelope(
+/// The action's answer, or the refusal in `Response.Error`: any action, typed by `T`.
+pub fn parse_answer<T: DeserializeOwned + Answer>(
     body: &[u8],
-) -> Result<Result<Value, TencentReply<std::convert::Infallible>>, ConnectorFailure> {
+) -> Result<TencentReply<T>, ConnectorFailure> {
     if body.len() > MAX_RESPONSE_BYTES {
         return Err(malformed("the body is larger than 1 MiB"));
     }
-    let mut root: Value =
-        serde_json::from_slice(body).map_err(|_| malformed("the body is not JSON"))?;
-    let response = root
-        .get_mut("Response")
-        .filter(|r| r.is_object())
-        .map(Value::take)
-        .ok_or_else(|| malformed("no `Response` object"))?;
-    if let Some(error) = response.get("Error") {
-        let code = string_field(error, "Code")
-            .ok_or_else(|| malformed("`Response.Error` has no `Code`"))?;
-        return Ok(Err(TencentReply::Refused {
-            code,
-            message: string_field(error, "Message").unwrap_or_default(),
-            request_id: string_field(&response, "RequestId"),
-        }));
+    let envelope: Envelope<T> = serde_json::from_slice(body).map_err(|e| match e.classify() {
+        Category::Data if e.to_string().starts_with("missing field `Response`") => {
+            malformed("no `Response` object")
+        }
+        Category::Data => malformed(&format!("unexpected shape ({})", without_position(&e))),
+        Category::Io | Category::Syntax | Category::Eof => malformed("the body is not JSON"),
+    })?;
+    let answer = envelope.response;
+    match answer.error() {
+        None => Ok(TencentReply::Success(answer)),
+        Some(error) if error.code.is_empty() => Err(malformed("`Response.Error` has no `Code`")),
+        Some(error) => Ok(TencentReply::Refused {
+            code: error.code.clone(),
+            message: error.message.clone(),
+            request_id: answer.request_id().map(str::to_owned),
+        }),
     }
-    Ok(Ok(response))
 }
 
-/// Re-types a refusal, which carries no `T`.
-fn refused<T>(reply: TencentReply<std::convert::Infallible>) -> TencentReply<T> {
-    match reply {
+/// serde's message without "at line 1 column 42", which says nothing to an operator.
+fn without_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+/// Re-types a reply by what its success carries.
+fn map_success<T, U>(
+    reply: TencentReply<T>,
+    success: impl FnOnce(T) -> Result<U, ConnectorFailure>,
+) -> Result<TencentReply<U>, ConnectorFailure> {
+    Ok(match reply {
+        TencentReply::Success(answer) => TencentReply::Success(success(answer)?),
         TencentReply::Refused {
             code,
             message,
@@ -93,62 +104,63 @@ fn refused<T>(reply: TencentReply<std::convert::Infallible>) -> TencentReply<T> 
             message,
             request_id,
         },
-        TencentReply::Success(never) => match never {},
-    }
-}
-
-/// Parses any action's response body: its `Response` object, or the refusal.
-pub fn parse_any_response(body: &[u8]) -> Result<TencentReply<Value>, ConnectorFailure> {
-    Ok(match parse_envelope(body)? {
-        Ok(response) => TencentReply::Success(response),
-        Err(refusal) => refused(refusal),
     })
 }
 
-/// Parses a SendSms response body.
+/// Parses a SendSms response body: the first number's status, which is the only one (the
+/// connector sends to one number at a time).
 pub fn parse_send_sms_response(body: &[u8]) -> Result<TencentReply<SendResult>, ConnectorFailure> {
-    let response = match parse_envelope(body)? {
-        Ok(response) => response,
-        Err(refusal) => return Ok(refused(refusal)),
-    };
-    let request_id = string_field(&response, "RequestId");
-    let status = response
-        .get("SendStatusSet")
-        .and_then(Value::as_array)
-        .ok_or_else(|| malformed("no `SendStatusSet`"))?
-        .first()
-        .filter(|s| s.is_object())
-        .ok_or_else(|| malformed("`SendStatusSet` is empty"))?;
-    let code = string_field(status, "Code")
-        .ok_or_else(|| malformed("`SendStatusSet[0]` has no `Code`"))?;
-    if !code.eq_ignore_ascii_case("ok") {
-        return Ok(TencentReply::Refused {
+    let answer = match parse_answer::<SendSmsResponse>(body)? {
+        TencentReply::Success(answer) => answer,
+        TencentReply::Refused {
             code,
-            message: string_field(status, "Message").unwrap_or_default(),
+            message,
+            request_id,
+        } => {
+            return Ok(TencentReply::Refused {
+                code,
+                message,
+                request_id,
+            })
+        }
+    };
+    let request_id = answer.request_id;
+    let status = answer
+        .send_status_set
+        .ok_or_else(|| malformed("no `SendStatusSet`"))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| malformed("`SendStatusSet` is empty"))?;
+    if status.code.is_empty() {
+        return Err(malformed("`SendStatusSet[0]` has no `Code`"));
+    }
+    if !status.code.eq_ignore_ascii_case("ok") {
+        return Ok(TencentReply::Refused {
+            code: status.code,
+            message: status.message,
             request_id,
         });
     }
     Ok(TencentReply::Success(SendResult {
         request_id: request_id.unwrap_or_default(),
-        serial_no: string_field(status, "SerialNo").unwrap_or_default(),
-        phone_number: string_field(status, "PhoneNumber").unwrap_or_default(),
-        fee: status.get("Fee").and_then(Value::as_u64).unwrap_or(0),
-        iso_code: string_field(status, "IsoCode").unwrap_or_default(),
+        serial_no: status.serial_no,
+        phone_number: status.phone_number,
+        fee: status.fee,
+        iso_code: status.iso_code,
     }))
 }
 
 /// Parses a SendStatusStatistics response body: the billed message count (`FeeCount`).
 pub fn parse_usage_response(body: &[u8]) -> Result<TencentReply<u64>, ConnectorFailure> {
-    let response = match parse_envelope(body)? {
-        Ok(response) => response,
-        Err(refusal) => return Ok(refused(refusal)),
-    };
-    response
-        .get("SendStatusStatistics")
-        .and_then(|s| s.get("FeeCount"))
-        .and_then(Value::as_u64)
-        .map(TencentReply::Success)
-        .ok_or_else(|| malformed("no `SendStatusStatistics.FeeCount`"))
+    map_success(
+        parse_answer::<SendStatusStatisticsResponse>(body)?,
+        |answer| {
+            answer
+                .send_status_statistics
+                .and_then(|statistics| statistics.fee_count)
+                .ok_or_else(|| malformed("no `SendStatusStatistics.FeeCount`"))
+        },
+    )
 }
 
 #[cfg(test)]

@@ -7,11 +7,21 @@ use tencent_sms_tc3::{is_valid_region, VERSION};
 
 use crate::api_error::ApiError;
 use crate::describe;
-use crate::params::{missing, string_param};
+use crate::params::{required, typed};
 use crate::roles::{assume_role_with_web_identity, ASSUME_ROLE_WITH_WEB_IDENTITY};
 use crate::send_sms::send_sms;
 use crate::state::EmulatorState;
 use crate::verify::{header, verify_signature};
+use tencent_sms_wire::{
+    ErrorBody, SendStatusStatistics, SendStatusStatisticsRequest, SendStatusStatisticsResponse,
+};
+
+/// `{"Error": {…}}`: the whole request refused.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ErrorAnswer {
+    error: ErrorBody,
+}
 
 /// Handles one API request and returns the whole `{ "Response": … }` body.
 pub(crate) fn handle_api(
@@ -23,7 +33,13 @@ pub(crate) fn handle_api(
     let request_id = state.request_id();
     let mut response = match dispatch(state, headers, body, now, &request_id) {
         Ok(response) => response,
-        Err(error) => json!({ "Error": { "Code": error.code, "Message": error.message } }),
+        Err(error) => serde_json::to_value(ErrorAnswer {
+            error: ErrorBody {
+                code: error.code,
+                message: error.message,
+            },
+        })
+        .expect("the error serializes"),
     };
     response["RequestId"] = Value::String(request_id);
     json!({ "Response": response })
@@ -80,7 +96,7 @@ fn supported_action(headers: &HeaderMap) -> Result<Action, ApiError> {
             "InvalidAction",
             format!("The action `{other}` is not supported by this emulator."),
         )),
-        None => Err(missing("Action")),
+        None => Err(ApiError::missing("Action")),
     }
 }
 
@@ -91,12 +107,12 @@ fn check_version(headers: &HeaderMap) -> Result<(), ApiError> {
             "NoSuchVersion",
             format!("The version `{other}` does not exist; use {VERSION}."),
         )),
-        None => Err(missing("Version")),
+        None => Err(ApiError::missing("Version")),
     }
 }
 
 fn check_region(headers: &HeaderMap) -> Result<(), ApiError> {
-    let region = header(headers, "x-tc-region").ok_or_else(|| missing("Region"))?;
+    let region = header(headers, "x-tc-region").ok_or_else(|| ApiError::missing("Region"))?;
     if is_valid_region(region) {
         return Ok(());
     }
@@ -129,22 +145,20 @@ fn beijing_hour_start(text: &str) -> Option<i64> {
 }
 
 fn send_status_statistics(state: &EmulatorState, params: &Value) -> Result<Value, ApiError> {
-    let begin = string_param(params, "BeginTime")?.ok_or_else(|| missing("BeginTime"))?;
-    let end = string_param(params, "EndTime")?.ok_or_else(|| missing("EndTime"))?;
-    let sdk_app_id = string_param(params, "SmsSdkAppId")?.ok_or_else(|| missing("SmsSdkAppId"))?;
-    for name in ["Limit", "Offset"] {
-        if !params.get(name).is_some_and(Value::is_u64) {
-            return Err(missing(name));
-        }
-    }
+    let request: SendStatusStatisticsRequest<'_> = typed(params)?;
+    let begin = required(request.begin_time, "BeginTime")?;
+    let end = required(request.end_time, "EndTime")?;
+    let sdk_app_id = required(request.sms_sdk_app_id, "SmsSdkAppId")?;
+    required(request.limit, "Limit")?;
+    required(request.offset, "Offset")?;
     let bad_time = |name: &str| {
         ApiError::new(
             "InvalidParameterValue",
             format!("`{name}` must be yyyymmddhh."),
         )
     };
-    let from = beijing_hour_start(begin).ok_or_else(|| bad_time("BeginTime"))?;
-    let until = beijing_hour_start(end).ok_or_else(|| bad_time("EndTime"))? + 3600;
+    let from = beijing_hour_start(&begin).ok_or_else(|| bad_time("BeginTime"))?;
+    let until = beijing_hour_start(&end).ok_or_else(|| bad_time("EndTime"))? + 3600;
     if until <= from {
         return Err(ApiError::new(
             "InvalidParameterValue",
@@ -162,8 +176,14 @@ fn send_status_statistics(state: &EmulatorState, params: &Value) -> Result<Value
             "The SmsSdkAppId does not belong to this account.",
         ));
     }
-    let (requested, succeeded, fee) = state.statistics(sdk_app_id, from, until);
-    Ok(
-        json!({ "SendStatusStatistics": { "FeeCount": fee, "RequestCount": requested, "RequestSuccessCount": succeeded } }),
-    )
+    let (requested, succeeded, fee) = state.statistics(&sdk_app_id, from, until);
+    let answer = SendStatusStatisticsResponse {
+        send_status_statistics: Some(SendStatusStatistics {
+            fee_count: Some(fee),
+            request_count: requested,
+            request_success_count: succeeded,
+        }),
+        ..Default::default()
+    };
+    Ok(serde_json::to_value(answer).expect("the answer serializes"))
 }

@@ -65,8 +65,8 @@ struct Flags {
     check_health: bool,
 }
 
-/// Parses the arguments (without the program's name). `token` is the value of [`TOKEN_VAR`];
-/// the files named are read here, so an error names the flag and the file.
+/// Parses the arguments (without the program's name). `token` is the value of [`TOKEN_VAR`]
+/// (empty is unset); the files named are read here, so an error names the flag and the file.
 pub fn parse(args: &[String], token: Option<String>) -> Result<Command, String> {
     let Some(flags) = read_flags(args)? else {
         return Ok(Command::Help);
@@ -88,7 +88,7 @@ pub fn parse(args: &[String], token: Option<String>) -> Result<Command, String> 
         options.port = port;
     }
     if flags.listen_on_network {
-        let token = token.ok_or(format!(
+        let token = token.filter(|token| !token.is_empty()).ok_or(format!(
             "--listen-on-network needs the access token in {TOKEN_VAR}"
         ))?;
         options.listen_on_network = true;
@@ -251,6 +251,11 @@ mod tests {
         assert!(error(&["--port"]).contains("--port needs a value"));
         assert!(error(&["--tls-key", "k.pem"]).contains("go together"));
         assert!(error(&["--listen-on-network"]).contains(TOKEN_VAR));
+        let empty = parse(&args(&["--listen-on-network"]), Some(String::new())).unwrap_err();
+        assert!(
+            empty.contains(TOKEN_VAR),
+            "an empty token is no token: {empty}"
+        );
         assert!(error(&["--config", "/nonexistent/e.json"]).contains("cannot read"));
     }
 

@@ -2,9 +2,15 @@
 //! `DescribeSmsSignList` and `PullSmsSendStatusByPhoneNumber`, in Tencent's shapes (the
 //! parameters and fields of API 2021-01-11), so Tencent's own SDK calls them unchanged.
 
-use serde_json::{json, Value};
+use serde_json::Value;
+use tencent_sms_wire::{
+    DescribeSignListRequest, DescribeSignListResponse, DescribeTemplateListRequest,
+    DescribeTemplateListResponse, PullSendStatusRequest, PullSendStatusResponse, ReceiptStatus,
+    SignStatus, TemplateStatus,
+};
 
 use crate::api_error::ApiError;
+use crate::params::{required, typed};
 use crate::state::EmulatorState;
 
 /// When the emulated account created its templates and signs (a fixed, plausible time).
@@ -19,78 +25,89 @@ fn invalid(message: impl Into<String>) -> ApiError {
 }
 
 /// `International`: 0 mainland, 1 international.
-fn international(params: &Value) -> Result<bool, ApiError> {
-    match params.get("International").map(Value::as_u64) {
-        None => Err(ApiError::missing("International")),
-        Some(Some(0)) => Ok(false),
-        Some(Some(1)) => Ok(true),
-        Some(_) => Err(invalid("`International` must be 0 or 1.")),
+fn international(value: Option<u64>) -> Result<bool, ApiError> {
+    match required(value, "International")? {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(invalid("`International` must be 0 or 1.")),
     }
 }
 
-/// An optional set of numeric IDs (`TemplateIdSet`, `SignIdSet`).
-fn id_set(params: &Value, name: &str) -> Result<Option<Vec<u64>>, ApiError> {
-    match params.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|item| {
-                item.as_u64()
-                    .ok_or_else(|| invalid(format!("`{name}` holds numbers only.")))
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some),
-        Some(_) => Err(invalid(format!("`{name}` must be an array of numbers."))),
-    }
+/// Whether `id` is wanted by an optional id set (`TemplateIdSet`, `SignIdSet`).
+fn wanted(ids: Option<&Vec<u64>>, id: u64) -> bool {
+    ids.is_none_or(|ids| ids.contains(&id))
+}
+
+/// The answer as the body's `Response` object.
+fn answer<T: serde::Serialize>(answer: T) -> Value {
+    serde_json::to_value(answer).expect("the answer serializes")
 }
 
 /// `DescribeSmsTemplateList`: the account's templates of one kind, with their review state.
 pub(crate) fn describe_templates(state: &EmulatorState, params: &Value) -> Result<Value, ApiError> {
-    let international = international(params)?;
-    let wanted = id_set(params, "TemplateIdSet")?;
-    let set: Vec<Value> = state
+    let request: DescribeTemplateListRequest = typed(params)?;
+    let international = international(request.international)?;
+    let set: Vec<TemplateStatus> = state
         .options
         .apps
         .iter()
         .flat_map(|app| &app.templates)
         .filter(|t| t.international == international)
         .filter_map(|t| Some((t.template_id.parse::<u64>().ok()?, t)))
-        .filter(|(id, _)| wanted.as_ref().is_none_or(|ids| ids.contains(id)))
-        .map(|(id, t)| {
-            json!({ "TemplateId": id, "International": u8::from(t.international), "StatusCode": t.status_code,
-                "ReviewReply": t.review_reply.clone().unwrap_or_default(), "TemplateName": format!("Template {id}"),
-                "CreateTime": CREATED_AT, "TemplateContent": t.content })
+        .filter(|(id, _)| wanted(request.template_id_set.as_ref(), *id))
+        .map(|(id, t)| TemplateStatus {
+            template_id: id,
+            international: u8::from(t.international),
+            status_code: i64::from(t.status_code),
+            review_reply: t.review_reply.clone().unwrap_or_default(),
+            template_name: format!("Template {id}"),
+            create_time: CREATED_AT,
+            template_content: t.content.clone(),
         })
         .collect();
-    Ok(json!({ "DescribeTemplateStatusSet": set }))
+    Ok(answer(DescribeTemplateListResponse {
+        describe_template_status_set: Some(set),
+        ..Default::default()
+    }))
 }
 
 /// `DescribeSmsSignList`: the account's signs, approved (`signNames`) and reviewed
 /// (`signReviews`), numbered in that order.
 pub(crate) fn describe_signs(state: &EmulatorState, params: &Value) -> Result<Value, ApiError> {
-    let international = international(params)?;
-    let wanted = id_set(params, "SignIdSet")?;
-    let mut signs: Vec<(String, i32, String)> = Vec::new();
+    let request: DescribeSignListRequest = typed(params)?;
+    let international = international(request.international)?;
+    let mut signs: Vec<(String, i64, String)> = Vec::new();
     for app in &state.options.apps {
         for name in &app.sign_names {
             signs.push((name.clone(), 0, String::new()));
         }
         for review in &app.sign_reviews {
             let reply = review.review_reply.clone().unwrap_or_default();
-            signs.push((review.sign_name.clone(), review.status_code, reply));
+            signs.push((
+                review.sign_name.clone(),
+                i64::from(review.status_code),
+                reply,
+            ));
         }
     }
-    let set: Vec<Value> = signs
+    let set: Vec<SignStatus> = signs
         .into_iter()
         .enumerate()
         .map(|(index, sign)| (index as u64 + 1, sign))
-        .filter(|(id, _)| wanted.as_ref().is_none_or(|ids| ids.contains(id)))
-        .map(|(id, (name, status, reply))| {
-            json!({ "SignId": id, "International": u8::from(international), "StatusCode": status,
-                "ReviewReply": reply, "SignName": name, "CreateTime": CREATED_AT })
+        .filter(|(id, _)| wanted(request.sign_id_set.as_ref(), *id))
+        .map(|(id, (name, status, reply))| SignStatus {
+            sign_id: id,
+            international: u8::from(international),
+            status_code: status,
+            review_reply: reply,
+            sign_name: name,
+            create_time: CREATED_AT,
         })
         .collect();
-    Ok(json!({ "DescribeSignListStatusSet": set }))
+    Ok(answer(DescribeSignListResponse {
+        describe_sign_list_status_set: Some(set),
+        ..Default::default()
+    }))
 }
 
 /// `PullSmsSendStatusByPhoneNumber`: the receipts of one number's messages since `BeginTime`.
@@ -99,18 +116,13 @@ pub(crate) fn pull_status(
     params: &Value,
     now: i64,
 ) -> Result<Value, ApiError> {
-    let number = |name: &str| {
-        params
-            .get(name)
-            .and_then(Value::as_u64)
-            .ok_or_else(|| ApiError::missing(name))
-    };
-    let begin = number("BeginTime")? as i64;
-    let end = params
-        .get("EndTime")
-        .and_then(Value::as_u64)
-        .map_or(now, |end| end as i64);
-    let (offset, limit) = (number("Offset")?, number("Limit")?);
+    let request: PullSendStatusRequest<'_> = typed(params)?;
+    let begin = required(request.begin_time, "BeginTime")? as i64;
+    let end = request.end_time.map_or(now, |end| end as i64);
+    let (offset, limit) = (
+        required(request.offset, "Offset")?,
+        required(request.limit, "Limit")?,
+    );
     if limit > MAX_RECEIPTS_PER_CALL {
         return Err(invalid(format!(
             "`Limit` must be at most {MAX_RECEIPTS_PER_CALL}."
@@ -119,15 +131,9 @@ pub(crate) fn pull_status(
     if begin < now - RECEIPT_DAYS * 86_400 {
         return Err(invalid("`BeginTime` may be at most 7 days ago."));
     }
-    let phone = params
-        .get("PhoneNumber")
-        .and_then(Value::as_str)
-        .ok_or_else(|| ApiError::missing("PhoneNumber"))?;
-    let app = params
-        .get("SmsSdkAppId")
-        .and_then(Value::as_str)
-        .ok_or_else(|| ApiError::missing("SmsSdkAppId"))?;
-    let set: Vec<Value> = state
+    let phone = required(request.phone_number, "PhoneNumber")?;
+    let app = required(request.sms_sdk_app_id, "SmsSdkAppId")?;
+    let set: Vec<ReceiptStatus> = state
         .messages()
         .into_iter()
         .filter(|m| m.phone_number == phone && m.sdk_app_id == app)
@@ -152,10 +158,20 @@ pub(crate) fn pull_status(
             } else {
                 "FAIL"
             };
-            json!({ "UserReceiveTime": at, "CountryCode": country, "SubscriberNumber": subscriber,
-                "PhoneNumber": m.phone_number, "SerialNo": m.serial_no, "ReportStatus": report,
-                "Description": m.delivery.description, "SessionContext": "" })
+            ReceiptStatus {
+                user_receive_time: Some(at),
+                country_code: country.to_owned(),
+                subscriber_number: subscriber,
+                phone_number: m.phone_number.clone(),
+                serial_no: m.serial_no.clone(),
+                report_status: report.to_owned(),
+                description: m.delivery.description.clone(),
+                session_context: String::new(),
+            }
         })
         .collect();
-    Ok(json!({ "PullSmsSendStatusSet": set }))
+    Ok(answer(PullSendStatusResponse {
+        pull_sms_send_status_set: Some(set),
+        ..Default::default()
+    }))
 }

@@ -92,21 +92,6 @@ pub(crate) fn render(template: &str, params: &[String], sign_name: Option<&str>)
     text
 }
 
-/// The number of parameters a template takes: its highest `{n}`.
-pub(crate) fn placeholder_count(template: &str) -> usize {
-    let mut highest = 0;
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        rest = &rest[open + 1..];
-        if let Some(close) = rest.find('}') {
-            if let Ok(n) = rest[..close].parse::<usize>() {
-                highest = highest.max(n);
-            }
-        }
-    }
-    highest
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,7 +103,5 @@ mod tests {
             render("Code {1}, valid {2} min. {x}", &params, Some("Logto")),
             "【Logto】Code 123456, valid 5 min. {x}"
         );
-        assert_eq!(placeholder_count("Code {1}, valid {2} min."), 2);
-        assert_eq!(placeholder_count("no params"), 0);
     }
 }

@@ -2,26 +2,30 @@
 //! request as a whole (numbers, sign, parameter count), then answer each number in
 //! `SendStatusSet` and bill what was delivered.
 
-use serde_json::{json, Value};
+use std::borrow::Cow;
+
+use serde_json::Value;
+use tencent_sms_wire::{SendSmsRequest, SendSmsResponse, SendStatus};
 
 use crate::api_error::ApiError;
-use crate::inbox::{self, placeholder_count, received_now, render, DeliveredMessage};
+use crate::inbox::{self, received_now, render, DeliveredMessage};
 use crate::numbers::{iso_code, parse_destination, ParsedNumber};
 use crate::options::{EmulatedApp, EmulatedTemplate};
-use crate::params::{missing, string_list, string_param};
+use crate::params::{required, typed};
 use crate::state::{EmulatorState, LedgerEntry};
+use tencent_sms_wire::placeholder_count;
 
 /// Tencent's limit of numbers per request.
 const MAX_NUMBERS: usize = 200;
 
-/// SendSms's parameters, read.
+/// SendSms's parameters, read and checked.
 struct SendSmsParams<'a> {
     numbers: Vec<String>,
-    sdk_app_id: &'a str,
-    template_id: &'a str,
-    sign_name: Option<&'a str>,
+    sdk_app_id: Cow<'a, str>,
+    template_id: Cow<'a, str>,
+    sign_name: Option<Cow<'a, str>>,
     template_params: Vec<String>,
-    session_context: &'a str,
+    session_context: Cow<'a, str>,
 }
 
 /// The context every number of one request is answered in.
@@ -46,7 +50,7 @@ pub(crate) fn send_sms(
         .map(|n| parse_destination(n))
         .collect();
     let any_mainland = not_mixed(&destinations)?;
-    check_sign(app, params.sign_name, any_mainland)?;
+    check_sign(app, params.sign_name.as_deref(), any_mainland)?;
     check_param_count(template, &params.template_params)?;
     let delivery = Delivery {
         state,
@@ -54,19 +58,26 @@ pub(crate) fn send_sms(
         template,
         request_id,
     };
-    let statuses: Vec<Value> = params
+    let statuses: Vec<SendStatus> = params
         .numbers
         .iter()
         .zip(destinations)
         .map(|(raw, number)| delivery.answer(raw, number))
         .collect();
-    bill(state, params.sdk_app_id, &statuses, now);
-    Ok(json!({ "SendStatusSet": statuses }))
+    bill(state, &params.sdk_app_id, &statuses, now);
+    let answer = SendSmsResponse {
+        send_status_set: Some(statuses),
+        ..SendSmsResponse::default()
+    };
+    Ok(serde_json::to_value(answer).expect("the answer serializes"))
 }
 
 fn read_params(params: &Value) -> Result<SendSmsParams<'_>, ApiError> {
-    let numbers =
-        string_list(params, "PhoneNumberSet")?.ok_or_else(|| missing("PhoneNumberSet"))?;
+    let request: SendSmsRequest<'_> = typed(params)?;
+    let numbers: Vec<String> = required(request.phone_number_set, "PhoneNumberSet")?
+        .into_iter()
+        .map(String::from)
+        .collect();
     if numbers.is_empty() {
         return Err(ApiError::new(
             "MissingParameter.EmptyPhoneNumberSet",
@@ -79,21 +90,18 @@ fn read_params(params: &Value) -> Result<SendSmsParams<'_>, ApiError> {
             "At most 200 phone numbers per request.",
         ));
     }
-    let sdk_app_id = string_param(params, "SmsSdkAppId")?.ok_or_else(|| missing("SmsSdkAppId"))?;
-    let template_id = string_param(params, "TemplateId")?.ok_or_else(|| missing("TemplateId"))?;
-    let sign_name = string_param(params, "SignName")?.filter(|s| !s.is_empty());
-    let template_params = string_list(params, "TemplateParamSet")?.unwrap_or_default();
-    for optional in ["SenderId", "ExtendCode"] {
-        string_param(params, optional)?;
-    }
-    let session_context = string_param(params, "SessionContext")?.unwrap_or_default();
     Ok(SendSmsParams {
         numbers,
-        sdk_app_id,
-        template_id,
-        sign_name,
-        template_params,
-        session_context,
+        sdk_app_id: required(request.sms_sdk_app_id, "SmsSdkAppId")?,
+        template_id: required(request.template_id, "TemplateId")?,
+        sign_name: request.sign_name.filter(|s| !s.is_empty()),
+        template_params: request
+            .template_param_set
+            .unwrap_or_default()
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        session_context: request.session_context.unwrap_or_default(),
     })
 }
 
@@ -181,7 +189,7 @@ fn check_param_count(template: &EmulatedTemplate, params: &[String]) -> Result<(
 
 impl Delivery<'_> {
     /// One number's `SendStatusSet` entry: refused, or delivered to the inbox.
-    fn answer(&self, raw: &str, number: Option<ParsedNumber>) -> Value {
+    fn answer(&self, raw: &str, number: Option<ParsedNumber>) -> SendStatus {
         let Some(number) = number else {
             return self.status(
                 raw,
@@ -218,17 +226,22 @@ impl Delivery<'_> {
         None
     }
 
-    fn status(&self, raw: &str, code: &str, message: &str) -> Value {
-        json!({ "SerialNo": "", "PhoneNumber": raw, "Fee": 0,
-            "SessionContext": self.params.session_context, "Code": code, "Message": message, "IsoCode": "" })
+    fn status(&self, raw: &str, code: &str, message: &str) -> SendStatus {
+        SendStatus {
+            phone_number: raw.to_owned(),
+            session_context: self.params.session_context.to_string(),
+            code: code.to_owned(),
+            message: message.to_owned(),
+            ..SendStatus::default()
+        }
     }
 
-    fn deliver(&self, number: ParsedNumber) -> Value {
+    fn deliver(&self, number: ParsedNumber) -> SendStatus {
         let params = self.params;
         let content = render(
             &self.template.content,
             &params.template_params,
-            params.sign_name,
+            params.sign_name.as_deref(),
         );
         let fee = fee_of(&content);
         let serial_no = self.state.serial_no();
@@ -246,17 +259,24 @@ impl Delivery<'_> {
             },
             phone_number: number.e164.clone(),
             iso_code: iso.to_owned(),
-            sdk_app_id: params.sdk_app_id.to_owned(),
-            sign_name: params.sign_name.map(str::to_owned),
-            template_id: params.template_id.to_owned(),
+            sdk_app_id: params.sdk_app_id.to_string(),
+            sign_name: params.sign_name.as_deref().map(str::to_owned),
+            template_id: params.template_id.to_string(),
             params: params.template_params.clone(),
             content,
             request_id: self.request_id.to_owned(),
             serial_no: serial_no.clone(),
             received_at: received_now(),
         });
-        json!({ "SerialNo": serial_no, "PhoneNumber": number.e164, "Fee": fee,
-            "SessionContext": params.session_context, "Code": "Ok", "Message": "send success", "IsoCode": iso })
+        SendStatus {
+            serial_no,
+            phone_number: number.e164,
+            fee: fee as u64,
+            session_context: params.session_context.to_string(),
+            code: "Ok".to_owned(),
+            message: "send success".to_owned(),
+            iso_code: iso.to_owned(),
+        }
     }
 }
 
@@ -271,11 +291,11 @@ fn fee_of(content: &str) -> usize {
 }
 
 /// Records the request's counts for SendStatusStatistics.
-fn bill(state: &EmulatorState, sdk_app_id: &str, statuses: &[Value], now: i64) {
+fn bill(state: &EmulatorState, sdk_app_id: &str, statuses: &[SendStatus], now: i64) {
     let fees: Vec<u64> = statuses
         .iter()
-        .filter(|s| s["Code"] == "Ok")
-        .filter_map(|s| s["Fee"].as_u64())
+        .filter(|s| s.code == "Ok")
+        .map(|s| s.fee)
         .collect();
     state.record(
         sdk_app_id,

@@ -106,13 +106,14 @@ fn bad_certificate_and_key_files_are_named_with_their_flag() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Starts `command` and reads the line it prints once it listens.
+/// Starts `command` and reads the line it prints once it listens; the rest of its output is
+/// drained in the background, so the pipe stays open while it runs.
 fn started(command: &mut Command) -> (std::process::Child, String) {
     let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut line).unwrap();
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     (child, line)
 }
 

@@ -31,7 +31,7 @@ use tencent_sms_core::failure::ConnectorFailure;
 use tencent_sms_core::failure::ErrorCode;
 use tencent_sms_core::request::{RequestCredentials, TencentRequest};
 use tencent_sms_core::response::{
-    parse_any_response, parse_send_sms_response, parse_usage_response, SendResult, TencentReply,
+    parse_answer, parse_send_sms_response, parse_usage_response, SendResult, TencentReply,
     MAX_RESPONSE_BYTES,
 };
 use tencent_sms_core::ConfigIssue;
@@ -347,13 +347,13 @@ impl SmsClient {
             .await
     }
 
-    /// Any read-only action: its `Response` object, with the same deadline, retries and
+    /// Any read-only action: its answer, typed by `T`, with the same deadline, retries and
     /// credentials as a send.
-    pub async fn call(
-        &self,
-        request: &TencentRequest,
-    ) -> Result<serde_json::Value, ConnectorFailure> {
-        self.execute(request, parse_any_response, &AtomicU32::new(0))
+    pub async fn call<T>(&self, request: &TencentRequest) -> Result<T, ConnectorFailure>
+    where
+        T: serde::de::DeserializeOwned + tencent_sms_wire::Answer + Send,
+    {
+        self.execute(request, parse_answer::<T>, &AtomicU32::new(0))
             .await
     }
 

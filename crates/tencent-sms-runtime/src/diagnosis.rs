@@ -7,7 +7,12 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
+use tencent_sms_wire::{
+    placeholder_count, DescribeSignListRequest, DescribeSignListResponse,
+    DescribeTemplateListRequest, DescribeTemplateListResponse, PullSendStatusRequest,
+    PullSendStatusResponse, ReceiptStatus, SignStatus, TemplateStatus,
+};
 
 use crate::client::SmsClient;
 use tencent_sms_core::config::{ConnectorConfig, Site};
@@ -40,16 +45,35 @@ fn status_name(code: i64) -> &'static str {
     }
 }
 
+/// Tencent's review of a template or a sign: its `StatusCode` and `ReviewReply`.
+#[derive(Debug, Clone)]
+struct Review {
+    status_code: i64,
+    reply: String,
+}
+
+impl From<&TemplateStatus> for Review {
+    fn from(template: &TemplateStatus) -> Self {
+        Self {
+            status_code: template.status_code,
+            reply: template.review_reply.clone(),
+        }
+    }
+}
+
+impl From<&SignStatus> for Review {
+    fn from(sign: &SignStatus) -> Self {
+        Self {
+            status_code: sign.status_code,
+            reply: sign.review_reply.clone(),
+        }
+    }
+}
+
 /// A review as the console shows it: `under review (StatusCode 1): reply`.
-fn describe_review(what: &str, item: &Value) -> String {
-    let code = item
-        .get("StatusCode")
-        .and_then(Value::as_i64)
-        .unwrap_or(i64::MIN);
-    let reply = item
-        .get("ReviewReply")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+fn describe_review(what: &str, review: &Review) -> String {
+    let code = review.status_code;
+    let reply = review.reply.as_str();
     let reply = if reply.is_empty() {
         String::new()
     } else {
@@ -108,7 +132,7 @@ pub(crate) async fn with_review(
             let lookup = look_up(client, site, &subject, template.international);
             let budget = budget.min(REVIEW_LOOKUP_TIMEOUT);
             let review = tokio::time::timeout(budget, lookup).await.ok().flatten();
-            let review = review.map(|item| describe_review(&what, &item));
+            let review = review.map(|review| describe_review(&what, &review));
             client.reviews().put(key, review.clone());
             review
         }
@@ -124,19 +148,20 @@ async fn look_up(
     site: &Site,
     subject: &Subject<'_>,
     international: bool,
-) -> Option<Value> {
+) -> Option<Review> {
     match subject {
         Subject::Template(id) => templates(client, site, international, &[id])
             .await
             .ok()?
-            .into_iter()
-            .next(),
+            .first()
+            .map(Review::from),
         // One page: an error's lookup is one read call, and accounts have far fewer signs.
         Subject::Sign(name) => signs_page(client, site, international, 0)
             .await
             .ok()?
-            .into_iter()
-            .find(|sign| sign.get("SignName").and_then(Value::as_str) == Some(name)),
+            .iter()
+            .find(|sign| sign.sign_name == *name)
+            .map(Review::from),
     }
 }
 
@@ -146,20 +171,18 @@ async fn templates(
     site: &Site,
     international: bool,
     ids: &[&str],
-) -> Result<Vec<Value>, ConnectorFailure> {
+) -> Result<Vec<TemplateStatus>, ConnectorFailure> {
     let ids: Vec<u64> = ids.iter().filter_map(|id| id.parse().ok()).collect();
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let body = json!({ "International": u8::from(international), "TemplateIdSet": ids });
-    let response = client
-        .call(&TencentRequest::action(
-            site,
-            "DescribeSmsTemplateList",
-            &body,
-        ))
-        .await?;
-    Ok(array(&response, "DescribeTemplateStatusSet"))
+    let body = DescribeTemplateListRequest {
+        international: Some(u64::from(international)),
+        template_id_set: Some(ids),
+    };
+    let request = TencentRequest::action(site, "DescribeSmsTemplateList", &body);
+    let response: DescribeTemplateListResponse = client.call(&request).await?;
+    Ok(response.describe_template_status_set.unwrap_or_default())
 }
 
 /// Signs per `DescribeSmsSignList` page, Tencent's most.
@@ -171,13 +194,16 @@ async fn signs_page(
     site: &Site,
     international: bool,
     page: u64,
-) -> Result<Vec<Value>, ConnectorFailure> {
-    let body = json!({ "International": u8::from(international), "Limit": SIGNS_PER_PAGE,
-        "Offset": page * SIGNS_PER_PAGE });
-    let response = client
-        .call(&TencentRequest::action(site, "DescribeSmsSignList", &body))
-        .await?;
-    Ok(array(&response, "DescribeSignListStatusSet"))
+) -> Result<Vec<SignStatus>, ConnectorFailure> {
+    let body = DescribeSignListRequest {
+        international: Some(u64::from(international)),
+        sign_id_set: None,
+        limit: Some(SIGNS_PER_PAGE),
+        offset: Some(page * SIGNS_PER_PAGE),
+    };
+    let request = TencentRequest::action(site, "DescribeSmsSignList", &body);
+    let response: DescribeSignListResponse = client.call(&request).await?;
+    Ok(response.describe_sign_list_status_set.unwrap_or_default())
 }
 
 /// `DescribeSmsSignList`, every page (up to 1 000 signs).
@@ -185,7 +211,7 @@ async fn signs(
     client: &SmsClient,
     site: &Site,
     international: bool,
-) -> Result<Vec<Value>, ConnectorFailure> {
+) -> Result<Vec<SignStatus>, ConnectorFailure> {
     let mut all = Vec::new();
     for page in 0..10u64 {
         let batch = signs_page(client, site, international, page).await?;
@@ -196,14 +222,6 @@ async fn signs(
         }
     }
     Ok(all)
-}
-
-fn array(response: &Value, name: &str) -> Vec<Value> {
-    response
-        .get(name)
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
 }
 
 /// One delivery receipt, as `tencent-sms status --json` prints it.
@@ -245,16 +263,22 @@ pub(crate) async fn delivery_receipts(
             "main"
         };
         for page in 0..50u64 {
-            let body = json!({ "BeginTime": since, "EndTime": now, "Offset": page * RECEIPTS_PER_CALL,
-                "Limit": RECEIPTS_PER_CALL, "PhoneNumber": to, "SmsSdkAppId": site.sdk_app_id });
+            let body = PullSendStatusRequest {
+                begin_time: Some(u64::try_from(since).unwrap_or(0)),
+                end_time: Some(u64::try_from(now).unwrap_or(0)),
+                offset: Some(page * RECEIPTS_PER_CALL),
+                limit: Some(RECEIPTS_PER_CALL),
+                phone_number: Some(to.into()),
+                sms_sdk_app_id: Some(site.sdk_app_id.as_str().into()),
+            };
             let request = TencentRequest::action(site, "PullSmsSendStatusByPhoneNumber", &body);
-            let response = client
+            let response: PullSendStatusResponse = client
                 .call(&request)
                 .await
                 .map_err(|f| f.through_site(international_site))?;
-            let batch = array(&response, "PullSmsSendStatusSet");
+            let batch = response.pull_sms_send_status_set.unwrap_or_default();
             let done = (batch.len() as u64) < RECEIPTS_PER_CALL;
-            receipts.extend(batch.iter().map(|r| receipt(r, name)));
+            receipts.extend(batch.into_iter().map(|r| receipt(r, name)));
             if done {
                 break;
             }
@@ -264,25 +288,19 @@ pub(crate) async fn delivery_receipts(
     Ok(receipts)
 }
 
-fn receipt(item: &Value, site: &'static str) -> Receipt {
-    let text = |name: &str| {
-        item.get(name)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let status = match item.get("ReportStatus").and_then(Value::as_str) {
-        Some("SUCCESS") => "delivered",
-        Some("FAIL") => "failed",
+fn receipt(item: ReceiptStatus, site: &'static str) -> Receipt {
+    let status = match item.report_status.as_str() {
+        "SUCCESS" => "delivered",
+        "FAIL" => "failed",
         _ => "pending",
     };
     Receipt {
-        serial_no: text("SerialNo"),
-        phone_number: text("PhoneNumber"),
+        serial_no: item.serial_no,
+        phone_number: item.phone_number,
         status,
-        description: text("Description"),
+        description: item.description,
         sent_at: None,
-        received_at: item.get("UserReceiveTime").and_then(Value::as_i64),
+        received_at: item.user_receive_time,
         site,
     }
 }
@@ -475,10 +493,10 @@ async fn check_signs(
         let id = format!("sign:{name}");
         match found {
             Err(failure) => checks.push(check(id, false, Some(key), failure_text(&failure))),
-            Ok(all) => match all.iter().find(|s| s.get("SignName").and_then(Value::as_str) == Some(name.as_str())) {
+            Ok(all) => match all.iter().find(|s| s.sign_name == name) {
                 None => checks.push(check(id, false, Some(key), format!("sign {name} does not exist in this account: create it in Tencent's SMS console, or fix the name"))),
-                Some(sign) if sign.get("StatusCode").and_then(Value::as_i64) == Some(0) => checks.push(check(id, true, None, format!("sign {name} is approved and live"))),
-                Some(sign) => checks.push(check(id, false, Some(key), format!("{}; only a live sign can send", describe_review(&format!("sign {name}"), sign)))),
+                Some(sign) if sign.status_code == 0 => checks.push(check(id, true, None, format!("sign {name} is approved and live"))),
+                Some(sign) => checks.push(check(id, false, Some(key), format!("{}; only a live sign can send", describe_review(&format!("sign {name}"), &Review::from(sign))))),
             },
         }
     }
@@ -535,7 +553,7 @@ async fn templates_of_kind(
     site: &Site,
     international: bool,
     code: &str,
-) -> Result<Option<Value>, ConnectorFailure> {
+) -> Result<Option<TemplateStatus>, ConnectorFailure> {
     Ok(templates(client, site, international, &[code])
         .await?
         .into_iter()
@@ -545,29 +563,25 @@ async fn templates_of_kind(
 /// Live, and as many placeholders as the config's `params` (one without).
 fn template_state(
     template: &Template,
-    found: &Value,
+    found: &TemplateStatus,
     key: Option<String>,
     checks: &mut Vec<Check>,
 ) -> bool {
     let code = &template.template_code;
     let id = format!("template:{code}");
-    if found.get("StatusCode").and_then(Value::as_i64) != Some(0) {
+    if found.status_code != 0 {
         checks.push(check(
             id,
             false,
             key,
             format!(
                 "{}; only a live template can send",
-                describe_review(&format!("template {code}"), found)
+                describe_review(&format!("template {code}"), &Review::from(found))
             ),
         ));
         return false;
     }
-    let content = found
-        .get("TemplateContent")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let placeholders = placeholder_count(content);
+    let placeholders = placeholder_count(&found.template_content);
     let sent = template.params.as_ref().map_or(1, Vec::len);
     if placeholders != sent {
         let key = Some(format!("templates[{}].params", template.index));
@@ -581,22 +595,6 @@ fn template_state(
         format!("template {code} is approved and live, with {placeholders} placeholder(s)"),
     ));
     true
-}
-
-/// `{1}`, `{2}`, … in a template's text: the highest number used.
-fn placeholder_count(content: &str) -> usize {
-    let mut highest = 0;
-    let mut rest = content;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        if let Some(close) = after.find('}') {
-            if let Ok(n) = after[..close].parse::<usize>() {
-                highest = highest.max(n);
-            }
-        }
-        rest = after;
-    }
-    highest
 }
 
 /// Each required message type, and each optional one configured, for a mainland and an
@@ -692,21 +690,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn placeholders_are_counted_by_their_highest_number() {
-        assert_eq!(
-            placeholder_count("Your code is {1}, valid for {2} minutes."),
-            2
-        );
-        assert_eq!(placeholder_count("no placeholder"), 0);
-        assert_eq!(placeholder_count("{1} {x} {}"), 1);
-    }
-
-    #[test]
     fn a_review_reads_as_the_console_shows_it() {
-        let item =
-            json!({ "StatusCode": -1, "ReviewReply": "The sign does not match the company" });
+        let review = Review {
+            status_code: -1,
+            reply: "The sign does not match the company".to_owned(),
+        };
         assert_eq!(
-            describe_review("sign Logto", &item),
+            describe_review("sign Logto", &review),
             "Tencent's review of sign Logto: rejected (StatusCode -1): \"The sign does not match the company\""
         );
     }
