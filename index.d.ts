@@ -101,9 +101,7 @@ export type ConfigIssue = {
 
 /** A zod-compatible guard; `error` is the host's `ZodError` when `zod` resolves. */
 export type TencentSmsConfigGuard = {
-  safeParse(input: unknown):
-    | { success: true; data: TencentSmsConfig }
-    | { success: false; error: { name: 'ZodError'; issues: ConfigIssue[] } };
+  safeParse(input: unknown): { success: true; data: TencentSmsConfig } | { success: false; error: { name: 'ZodError'; issues: ConfigIssue[] } };
   parse(input: unknown): TencentSmsConfig;
 };
 

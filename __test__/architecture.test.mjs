@@ -26,7 +26,20 @@ const sources = (dir) => {
 };
 
 test('the architecture map names every source file', () => {
-  const tree = ['crates/tencent-sms-core/src', 'crates/tencent-sms-runtime/src', 'crates/tencent-sms-tc3/src', 'crates/tencent-sms-wire/src', 'crates/tencent-sms-emulator/src', 'src', 'emulator/src', 'lib', 'bin', 'emulator/lib', 'emulator/bin', 'scripts'].flatMap(sources);
+  const tree = [
+    'crates/tencent-sms-core/src',
+    'crates/tencent-sms-runtime/src',
+    'crates/tencent-sms-tc3/src',
+    'crates/tencent-sms-wire/src',
+    'crates/tencent-sms-emulator/src',
+    'src',
+    'emulator/src',
+    'lib',
+    'bin',
+    'emulator/lib',
+    'emulator/bin',
+    'scripts',
+  ].flatMap(sources);
   assert.ok(tree.length > 60);
   const missing = tree.filter((file) => !map.includes(`\`${file}\``));
   assert.deepEqual(missing, [], 'add them to docs/architecture.md');
@@ -35,15 +48,29 @@ test('the architecture map names every source file', () => {
 test('every file the architecture map names exists', () => {
   const named = [...map.matchAll(/`((?:crates|src|emulator|lib|bin|scripts)\/[^`\s]+\.\w+)`/g)].map((m) => m[1]);
   assert.ok(named.length > 60);
-  assert.deepEqual(named.filter((file) => !existsSync(path.join(root, file))), []);
+  assert.deepEqual(
+    named.filter((file) => !existsSync(path.join(root, file))),
+    [],
+  );
 });
 
 /** The crates whose modules must not import each other in a circle. */
-const CRATE_SOURCES = ['crates/tencent-sms-core/src', 'crates/tencent-sms-runtime/src', 'crates/tencent-sms-tc3/src', 'crates/tencent-sms-wire/src', 'crates/tencent-sms-emulator/src', 'src', 'emulator/src'];
+const CRATE_SOURCES = [
+  'crates/tencent-sms-core/src',
+  'crates/tencent-sms-runtime/src',
+  'crates/tencent-sms-tc3/src',
+  'crates/tencent-sms-wire/src',
+  'crates/tencent-sms-emulator/src',
+  'src',
+  'emulator/src',
+];
 
 /** `a::b` for `<src>/a/b.rs` and `<src>/a/b/mod.rs`; the crate root and binaries are not modules. */
 const moduleName = (src, file) => {
-  const relative = path.relative(src, file).replace(/\.rs$/, '').replace(/\/mod$/, '');
+  const relative = path
+    .relative(src, file)
+    .replace(/\.rs$/, '')
+    .replace(/\/mod$/, '');
   return relative === 'lib' || relative === 'main' || relative.startsWith('bin/') ? null : relative.split('/').join('::');
 };
 
@@ -128,7 +155,10 @@ const cycles = (graph) => {
 test('no module of any crate imports another that imports it back', () => {
   const graphs = CRATE_SOURCES.map((src) => [src, moduleGraph(src)]);
   assert.ok(graphs.find(([src]) => src === 'crates/tencent-sms-core/src')[1].size > 20);
-  assert.deepEqual(graphs.flatMap(([src, graph]) => cycles(graph).map((cycle) => `${src}: ${cycle}`)), []);
+  assert.deepEqual(
+    graphs.flatMap(([src, graph]) => cycles(graph).map((cycle) => `${src}: ${cycle}`)),
+    [],
+  );
 });
 
 test('the cycle check finds a cycle, nested groups included', () => {
@@ -151,7 +181,10 @@ test('the core crate is pure: no I/O dependency, no clock read, no process state
   const dependencies = manifest.split('[dependencies]')[1].split(/\n\[/)[0];
   const named = [...dependencies.matchAll(/^([\w-]+)\s*[.=]/gm)].map((m) => m[1]);
   assert.ok(named.includes('tencent-sms-tc3'));
-  assert.deepEqual(named.filter((name) => IO_CRATES.includes(name)), []);
+  assert.deepEqual(
+    named.filter((name) => IO_CRATES.includes(name)),
+    [],
+  );
   const impure = sources('crates/tencent-sms-core/src')
     .filter((file) => file.endsWith('.rs'))
     .filter((file) => IO_CALLS.test(readFileSync(path.join(root, file), 'utf8').split(/#\[cfg\(test\)\]\s*mod tests/)[0]));

@@ -119,7 +119,10 @@ test('tencent-sms-emulator runs without the connector or its kit, until SIGTERM'
 test('tencent-sms-emulator --tls-cert/--tls-key serves HTTPS that the connector trusts through SSL_CERT_FILE', async () => {
   const bin = isolatedEmulatorPackage();
   const tls = (name) => path.join(root, '__test__', 'fixtures', 'tls', name);
-  const untokened = spawnSync(process.execPath, [bin, '--listen-on-network', '--host', '0.0.0.0'], { encoding: 'utf8', env: { ...process.env, TENCENT_SMS_EMULATOR_TOKEN: '' } });
+  const untokened = spawnSync(process.execPath, [bin, '--listen-on-network', '--host', '0.0.0.0'], {
+    encoding: 'utf8',
+    env: { ...process.env, TENCENT_SMS_EMULATOR_TOKEN: '' },
+  });
   assert.equal(untokened.status, 2);
   assert.match(untokened.stderr, /--listen-on-network needs the access token in TENCENT_SMS_EMULATOR_TOKEN/);
   const half = spawnSync(process.execPath, [bin, '--tls-cert', tls('cert.pem')], { encoding: 'utf8' });
@@ -127,7 +130,10 @@ test('tencent-sms-emulator --tls-cert/--tls-key serves HTTPS that the connector 
   assert.match(half.stderr, /--tls-cert and --tls-key go together/);
   const swapped = spawnSync(process.execPath, [bin, '--tls-cert', tls('key.pem'), '--tls-key', tls('cert.pem')], { encoding: 'utf8' });
   assert.equal(swapped.status, 2);
-  assert.ok(swapped.stderr.includes(`--tls-cert ${tls('key.pem')}: holds a private key, not a certificate: are the certificate and the key swapped?`), swapped.stderr);
+  assert.ok(
+    swapped.stderr.includes(`--tls-cert ${tls('key.pem')}: holds a private key, not a certificate: are the certificate and the key swapped?`),
+    swapped.stderr,
+  );
   const garbage = file('garbage.pem', 'not PEM at all\n');
   const encrypted = file('encrypted.pem', '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0w\n-----END ENCRYPTED PRIVATE KEY-----\n');
   for (const [cert, key, expected] of [
@@ -140,19 +146,30 @@ test('tencent-sms-emulator --tls-cert/--tls-key serves HTTPS that the connector 
     assert.ok(refused.stderr.includes(expected), `wanted ${expected} in ${refused.stderr}`);
   }
 
-  const child = spawn(process.execPath, [bin, '--port', '0', '--tls-cert', tls('cert.pem'), '--tls-key', tls('key.pem')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, '--port', '0', '--tls-cert', tls('cert.pem'), '--tls-key', tls('key.pem')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   try {
     const url = await new Promise((resolve) => child.stdout.once('data', (chunk) => resolve(String(chunk).match(/https:\/\/127\.0\.0\.1:\d+/)[0])));
     const config = { ...emulator.connectorConfig(), endpoint: url.replace('127.0.0.1', 'localhost') };
     // The CA goes in through the environment, so the send runs in a process started with it.
-    const send = (env) => spawnSync(process.execPath, ['--input-type=module', '-e', `
+    const send = (env) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `
       import createConnector from ${JSON.stringify(new URL('../lib/index.js', import.meta.url).href)};
       const connector = await createConnector({ getConfig: async () => (${JSON.stringify(config)}) });
       try {
         console.log(JSON.stringify(await connector.sendMessage({ to: '8613711112222', type: 'SignIn', payload: { code: '77' } })));
       } catch (error) {
         console.log(JSON.stringify({ error: error.data?.errorDescription }));
-      }`], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 });
+      }`,
+        ],
+        { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 20_000 },
+      );
     const untrusted = JSON.parse(send({}).stdout);
     assert.match(untrusted.error, /certificate/);
     const trusted = send({ SSL_CERT_FILE: tls('ca.pem') });

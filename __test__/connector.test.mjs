@@ -20,7 +20,12 @@ after(() => emulator.close());
 describe('the connector object', () => {
   test('createConnector returns own enumerable metadata, type, configGuard and sendMessage', async () => {
     let calls = 0;
-    const connector = await createConnector({ getConfig: () => { calls += 1; throw new Error('no'); } });
+    const connector = await createConnector({
+      getConfig: () => {
+        calls += 1;
+        throw new Error('no');
+      },
+    });
     assert.deepEqual(Object.keys(connector).sort(), ['configGuard', 'getUsage', 'metadata', 'sendMessage', 'type']);
     const spread = { sendMessage: 'stub', ...connector };
     assert.equal(typeof spread.sendMessage, 'function');
@@ -58,10 +63,20 @@ describe('the connector object', () => {
       assert.equal(metadata.formItems.find((i) => i.key === key).required, false, key);
     }
     const templates = metadata.formItems.find((i) => i.key === 'templates').defaultValue;
-    assert.deepEqual(templates.map((t) => t.usageType), [
-      'SignIn', 'Register', 'ForgotPassword', 'OrganizationInvitation', 'Generic',
-      'UserPermissionValidation', 'BindNewIdentifier', 'MfaVerification', 'BindMfa',
-    ]);
+    assert.deepEqual(
+      templates.map((t) => t.usageType),
+      [
+        'SignIn',
+        'Register',
+        'ForgotPassword',
+        'OrganizationInvitation',
+        'Generic',
+        'UserPermissionValidation',
+        'BindNewIdentifier',
+        'MfaVerification',
+        'BindMfa',
+      ],
+    );
   });
 });
 
@@ -80,7 +95,10 @@ describe('configGuard', () => {
     const result = configGuard.safeParse({ accessKeyId: 'x', templates: [] });
     assert.equal(result.success, false);
     assert.ok(result.error instanceof ZodError);
-    assert.deepEqual(result.error.issues.map((i) => i.path.join('.')), ['accessKeySecret', 'signName', 'sdkAppId', 'region', 'templates']);
+    assert.deepEqual(
+      result.error.issues.map((i) => i.path.join('.')),
+      ['accessKeySecret', 'signName', 'sdkAppId', 'region', 'templates'],
+    );
     assert.equal(result.error.issues.at(-1).message, 'Template with UsageType (Register, SignIn, ForgotPassword, Generic) should be provided!');
     assert.throws(() => configGuard.parse({}), ZodError);
   });
@@ -124,7 +142,9 @@ describe('sendMessage', () => {
 
   test('falls back to the other template flag, as the official connector does', async () => {
     emulator.clear();
-    const emu = await startTestEmulator({ apps: [{ sdkAppId: '1400000000', signNames: ['Logto'], templates: [{ templateId: '7', content: 'Code {1}', international: true }] }] });
+    const emu = await startTestEmulator({
+      apps: [{ sdkAppId: '1400000000', signNames: ['Logto'], templates: [{ templateId: '7', content: 'Code {1}', international: true }] }],
+    });
     try {
       const { connector } = await connectorFor(emu, {
         templates: fourTemplates('7'),
@@ -150,15 +170,24 @@ describe('sendMessage', () => {
     for (const type of ['MfaVerification', 'BindMfa', 'BindNewIdentifier', 'UserPermissionValidation']) {
       await connector.sendMessage({ to: '8613711112222', type, payload: { code: '111111' } });
     }
-    assert.deepEqual((await emulator.messages()).map((m) => m.templateId), ['1000001', '1000001', '1000001', '1000001']);
+    assert.deepEqual(
+      (await emulator.messages()).map((m) => m.templateId),
+      ['1000001', '1000001', '1000001', '1000001'],
+    );
   });
 
   test('a per-template signName overrides the global one; senderId goes on international sends only', async () => {
     const emu = await startTestEmulator({
-      apps: [{ sdkAppId: '1400000000', signNames: ['Logto', 'Other'], templates: [
-        { templateId: '1', content: 'Code {1}', international: false },
-        { templateId: '2', content: 'Code {1}', international: true },
-      ] }],
+      apps: [
+        {
+          sdkAppId: '1400000000',
+          signNames: ['Logto', 'Other'],
+          templates: [
+            { templateId: '1', content: 'Code {1}', international: false },
+            { templateId: '2', content: 'Code {1}', international: true },
+          ],
+        },
+      ],
     });
     try {
       const { connector } = await connectorFor(emu, {
@@ -167,7 +196,10 @@ describe('sendMessage', () => {
       });
       await connector.sendMessage(signIn('8613711112222'));
       await connector.sendMessage(signIn('447911123456'));
-      assert.deepEqual((await emu.messages()).map((m) => m.signName), ['Other', 'Other']);
+      assert.deepEqual(
+        (await emu.messages()).map((m) => m.signName),
+        ['Other', 'Other'],
+      );
     } finally {
       await emu.close();
     }
@@ -176,10 +208,20 @@ describe('sendMessage', () => {
   test('uses the config argument over getConfig, and getConfig errors propagate unchanged', async () => {
     let asked = 0;
     const failure = new Error('entity.not_found');
-    const connector = await createConnector({ getConfig: async (id) => { asked += 1; assert.equal(id, 'tencent-short-message-service'); throw failure; } });
+    const connector = await createConnector({
+      getConfig: async (id) => {
+        asked += 1;
+        assert.equal(id, 'tencent-short-message-service');
+        throw failure;
+      },
+    });
     await assert.rejects(connector.sendMessage(signIn()), (e) => e === failure);
     assert.equal(asked, 1);
-    const throwing = await createConnector({ getConfig: () => { throw failure; } });
+    const throwing = await createConnector({
+      getConfig: () => {
+        throw failure;
+      },
+    });
     await assert.rejects(throwing.sendMessage(signIn()), (e) => e === failure);
     emulator.clear();
     await connector.sendMessage(signIn(), emulator.connectorConfig());
@@ -198,18 +240,29 @@ describe('sendMessage', () => {
     const { connector } = await connectorFor(emulator, { sdkAppId: 'abc', region: 'x' });
     const error = await rejectsWith(connector.sendMessage(signIn()), 'invalid_config');
     assert.ok(error.data instanceof ZodError);
-    assert.deepEqual(error.data.issues.map((i) => i.path[0]), ['sdkAppId', 'region']);
+    assert.deepEqual(
+      error.data.issues.map((i) => i.path[0]),
+      ['sdkAppId', 'region'],
+    );
   });
 
   test('bad data and bad numbers are invalid_request_parameters and nothing is sent', async () => {
     const { connector } = await connectorFor(emulator);
     const before = emulator.apiRequests();
     for (const data of [
-      undefined, null, {}, { to: 8613711112222, type: 'SignIn', payload: {} }, { to: '', type: 'SignIn', payload: {} },
-      { to: '86137abc', type: 'SignIn', payload: {} }, { to: '123', type: 'SignIn', payload: {} },
-      { to: '8613711112222123456', type: 'SignIn', payload: {} }, { to: '8613711112222', type: 'SignIn' },
-      { to: '8613711112222', type: 'SignIn', payload: { code: 123456 } }, { to: '8613711112222', type: 'SignIn', payload: { code: 1n } },
-      { to: '8613711112222', type: 'SignIn', payload: { code: Number.NaN } }, { to: '8613711112222', type: 'SignIn', payload: { code: Infinity } },
+      undefined,
+      null,
+      {},
+      { to: 8613711112222, type: 'SignIn', payload: {} },
+      { to: '', type: 'SignIn', payload: {} },
+      { to: '86137abc', type: 'SignIn', payload: {} },
+      { to: '123', type: 'SignIn', payload: {} },
+      { to: '8613711112222123456', type: 'SignIn', payload: {} },
+      { to: '8613711112222', type: 'SignIn' },
+      { to: '8613711112222', type: 'SignIn', payload: { code: 123456 } },
+      { to: '8613711112222', type: 'SignIn', payload: { code: 1n } },
+      { to: '8613711112222', type: 'SignIn', payload: { code: Number.NaN } },
+      { to: '8613711112222', type: 'SignIn', payload: { code: Infinity } },
     ]) {
       await rejectsWith(connector.sendMessage(data), 'invalid_request_parameters');
     }
@@ -269,7 +322,11 @@ describe('Tencent errors are classified', () => {
     for (const [tencentCode, path] of expectations) {
       emulator.injectFault({ kind: 'tencentError', code: tencentCode, message: 'injected' });
       const error = await connector.sendMessage(signIn()).catch((e) => e);
-      assert.deepEqual(error.data.issues.map((i) => i.path.join('.')), [path], tencentCode);
+      assert.deepEqual(
+        error.data.issues.map((i) => i.path.join('.')),
+        [path],
+        tencentCode,
+      );
     }
     emulator.injectFault({ kind: 'tencentError', code: 'FailedOperation.SignatureIncorrectOrUnapproved' });
     const error = await connector.sendMessage({ to: '8613711112222', type: 'Register', payload: { code: '1' } }).catch((e) => e);
@@ -388,8 +445,24 @@ describe('getUsage', () => {
       assert.equal(await connector.getUsage(new Date(Date.now() - 3_600_000)), 2);
       assert.equal(await connector.getUsage(), 2, 'without startFrom: the last 30 days');
       await rejectsWith(connector.getUsage(new Date('nope')), 'invalid_request_parameters');
-      const throwing = new Proxy({}, { get: () => { throw new Error('trap'); } });
-      for (const startFrom of [Symbol('x'), 5n, { valueOf: () => { throw new Error('no'); } }, throwing]) {
+      const throwing = new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('trap');
+          },
+        },
+      );
+      for (const startFrom of [
+        Symbol('x'),
+        5n,
+        {
+          valueOf: () => {
+            throw new Error('no');
+          },
+        },
+        throwing,
+      ]) {
         await rejectsWith(connector.getUsage(startFrom), 'invalid_request_parameters');
       }
     } finally {

@@ -26,7 +26,10 @@ let emulator;
 let dir;
 before(async () => {
   emulator = await startTestEmulator({
-    roles: [{ name: ROLE, lifetimeSeconds: 7_200, webIdentityToken: WEB_IDENTITY_TOKEN }, { name: 'short-lived', lifetimeSeconds: 3 }],
+    roles: [
+      { name: ROLE, lifetimeSeconds: 7_200, webIdentityToken: WEB_IDENTITY_TOKEN },
+      { name: 'short-lived', lifetimeSeconds: 3 },
+    ],
   });
   dir = mkdtempSync(path.join(os.tmpdir(), 'tencent-credentials-'));
 });
@@ -41,7 +44,17 @@ const configWith = (credentials) => {
 /** No credential source in the environment unless a test adds one. */
 const cleanEnv = () => {
   const env = { ...process.env, TENCENTCLOUD_CREDENTIALS_FILE: path.join(dir, 'no-such-file') };
-  for (const name of ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_SESSION_TOKEN', 'TKE_REGION', 'TKE_PROVIDER_ID', 'TKE_WEB_IDENTITY_TOKEN_FILE', 'TKE_ROLE_ARN', 'TENCENT_SMS_METADATA_URL', 'TENCENT_SMS_STS_ENDPOINT']) {
+  for (const name of [
+    'TENCENTCLOUD_SECRET_ID',
+    'TENCENTCLOUD_SECRET_KEY',
+    'TENCENTCLOUD_SESSION_TOKEN',
+    'TKE_REGION',
+    'TKE_PROVIDER_ID',
+    'TKE_WEB_IDENTITY_TOKEN_FILE',
+    'TKE_ROLE_ARN',
+    'TENCENT_SMS_METADATA_URL',
+    'TENCENT_SMS_STS_ENDPOINT',
+  ]) {
     delete env[name];
   }
   return env;
@@ -50,31 +63,41 @@ const cleanEnv = () => {
 const metadataUrl = (url = emulator.url) => `${url}/latest/meta-data/`;
 
 /** Runs the child with `env` and `plan`; `onWaiting` runs when it waits for a line. */
-const run = (config, plan, env, onWaiting = async () => {}) => new Promise((resolve, reject) => {
-  const proc = spawn(process.execPath, [child, JSON.stringify(config), JSON.stringify(plan)], { env: { ...cleanEnv(), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stdout.on('data', (chunk) => {
-    out += chunk;
-    if (String(chunk).includes('waiting')) {
-      onWaiting().then(() => proc.stdin.write('go\n'), reject);
-    }
+const run = (config, plan, env, onWaiting = async () => {}) =>
+  new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [child, JSON.stringify(config), JSON.stringify(plan)], {
+      env: { ...cleanEnv(), ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (String(chunk).includes('waiting')) {
+        onWaiting().then(() => proc.stdin.write('go\n'), reject);
+      }
+    });
+    proc.stderr.on('data', (chunk) => (err += chunk));
+    proc.on('exit', (code) => {
+      if (code !== 0) {
+        return reject(new Error(`child exited ${code}: ${err}`));
+      }
+      for (const secret of [SECRET_MARKER, WEB_IDENTITY_TOKEN, 'tmp-token-']) {
+        assert.ok(!`${out}${err}`.includes(secret), `printed a secret or token: ${out}${err}`);
+      }
+      resolve(
+        out
+          .trim()
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line)),
+      );
+    });
   });
-  proc.stderr.on('data', (chunk) => (err += chunk));
-  proc.on('exit', (code) => {
-    if (code !== 0) {
-      return reject(new Error(`child exited ${code}: ${err}`));
-    }
-    for (const secret of [SECRET_MARKER, WEB_IDENTITY_TOKEN, 'tmp-token-']) {
-      assert.ok(!`${out}${err}`.includes(secret), `printed a secret or token: ${out}${err}`);
-    }
-    resolve(out.trim().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line)));
-  });
-});
 
 const demoKeys = { TENCENTCLOUD_SECRET_ID: 'AKIDLogtoEmulatorDemo', TENCENTCLOUD_SECRET_KEY: SECRET_MARKER };
 
-test('environment: the keys come from Logto\'s environment, and their absence is a clear config error', async () => {
+test("environment: the keys come from Logto's environment, and their absence is a clear config error", async () => {
   const config = configWith({ source: 'environment' });
   const [sent, described] = await run(config, [{ send: 1 }, { describe: true }], demoKeys);
   assert.deepEqual(sent, { sent: 1, errors: [] });
@@ -96,17 +119,26 @@ test('profile: the INI file named by TENCENTCLOUD_CREDENTIALS_FILE, in the secti
 test('cvmRole with no keys in the config: 200 concurrent sends, one metadata request, then the cached credentials, for getUsage too', async () => {
   const before = emulator.credentialRequests();
   const steps = await run(configWith({ source: 'cvmRole' }), [{ send: 200 }, { send: 5 }, { usage: true }], { TENCENT_SMS_METADATA_URL: metadataUrl() });
-  assert.deepEqual(steps.slice(0, 2).map((s) => [s.sent, s.errors.slice(0, 1)]), [[200, []], [5, []]]);
+  assert.deepEqual(
+    steps.slice(0, 2).map((s) => [s.sent, s.errors.slice(0, 1)]),
+    [
+      [200, []],
+      [5, []],
+    ],
+  );
   assert.ok(steps[2].usage >= 205, `getUsage signs with the same keys: ${JSON.stringify(steps[2])}`);
   assert.equal(emulator.credentialRequests() - before, 1, 'one metadata request for all of them');
 });
 
-test('oidcRole: TKE\'s web identity through STS AssumeRoleWithWebIdentity', async () => {
+test("oidcRole: TKE's web identity through STS AssumeRoleWithWebIdentity", async () => {
   const tokenFile = path.join(dir, 'web-identity-token');
   writeFileSync(tokenFile, WEB_IDENTITY_TOKEN);
   const tke = {
-    TKE_REGION: 'ap-guangzhou', TKE_PROVIDER_ID: 'oidc-provider', TKE_WEB_IDENTITY_TOKEN_FILE: tokenFile,
-    TKE_ROLE_ARN: `qcs::cam::uin/100000000001:roleName/${ROLE}`, TENCENT_SMS_STS_ENDPOINT: emulator.url,
+    TKE_REGION: 'ap-guangzhou',
+    TKE_PROVIDER_ID: 'oidc-provider',
+    TKE_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+    TKE_ROLE_ARN: `qcs::cam::uin/100000000001:roleName/${ROLE}`,
+    TENCENT_SMS_STS_ENDPOINT: emulator.url,
   };
   const [sent] = await run(configWith({ source: 'oidcRole' }), [{ send: 3 }], tke);
   assert.deepEqual(sent, { sent: 3, errors: [] });
@@ -131,7 +163,11 @@ test('credentials that expire mid-run are refreshed before use', async () => {
   const before = emulator.credentialRequests();
   const config = configWith({ source: 'cvmRole', roleName: 'short-lived' });
   const steps = await run(config, [{ send: 1 }, { sleep: 3_200 }, { send: 1 }], { TENCENT_SMS_METADATA_URL: metadataUrl() });
-  assert.deepEqual(steps.map((s) => s.errors), [[], []], 'never AuthFailure.TokenFailure');
+  assert.deepEqual(
+    steps.map((s) => s.errors),
+    [[], []],
+    'never AuthFailure.TokenFailure',
+  );
   assert.equal(emulator.credentialRequests() - before, 2);
 });
 
@@ -148,10 +184,11 @@ const relay = async () => {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
-    cut: () => new Promise((resolve) => {
-      sockets.forEach((socket) => socket.destroy());
-      server.close(resolve);
-    }),
+    cut: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(resolve);
+      }),
   };
 };
 
@@ -161,10 +198,20 @@ test('a metadata service that dies after the first fetch: sends go on until the 
   const plan = [{ send: 1 }, { wait: true }, { send: 2 }, { sleep: 3_200 }, { send: 1 }];
   const started = Date.now();
   const steps = await run(config, plan, { TENCENT_SMS_METADATA_URL: metadataUrl(metadata.url) }, metadata.cut);
-  assert.deepEqual(steps.slice(0, 2).map((s) => [s.sent, s.errors]), [[1, []], [2, []]], 'the cached credentials keep working');
+  assert.deepEqual(
+    steps.slice(0, 2).map((s) => [s.sent, s.errors]),
+    [
+      [1, []],
+      [2, []],
+    ],
+    'the cached credentials keep working',
+  );
   const [expired] = steps[2].errors;
   assert.equal(expired.code, 'invalid_config');
-  assert.match(expired.text, /credentials\.source cvmRole gave no keys to sign with: the CVM metadata service at http:\/\/127\.0\.0\.1:\d+\/latest\/meta-data\/cam\/security-credentials\/short-lived cannot be reached/);
+  assert.match(
+    expired.text,
+    /credentials\.source cvmRole gave no keys to sign with: the CVM metadata service at http:\/\/127\.0\.0\.1:\d+\/latest\/meta-data\/cam\/security-credentials\/short-lived cannot be reached/,
+  );
   assert.ok(Date.now() - started < 10_000, 'no hang');
 });
 

@@ -56,7 +56,10 @@ test('1 300 sends to a server that never answers all end within the deadline; qu
   const { connections, outcomes } = await run('silent', total);
   const latest = Math.max(...outcomes.map((o) => o.ms));
   assert.ok(latest < SEND_DEADLINE_MS + 1_500, `the last send answered after ${latest} ms`);
-  assert.ok(outcomes.every((o) => o.code === 'general'), JSON.stringify(outcomes.find((o) => o.code !== 'general')));
+  assert.ok(
+    outcomes.every((o) => o.code === 'general'),
+    JSON.stringify(outcomes.find((o) => o.code !== 'general')),
+  );
   const notSent = outcomes.filter((o) => o.text.includes('was not sent')).length;
   // 600 requests time out at 10 s and free their slots; 600 more still have 2 s (over the 1 s a
   // request needs) and go out; the other 100 are still queued 1 s before the deadline: not sent.

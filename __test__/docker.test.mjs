@@ -31,7 +31,10 @@ test('the compose check finds a broken file', () => {
   writeFileSync(broken, text);
   copyFileSync(docker('setup.sql'), path.join(dir, 'setup.sql'));
   const problems = composeProblems(broken);
-  assert.ok(problems.some((p) => p.includes('condition')), problems.join('\n'));
+  assert.ok(
+    problems.some((p) => p.includes('condition')),
+    problems.join('\n'),
+  );
   writeFileSync(broken, text.replace('condition: when_ready', 'condition: service_healthy'));
   assert.deepEqual(composeProblems(broken).filter((p) => p.includes('TENCENT_SMS_ALLOW_HTTP_HOSTS')).length, 1);
 });
@@ -67,7 +70,7 @@ test("setup.sql's connector config is valid where Logto allows plain HTTP to sms
   assert.match(refused.issues[0].message, /TENCENT_SMS_ALLOW_HTTP_HOSTS=sms-emulator/);
 });
 
-test("the Logto image copies the tarball that npm pack makes", () => {
+test('the Logto image copies the tarball that npm pack makes', () => {
   const { name, version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   const copied = readFileSync(docker('logto.Dockerfile'), 'utf8').match(/^COPY docker\/(\S+) /m)[1];
   const pattern = new RegExp(`^${copied.replace(/[.]/g, '\\.').replace('*', '.*')}$`);

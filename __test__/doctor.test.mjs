@@ -23,25 +23,30 @@ let emulator;
 let dir;
 before(async () => {
   emulator = await startTestEmulator({
-    apps: [{
-      sdkAppId: '1400000000',
-      signNames: ['Logto'],
-      signReviews: [{ signName: 'Pending', statusCode: 1, reviewReply: 'Qualification documents are being checked' }],
-      templates: [
-        { templateId: '1000001', content: 'Your verification code is {1}.', international: false },
-        { templateId: '1000002', content: 'Your code is {1}, valid for {2} minutes.', international: false },
-        { templateId: '2000001', content: 'Your Logto code is {1}.', international: true },
-        { templateId: '3000001', content: 'Code {1}', international: false, statusCode: 1, reviewReply: UNDER_REVIEW },
-        { templateId: '4000001', content: 'Code {1}', international: false, statusCode: -1, reviewReply: REJECTED },
-      ],
-    }],
+    apps: [
+      {
+        sdkAppId: '1400000000',
+        signNames: ['Logto'],
+        signReviews: [{ signName: 'Pending', statusCode: 1, reviewReply: 'Qualification documents are being checked' }],
+        templates: [
+          { templateId: '1000001', content: 'Your verification code is {1}.', international: false },
+          { templateId: '1000002', content: 'Your code is {1}, valid for {2} minutes.', international: false },
+          { templateId: '2000001', content: 'Your Logto code is {1}.', international: true },
+          { templateId: '3000001', content: 'Code {1}', international: false, statusCode: 1, reviewReply: UNDER_REVIEW },
+          { templateId: '4000001', content: 'Code {1}', international: false, statusCode: -1, reviewReply: REJECTED },
+        ],
+      },
+    ],
     deliveryFailures: [{ prefix: '+8613800000', description: 'MK:0005' }],
   });
   dir = mkdtempSync(path.join(os.tmpdir(), 'tencent-doctor-'));
 });
 after(() => emulator.close());
 
-const base = () => ({ ...emulator.connectorConfig(), templates: [...fourTemplates('1000001'), { usageType: 'Generic', templateCode: '2000001', international: true }] });
+const base = () => ({
+  ...emulator.connectorConfig(),
+  templates: [...fourTemplates('1000001'), { usageType: 'Generic', templateCode: '2000001', international: true }],
+});
 
 const run = (...args) => {
   const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 30_000 });
@@ -62,13 +67,22 @@ test('doctor passes a good config, site by site, with read-only calls', async ()
   assert.equal(status, 0, stdout);
   assert.equal(report.ok, true);
   const ids = report.checks.map((c) => c.id);
-  for (const id of ['config', 'credentials', 'account', 'sign:Logto', 'template:1000001', 'template:2000001', 'selection:SignIn:mainland', 'selection:SignIn:international']) {
+  for (const id of [
+    'config',
+    'credentials',
+    'account',
+    'sign:Logto',
+    'template:1000001',
+    'template:2000001',
+    'selection:SignIn:mainland',
+    'selection:SignIn:international',
+  ]) {
     assert.ok(ids.includes(id), `${id} in ${ids}`);
   }
   assert.deepEqual(await emulator.messages(), [], 'the doctor never sends an SMS');
 });
 
-test('doctor names each problem with the config key to change and Tencent\'s review', async () => {
+test("doctor names each problem with the config key to change and Tencent's review", async () => {
   const config = base();
   config.templates = [
     { usageType: 'SignIn', templateCode: '3000001' },
@@ -99,7 +113,7 @@ test('doctor names each problem with the config key to change and Tencent\'s rev
   assert.equal(run('doctor').status, 2, 'bad usage');
 });
 
-test('a send refused for its template or sign carries Tencent\'s review in the error the console shows', async () => {
+test("a send refused for its template or sign carries Tencent's review in the error the console shows", async () => {
   const config = base();
   config.templates = [...fourTemplates('3000001')];
   const connector = await createConnector({ getConfig: async () => config });
@@ -119,10 +133,16 @@ test('status reports a delivered and a failed message with their SerialNo', asyn
   const failed = await connector.sendMessage({ to: '8613800000001', type: 'SignIn', payload: { code: '222222' } });
   const config = file('status.json', base());
   const ok = JSON.parse(run('status', '--config', config, '--to', '8613711112222', '--json').stdout);
-  assert.deepEqual(ok.map((r) => [r.serialNo, r.status, r.description, r.phoneNumber]), [[delivered.serialNo, 'delivered', 'DELIVRD', '+8613711112222']]);
+  assert.deepEqual(
+    ok.map((r) => [r.serialNo, r.status, r.description, r.phoneNumber]),
+    [[delivered.serialNo, 'delivered', 'DELIVRD', '+8613711112222']],
+  );
   assert.ok(!Number.isNaN(Date.parse(ok[0].receivedAt)));
   const bad = JSON.parse(run('status', '--config', config, '--to', '8613800000001', '--since', '2h', '--json').stdout);
-  assert.deepEqual(bad.map((r) => [r.serialNo, r.status, r.description]), [[failed.serialNo, 'failed', 'MK:0005']]);
+  assert.deepEqual(
+    bad.map((r) => [r.serialNo, r.status, r.description]),
+    [[failed.serialNo, 'failed', 'MK:0005']],
+  );
   assert.match(run('status', '--config', config, '--to', '8613711112222').stdout, /delivered +DELIVRD/);
   assert.equal(run('status', '--config', config, '--to', '8613711112222', '--since', '9d').status, 2);
 });

@@ -3,14 +3,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
 import { emulatorDefaults, startEmulator } from 'tencent-sms-emulator';
 import { connectorFor, signIn } from './helpers.mjs';
-
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 test('defaults are the documented demo values', () => {
   assert.deepEqual(emulatorDefaults.credentials, [{ secretId: 'AKIDLogtoEmulatorDemo', secretKey: 'logto-emulator-demo-secret' }]);
@@ -41,7 +37,9 @@ test('custom apps and templates; invalid options and faults are refused', async 
   const emu = await startEmulator({
     frequencyLimitSeconds: 0,
     credentials: [{ secretId: 'AKIDmine', secretKey: 'mine' }],
-    apps: [{ sdkAppId: '1400123456', signNames: ['Acme'], templates: [{ templateId: '42', content: 'Acme code {1}, valid {2} minutes', international: false }] }],
+    apps: [
+      { sdkAppId: '1400123456', signNames: ['Acme'], templates: [{ templateId: '42', content: 'Acme code {1}, valid {2} minutes', international: false }] },
+    ],
   });
   try {
     const { connector } = await connectorFor(emu);

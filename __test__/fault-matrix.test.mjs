@@ -62,7 +62,14 @@ for (const { fault: name, inject, endpoint, code, requests, description = '.' } 
 test('configs of every wrong shape are invalid_config with issues, and nothing is sent', async () => {
   const valid = emulator.connectorConfig();
   const cases = [
-    null, undefined, [], 42, 'config', true, {}, [valid],
+    null,
+    undefined,
+    [],
+    42,
+    'config',
+    true,
+    {},
+    [valid],
     { ...valid, accessKeyId: undefined },
     { ...valid, accessKeyId: 'AKID\r\nX-Injected: 1' },
     { ...valid, accessKeySecret: 'x'.repeat(1_000_000) },
@@ -138,9 +145,15 @@ test('a lone surrogate is named with its field, and nothing is sent', async () =
   for (const field of ['signName', 'accessKeySecret']) {
     const { connector: misconfigured, config } = await connectorFor(emulator, { [field]: 'Logto\ud83d' });
     const error = await rejectsWith(misconfigured.sendMessage(signIn()), 'invalid_config', 'Logto\ud83d');
-    assert.deepEqual(error.data.issues.map(({ path }) => path), [[field]]);
+    assert.deepEqual(
+      error.data.issues.map(({ path }) => path),
+      [[field]],
+    );
     assert.match(error.data.issues[0].message, broken);
-    assert.deepEqual(misconfigured.configGuard.safeParse(config).error.issues.map(({ path }) => path), [[field]]);
+    assert.deepEqual(
+      misconfigured.configGuard.safeParse(config).error.issues.map(({ path }) => path),
+      [[field]],
+    );
   }
   assert.equal(emulator.apiRequests(), before, 'nothing was sent');
 });

@@ -69,7 +69,20 @@ const tlsFixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fix
 const startRedis = async ({ tls = false } = {}) => {
   const port = await freePort();
   const listen = tls
-    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', path.join(tlsFixtures, 'cert.pem'), '--tls-key-file', path.join(tlsFixtures, 'key.pem'), '--tls-ca-cert-file', path.join(tlsFixtures, 'ca.pem'), '--tls-auth-clients', 'no']
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        path.join(tlsFixtures, 'cert.pem'),
+        '--tls-key-file',
+        path.join(tlsFixtures, 'key.pem'),
+        '--tls-ca-cert-file',
+        path.join(tlsFixtures, 'ca.pem'),
+        '--tls-auth-clients',
+        'no',
+      ]
     : ['--port', String(port)];
   const redis = spawn(redisServer, [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let said = '';
@@ -102,13 +115,19 @@ const runChild = (config, count, ip, pauseAfter, extraEnv = {}) => {
   proc.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
-  const paused = new Promise((resolve) => proc.stdout.on('data', (chunk) => {
-    out += chunk;
-    if (out.includes('paused')) {
-      resolve();
-    }
-  }));
-  const report = new Promise((resolve, reject) => proc.on('exit', (code) => (code === 0 ? resolve({ ...JSON.parse(out.trim().split('\n').at(-1)), stderr }) : reject(new Error(`child exited ${code}: ${out}${stderr}`)))));
+  const paused = new Promise((resolve) =>
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('paused')) {
+        resolve();
+      }
+    }),
+  );
+  const report = new Promise((resolve, reject) =>
+    proc.on('exit', (code) =>
+      code === 0 ? resolve({ ...JSON.parse(out.trim().split('\n').at(-1)), stderr }) : reject(new Error(`child exited ${code}: ${out}${stderr}`)),
+    ),
+  );
   return { paused, resume: () => proc.stdin.write('go\n'), report };
 };
 
@@ -162,7 +181,10 @@ describe('shared through Redis over TLS (rediss://)', { skip: redisServer ? fals
     const config = withGuard({ perIp: { max: 4, windowSeconds: 600 }, redisUrl: redis.url });
     const trust = { SSL_CERT_FILE: path.join(tlsFixtures, 'ca.pem') };
     const before = emulator.apiRequests();
-    const [a, b] = await Promise.all([runChild(config, 3, '198.51.100.9', undefined, trust).report, runChild(config, 3, '198.51.100.9', undefined, trust).report]);
+    const [a, b] = await Promise.all([
+      runChild(config, 3, '198.51.100.9', undefined, trust).report,
+      runChild(config, 3, '198.51.100.9', undefined, trust).report,
+    ]);
     assert.deepEqual([a.other, b.other], [[], []]);
     assert.equal(a.sent + b.sent, 4, `one limit for both: ${JSON.stringify([a, b])}`);
     assert.equal(a.stderr + b.stderr, '');

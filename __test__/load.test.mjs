@@ -19,7 +19,9 @@ const lib = (file) => pathToFileURL(path.join(here, '..', 'lib', file)).href;
 
 const run = (total, concurrency) => runNode(['--expose-gc', child, String(total), String(concurrency)], 120_000);
 
-test('10 000 sends at concurrency 1 000 after warm-up: all settle, RSS stays flat, fds come back, Node exits promptly', { skip: !existsSync('/proc/self/fd') && 'needs /proc' }, async () => {
+test('10 000 sends at concurrency 1 000 after warm-up: all settle, RSS stays flat, fds come back, Node exits promptly', {
+  skip: !existsSync('/proc/self/fd') && 'needs /proc',
+}, async () => {
   const { code, signal, stdout, stderr, exitedAt } = await run(10_000, 1_000);
   assert.equal(signal, null, `killed: ${stderr}`);
   assert.equal(code, 0, stderr);
@@ -44,9 +46,14 @@ test('a burst of 10 000 concurrent sends against a Tencent that answers in 100 m
     emulator.injectFault({ kind: 'delay', ms: 100, count: total });
     const connector = await createConnector({ getConfig: async () => emulator.connectorConfig() });
     const started = Date.now();
-    const outcomes = await Promise.all(Array.from({ length: total }, (_, index) =>
-      connector.sendMessage({ to: `86138${String(index).padStart(8, '0')}`, type: 'SignIn', payload: { code: '1' } })
-        .then(() => undefined, (error) => error.data?.errorDescription ?? error.message)));
+    const outcomes = await Promise.all(
+      Array.from({ length: total }, (_, index) =>
+        connector.sendMessage({ to: `86138${String(index).padStart(8, '0')}`, type: 'SignIn', payload: { code: '1' } }).then(
+          () => undefined,
+          (error) => error.data?.errorDescription ?? error.message,
+        ),
+      ),
+    );
     const failures = outcomes.filter(Boolean);
     assert.deepEqual(failures.slice(0, 3), [], `${failures.length} of ${total} not sent`);
     assert.equal(emulator.apiRequests(), total, 'each send was one request');
@@ -56,7 +63,9 @@ test('a burst of 10 000 concurrent sends against a Tencent that answers in 100 m
   }
 });
 
-test('after a burst the connector goes quiet: 12 s later it holds no more threads or fds than when loaded', { skip: !existsSync('/proc/self/status') && 'needs /proc' }, async () => {
+test('after a burst the connector goes quiet: 12 s later it holds no more threads or fds than when loaded', {
+  skip: !existsSync('/proc/self/status') && 'needs /proc',
+}, async () => {
   // Idle connections close 5-10 s after their last use and DNS lookup threads 2 s after theirs.
   const emulator = await startEmulator({ frequencyLimitSeconds: 0 });
   try {

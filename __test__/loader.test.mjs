@@ -32,7 +32,11 @@ test('each supported target loads its own file', () => {
 });
 
 test('an unsupported platform fails with a message naming it', () => {
-  for (const machine of [{ platform: 'win32', arch: 'x64' }, { platform: 'linux', arch: 'ia32', musl: false }, { platform: 'freebsd', arch: 'x64' }]) {
+  for (const machine of [
+    { platform: 'win32', arch: 'x64' },
+    { platform: 'linux', arch: 'ia32', musl: false },
+    { platform: 'freebsd', arch: 'x64' },
+  ]) {
     assert.throws(
       () => loadNative({ ...machine, exists: () => true, load: () => assert.fail('nothing may load'), override: undefined }),
       (error) => error.message.includes(`${machine.platform}-${machine.arch}`) && error.message.includes('Supported: linux-x64-gnu'),
@@ -54,9 +58,20 @@ test('NAPI_RS_NATIVE_LIBRARY_PATH overrides the file', () => {
 test('musl is told from glibc by the runtime report, then by ldd', () => {
   assert.equal(isMusl({ header: { glibcVersionRuntime: '2.36' } }), false);
   assert.equal(isMusl({ header: {} }), true);
-  assert.equal(isMusl(null, () => 'musl libc (x86_64)'), true);
-  assert.equal(isMusl(null, () => 'ldd (Debian GLIBC 2.36-9) 2.36'), false);
-  assert.equal(isMusl(null, () => { throw new Error('no ldd'); }), false);
+  assert.equal(
+    isMusl(null, () => 'musl libc (x86_64)'),
+    true,
+  );
+  assert.equal(
+    isMusl(null, () => 'ldd (Debian GLIBC 2.36-9) 2.36'),
+    false,
+  );
+  assert.equal(
+    isMusl(null, () => {
+      throw new Error('no ldd');
+    }),
+    false,
+  );
 });
 
 test('on this machine the real binary loads', () => {
@@ -66,7 +81,10 @@ test('on this machine the real binary loads', () => {
 
 test('the addon Logto loads holds no emulator: no routes, no demo credentials, no binding', () => {
   const native = require('../lib/native.cjs');
-  assert.deepEqual(Object.keys(native).filter((name) => /emulator/i.test(name)), []);
+  assert.deepEqual(
+    Object.keys(native).filter((name) => /emulator/i.test(name)),
+    [],
+  );
   const lib = new URL('../lib/', import.meta.url);
   const addons = readdirSync(lib).filter((file) => file.endsWith('.node'));
   assert.ok(addons.length > 0, 'an addon is built');

@@ -34,7 +34,10 @@ test('the tarball carries the addon, the loader, logo.svg, README.md and the ope
   assert.ok(readdirSync(path.join(packagePath, 'docs')).includes('operator-guide.md'));
   const lib = readdirSync(path.join(packagePath, 'lib'));
   assert.ok(lib.includes('index.js') && lib.includes('native.cjs'));
-  assert.ok(lib.some((name) => name.endsWith('.node')), `no .node in ${lib}`);
+  assert.ok(
+    lib.some((name) => name.endsWith('.node')),
+    `no .node in ${lib}`,
+  );
 });
 
 test('Logto’s loader loads it, and a send through the spread connector works', async () => {
@@ -48,7 +51,9 @@ test('Logto’s loader loads it, and a send through the spread connector works',
   assert.doesNotMatch(factory.metadata.readme, /npm run (demo|bench)/, 'no developer material in the console');
 
   const config = emulator.connectorConfig();
-  const notImplemented = () => { throw new ConnectorError('not_implemented'); };
+  const notImplemented = () => {
+    throw new ConnectorError('not_implemented');
+  };
   const raw = await factory.createConnector({ getConfig: async () => config });
   const connector = { sendMessage: notImplemented, ...raw, metadata: { ...raw.metadata } };
   assert.equal(factory.configGuard.safeParse(config).success, true);

@@ -35,13 +35,17 @@ const makeNamespaces = () => {
     return 'needs Linux and root to make network namespaces';
   }
   const steps = [
-    ['netns', 'add', emuNs], ['netns', 'add', appNs],
+    ['netns', 'add', emuNs],
+    ['netns', 'add', appNs],
     ['link', 'add', emuIf, 'type', 'veth', 'peer', 'name', appIf],
-    ['link', 'set', emuIf, 'netns', emuNs], ['link', 'set', appIf, 'netns', appNs],
+    ['link', 'set', emuIf, 'netns', emuNs],
+    ['link', 'set', appIf, 'netns', appNs],
     ['-n', emuNs, 'addr', 'add', `${emuAddress}/30`, 'dev', emuIf],
     ['-n', appNs, 'addr', 'add', `${appAddress}/30`, 'dev', appIf],
-    ['-n', emuNs, 'link', 'set', emuIf, 'up'], ['-n', appNs, 'link', 'set', appIf, 'up'],
-    ['-n', emuNs, 'link', 'set', 'lo', 'up'], ['-n', appNs, 'link', 'set', 'lo', 'up'],
+    ['-n', emuNs, 'link', 'set', emuIf, 'up'],
+    ['-n', appNs, 'link', 'set', appIf, 'up'],
+    ['-n', emuNs, 'link', 'set', 'lo', 'up'],
+    ['-n', appNs, 'link', 'set', 'lo', 'up'],
   ];
   for (const step of steps) {
     const { status, stderr, error } = ip(...step);
@@ -64,7 +68,9 @@ const removeNamespaces = () => {
 /** `node args` in the app namespace, with `env` added; its JSON line. */
 const inApp = (args, env = {}) => {
   const { status, stdout, stderr } = spawnSync('ip', ['netns', 'exec', appNs, process.execPath, app, ...args], {
-    encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...env },
   });
   assert.equal(status, 0, stderr);
   return JSON.parse(stdout.trim().split('\n').at(-1));
@@ -76,7 +82,8 @@ let emulator;
 describe('the emulator beside Logto, in two network namespaces', { skip }, () => {
   before(async () => {
     emulator = spawn('ip', ['netns', 'exec', emuNs, process.execPath, emulatorBin, '--listen-on-network', '--host', emuAddress, '--port', '9000'], {
-      env: { ...process.env, TENCENT_SMS_EMULATOR_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TENCENT_SMS_EMULATOR_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let said = '';
     await new Promise((resolve, reject) => {
@@ -99,7 +106,7 @@ describe('the emulator beside Logto, in two network namespaces', { skip }, () =>
     }
   });
 
-  test('plain HTTP to sms-emulator is refused until Logto\'s environment allows it, then the code is delivered', () => {
+  test("plain HTTP to sms-emulator is refused until Logto's environment allows it, then the code is delivered", () => {
     const refused = inApp(['send']);
     assert.equal(refused.code, 'invalid_config', JSON.stringify(refused));
     assert.match(JSON.stringify(refused.data), /TENCENT_SMS_ALLOW_HTTP_HOSTS=sms-emulator/);
@@ -111,13 +118,19 @@ describe('the emulator beside Logto, in two network namespaces', { skip }, () =>
     const { without, with: withToken, contents } = inApp(['inbox', TOKEN]);
     assert.equal(without, 401);
     assert.equal(withToken, 200);
-    assert.ok(contents.some((content) => content.includes('271828')), JSON.stringify(contents));
+    assert.ok(
+      contents.some((content) => content.includes('271828')),
+      JSON.stringify(contents),
+    );
   });
 
-  test('in a browser the page asks for the token once and then shows the code', { skip: !existsSync('/usr/bin/chromium') && 'no Chromium (run scripts/install-test-tools.sh as root)' }, () => {
-    const screenshot = process.env.UPDATE_SCREENSHOTS === '1'
-      ? path.join(root, 'docs', 'compose-inbox.png')
-      : path.join(mkdtempSync(path.join(os.tmpdir(), 'compose-shot-')), 'compose-inbox.png');
+  test('in a browser the page asks for the token once and then shows the code', {
+    skip: !existsSync('/usr/bin/chromium') && 'no Chromium (run scripts/install-test-tools.sh as root)',
+  }, () => {
+    const screenshot =
+      process.env.UPDATE_SCREENSHOTS === '1'
+        ? path.join(root, 'docs', 'compose-inbox.png')
+        : path.join(mkdtempSync(path.join(os.tmpdir(), 'compose-shot-')), 'compose-inbox.png');
     assert.deepEqual(inApp(['browser', TOKEN, screenshot]), { shown: true });
     assert.ok(statSync(screenshot).size > 10_000, 'a real screenshot');
   });

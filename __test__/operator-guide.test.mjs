@@ -19,8 +19,22 @@ test('the guide documents every field of the console form', async () => {
 });
 
 test('the guide says what to do for each config key a Tencent refusal can point at', () => {
-  const errorRows = read('docs/operator-guide.md').split('\n').filter((line) => line.startsWith('| key path') || line.includes('with key path'));
-  for (const path of ['accessKeyId', 'accessKeySecret', 'sdkAppId', 'region', 'signName', 'templates.N.signName', 'templates.N.templateCode', 'templates.N.international']) {
-    assert.ok(errorRows.some((row) => row.includes(`\`${path}\``)), `the error table covers ${path}`);
+  const errorRows = read('docs/operator-guide.md')
+    .split('\n')
+    .filter((line) => line.startsWith('| key path') || line.includes('with key path'));
+  for (const path of [
+    'accessKeyId',
+    'accessKeySecret',
+    'sdkAppId',
+    'region',
+    'signName',
+    'templates.N.signName',
+    'templates.N.templateCode',
+    'templates.N.international',
+  ]) {
+    assert.ok(
+      errorRows.some((row) => row.includes(`\`${path}\``)),
+      `the error table covers ${path}`,
+    );
   }
 });

@@ -27,12 +27,19 @@ const run = (config, sends, log) => {
   if (log !== undefined) {
     env.TENCENT_SMS_LOG = log;
   }
-  const { status, stdout, stderr } = spawnSync(process.execPath, [child, JSON.stringify(config), JSON.stringify(sends)], { env, encoding: 'utf8', timeout: 30_000 });
+  const { status, stdout, stderr } = spawnSync(process.execPath, [child, JSON.stringify(config), JSON.stringify(sends)], {
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   assert.equal(status, 0, stderr);
   for (const secret of [SECRET_MARKER, ...sends.map((s) => s.code), ...sends.map((s) => s.to)]) {
     assert.ok(!stderr.includes(secret), `the log holds ${secret}: ${stderr}`);
   }
-  const lines = stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+  const lines = stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
   return { outcomes: JSON.parse(stdout.trim().split('\n').at(-1)), lines };
 };
 
@@ -66,7 +73,10 @@ test('TENCENT_SMS_LOG=errors logs the failures only, and nothing is logged by de
   const config = { ...emulator.connectorConfig(), guard: { allowedCountries: ['CN'] } };
   const errors = run(config, [sends[0], sends[2]], 'errors');
   assert.deepEqual(errors.outcomes, ['sent', 'invalid_request_parameters']);
-  assert.deepEqual(errors.lines.map((line) => line.guard), ['refused by guard.allowedCountries']);
+  assert.deepEqual(
+    errors.lines.map((line) => line.guard),
+    ['refused by guard.allowedCountries'],
+  );
   const quiet = run(config, [sends[0], sends[2]]);
   assert.deepEqual(quiet.lines, []);
 });
@@ -76,10 +86,23 @@ test('guard.mode monitor sends what it would refuse and logs it even without TEN
   const monitored = { ...emulator.connectorConfig(), guard: { mode: 'monitor', allowedCountries: ['CN'] } };
   const { outcomes, lines } = run(monitored, [sends[2], sends[0]]);
   assert.deepEqual(outcomes, ['sent', 'sent']);
-  assert.deepEqual(lines.map((line) => [line.outcome, line.guard]), [['sent', 'monitor: guard.allowedCountries would refuse']]);
+  assert.deepEqual(
+    lines.map((line) => [line.outcome, line.guard]),
+    [['sent', 'monitor: guard.allowedCountries would refuse']],
+  );
   const exempt = { ...emulator.connectorConfig(), guard: { allowedCountries: ['CN'], perIp: { max: 1, windowSeconds: 60 }, exempt: ['+1650253'] } };
-  const office = run(exempt, [{ ...sends[2], ip: '198.51.100.1' }, { ...sends[2], ip: '198.51.100.1', code: '847362' }], 'all');
+  const office = run(
+    exempt,
+    [
+      { ...sends[2], ip: '198.51.100.1' },
+      { ...sends[2], ip: '198.51.100.1', code: '847362' },
+    ],
+    'all',
+  );
   assert.deepEqual(office.outcomes, ['sent', 'sent']);
-  assert.deepEqual(office.lines.map((line) => line.guard), ['exempt', 'exempt']);
+  assert.deepEqual(
+    office.lines.map((line) => line.guard),
+    ['exempt', 'exempt'],
+  );
   assert.equal(emulator.apiRequests() - before, 4);
 });

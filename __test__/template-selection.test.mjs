@@ -12,8 +12,15 @@ const readmeConfig = JSON.parse(readFileSync(new URL('fixtures/readme-example-co
 
 /** Every `TemplateType` Logto core can pass to an SMS connector. */
 const LOGTO_MESSAGE_TYPES = [
-  'SignIn', 'Register', 'ForgotPassword', 'OrganizationInvitation', 'Generic',
-  'UserPermissionValidation', 'BindNewIdentifier', 'MfaVerification', 'BindMfa',
+  'SignIn',
+  'Register',
+  'ForgotPassword',
+  'OrganizationInvitation',
+  'Generic',
+  'UserPermissionValidation',
+  'BindNewIdentifier',
+  'MfaVerification',
+  'BindMfa',
 ];
 
 const MAINLAND = '8613711112222';
@@ -31,21 +38,23 @@ let emulator;
 before(async () => {
   emulator = await startTestEmulator({
     credentials: [{ secretId: readmeConfig.accessKeyId, secretKey: readmeConfig.accessKeySecret }],
-    apps: [{
-      sdkAppId: readmeConfig.sdkAppId,
-      signNames: [readmeConfig.signName],
-      templates: [
-        { templateId: '1110', content: 'Your sign-in code is {1}.', international: false },
-        { templateId: '1111', content: 'Your password reset code is {1}.', international: false },
-        { templateId: '1112', content: 'Your verification code is {1}.', international: false },
-        { templateId: '2220', content: 'Your verification code is {1}.', international: true },
-      ],
-    }],
+    apps: [
+      {
+        sdkAppId: readmeConfig.sdkAppId,
+        signNames: [readmeConfig.signName],
+        templates: [
+          { templateId: '1110', content: 'Your sign-in code is {1}.', international: false },
+          { templateId: '1111', content: 'Your password reset code is {1}.', international: false },
+          { templateId: '1112', content: 'Your verification code is {1}.', international: false },
+          { templateId: '2220', content: 'Your verification code is {1}.', international: true },
+        ],
+      },
+    ],
   });
 });
 after(() => emulator.close());
 
-describe("the documented example config", () => {
+describe('the documented example config', () => {
   test('is the config this file tests', () => {
     const documented = readFileSync(new URL('../docs/configuration.md', import.meta.url), 'utf8');
     const block = documented.match(/Example:\n\n```json\n([\s\S]*?)\n```/);
@@ -61,7 +70,10 @@ describe("the documented example config", () => {
         await connector.sendMessage({ to, type, payload: { code: '123456', locale: 'en' } });
       }
       const sent = (await emulator.messages()).map((m) => m.templateId);
-      assert.deepEqual(sent, LOGTO_MESSAGE_TYPES.map((type) => expectedTemplate(type, to)));
+      assert.deepEqual(
+        sent,
+        LOGTO_MESSAGE_TYPES.map((type) => expectedTemplate(type, to)),
+      );
     });
   }
 });

@@ -44,7 +44,13 @@ test('the official SDK sends through the emulator and the message is delivered',
 
 test('the official SDK gets Tencent’s error codes from the emulator', async () => {
   await assert.rejects(
-    clientFor('wrong-key').SendSms({ PhoneNumberSet: ['+8613711112222'], SmsSdkAppId: '1400000000', TemplateId: '1000001', SignName: 'Logto', TemplateParamSet: ['1'] }),
+    clientFor('wrong-key').SendSms({
+      PhoneNumberSet: ['+8613711112222'],
+      SmsSdkAppId: '1400000000',
+      TemplateId: '1000001',
+      SignName: 'Logto',
+      TemplateParamSet: ['1'],
+    }),
     (error) => error.code === 'AuthFailure.SignatureFailure' && typeof error.requestId === 'string',
   );
   await assert.rejects(
@@ -62,11 +68,27 @@ test('the official SDK reads templates, signs and delivery receipts from the emu
     [[1000001, 0, 0]],
   );
   const signs = await client.DescribeSmsSignList({ International: 0, SignIdSet: [1] });
-  assert.deepEqual(signs.DescribeSignListStatusSet.map((s) => [s.SignName, s.StatusCode]), [['Logto', 0]]);
-  const sent = await client.SendSms({ PhoneNumberSet: ['+8613711112222'], SmsSdkAppId: '1400000000', TemplateId: '1000001', SignName: 'Logto', TemplateParamSet: ['1'] });
+  assert.deepEqual(
+    signs.DescribeSignListStatusSet.map((s) => [s.SignName, s.StatusCode]),
+    [['Logto', 0]],
+  );
+  const sent = await client.SendSms({
+    PhoneNumberSet: ['+8613711112222'],
+    SmsSdkAppId: '1400000000',
+    TemplateId: '1000001',
+    SignName: 'Logto',
+    TemplateParamSet: ['1'],
+  });
   const now = Math.floor(Date.now() / 1000);
   const receipts = await client.PullSmsSendStatusByPhoneNumber({
-    BeginTime: now - 60, Offset: 0, Limit: 10, PhoneNumber: '+8613711112222', SmsSdkAppId: '1400000000',
+    BeginTime: now - 60,
+    Offset: 0,
+    Limit: 10,
+    PhoneNumber: '+8613711112222',
+    SmsSdkAppId: '1400000000',
   });
-  assert.deepEqual(receipts.PullSmsSendStatusSet.map((r) => [r.SerialNo, r.ReportStatus, r.Description, r.CountryCode]), [[sent.SendStatusSet[0].SerialNo, 'SUCCESS', 'DELIVRD', '86']]);
+  assert.deepEqual(
+    receipts.PullSmsSendStatusSet.map((r) => [r.SerialNo, r.ReportStatus, r.Description, r.CountryCode]),
+    [[sent.SendStatusSet[0].SerialNo, 'SUCCESS', 'DELIVRD', '86']],
+  );
 });

@@ -25,7 +25,14 @@ before(async () => {
     request.on('end', () => {
       captured.push({ url: request.url, headers: request.headers, body: Buffer.concat(chunks) });
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ Response: { SendStatusSet: [{ SerialNo: 's', PhoneNumber: '+8613711112222', Fee: 1, Code: 'Ok', Message: 'send success', IsoCode: 'CN' }], RequestId: 'r' } }));
+      response.end(
+        JSON.stringify({
+          Response: {
+            SendStatusSet: [{ SerialNo: 's', PhoneNumber: '+8613711112222', Fee: 1, Code: 'Ok', Message: 'send success', IsoCode: 'CN' }],
+            RequestId: 'r',
+          },
+        }),
+      );
     });
   });
   await new Promise((resolve) => {
@@ -70,7 +77,11 @@ test('Sign.sign3 reproduces the Authorization header the connector sent', async 
   assert.match(headers['x-tc-requestclient'], /^connector-tencent-sms-rs\/\d+\.\d+\.\d+$/);
   assert.equal(headers['content-type'], 'application/json; charset=utf-8');
   assert.deepEqual(JSON.parse(body.toString('utf8')), {
-    PhoneNumberSet: ['+8613711112222'], SmsSdkAppId: '1400006666', TemplateId: '1110', TemplateParamSet: ['123456'], SignName: '腾讯云',
+    PhoneNumberSet: ['+8613711112222'],
+    SmsSdkAppId: '1400006666',
+    TemplateId: '1110',
+    TemplateParamSet: ['123456'],
+    SignName: '腾讯云',
   });
   const expected = Sign.sign3({
     method: 'POST',

@@ -16,21 +16,35 @@ let config;
 before(async () => {
   china = await startTestEmulator({
     credentials: [{ secretId: 'AKIDChinaSite', secretKey: 'china-site-secret' }],
-    apps: [{ sdkAppId: '1400000001', signNames: ['Logto'], templates: [
-      { templateId: '1000001', content: '您的验证码是{1}。', international: false },
-    ] }],
+    apps: [{ sdkAppId: '1400000001', signNames: ['Logto'], templates: [{ templateId: '1000001', content: '您的验证码是{1}。', international: false }] }],
   });
   international = await startTestEmulator({
     credentials: [{ secretId: 'AKIDIntlSite', secretKey: 'intl-site-secret' }],
-    apps: [{ sdkAppId: '2400000002', signNames: [], templates: [
-      { templateId: '2000001', content: 'Your Logto code is {1}, valid for {2} minutes.', international: true },
-      { templateId: '2000002', content: 'Ihr Logto-Code ist {1}, gültig für {2} Minuten.', international: true },
-    ] }],
+    apps: [
+      {
+        sdkAppId: '2400000002',
+        signNames: [],
+        templates: [
+          { templateId: '2000001', content: 'Your Logto code is {1}, valid for {2} minutes.', international: true },
+          { templateId: '2000002', content: 'Ihr Logto-Code ist {1}, gültig für {2} Minuten.', international: true },
+        ],
+      },
+    ],
   });
   config = {
-    accessKeyId: 'AKIDChinaSite', accessKeySecret: 'china-site-secret', signName: 'Logto', sdkAppId: '1400000001',
-    region: 'ap-guangzhou', endpoint: china.url,
-    internationalSite: { accessKeyId: 'AKIDIntlSite', accessKeySecret: 'intl-site-secret', sdkAppId: '2400000002', region: 'ap-singapore', endpoint: international.url },
+    accessKeyId: 'AKIDChinaSite',
+    accessKeySecret: 'china-site-secret',
+    signName: 'Logto',
+    sdkAppId: '1400000001',
+    region: 'ap-guangzhou',
+    endpoint: china.url,
+    internationalSite: {
+      accessKeyId: 'AKIDIntlSite',
+      accessKeySecret: 'intl-site-secret',
+      sdkAppId: '2400000002',
+      region: 'ap-singapore',
+      endpoint: international.url,
+    },
     templates: [
       ...fourTemplates('1000001'),
       { usageType: 'Generic', templateCode: '2000001', international: true, params: ['{code}', '10'] },
@@ -58,8 +72,14 @@ test('each number goes to its own site, in the user’s language, with the templ
   const [us, de] = await international.messages();
   assert.deepEqual([us.phoneNumber, us.templateId, us.content], ['+16502530000', '2000001', 'Your Logto code is 222222, valid for 10 minutes.']);
   assert.deepEqual([de.phoneNumber, de.templateId, de.content], ['+4915112345678', '2000002', 'Ihr Logto-Code ist 333333, gültig für 10 Minuten.']);
-  assert.ok((await china.messages()).every((m) => m.phoneNumber.startsWith('+86')), 'the mainland site never sees an international number');
-  assert.ok((await international.messages()).every((m) => !m.phoneNumber.startsWith('+86')), 'and the reverse');
+  assert.ok(
+    (await china.messages()).every((m) => m.phoneNumber.startsWith('+86')),
+    'the mainland site never sees an international number',
+  );
+  assert.ok(
+    (await international.messages()).every((m) => !m.phoneNumber.startsWith('+86')),
+    'and the reverse',
+  );
   assert.deepEqual(await china.refusals(), []);
   assert.deepEqual(await international.refusals(), []);
 });
@@ -77,7 +97,10 @@ test('getUsage counts both sites', async () => {
 test('a refusal of the international site points at its key, and the secret stays hidden', async () => {
   const wrong = { ...config.internationalSite, accessKeySecret: 'not-the-intl-secret' };
   const error = await rejectsWith(send('16502530000', '1', 'en', { internationalSite: wrong }), 'invalid_config', 'not-the-intl-secret');
-  assert.deepEqual(error.data.issues.map(({ path }) => path), [['internationalSite', 'accessKeySecret']]);
+  assert.deepEqual(
+    error.data.issues.map(({ path }) => path),
+    [['internationalSite', 'accessKeySecret']],
+  );
   assert.equal(error.data.tencentCode, 'AuthFailure.SignatureFailure');
   await send('8613711114444', '2', 'en', { internationalSite: wrong });
 });
@@ -98,8 +121,9 @@ test('the guard reports bad params, locales and sites at their paths, all at onc
   };
   const result = configGuard.safeParse(bad);
   assert.equal(result.success, false);
-  assert.deepEqual(result.error.issues.map(({ path }) => path.join('.')), [
-    'templates.5.locale', 'templates.5.params.1', 'internationalSite.sdkAppId',
-  ]);
+  assert.deepEqual(
+    result.error.issues.map(({ path }) => path.join('.')),
+    ['templates.5.locale', 'templates.5.params.1', 'internationalSite.sdkAppId'],
+  );
   assert.equal(configGuard.safeParse(config).success, true);
 });

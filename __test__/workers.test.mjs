@@ -18,8 +18,16 @@ before(async () => {
 after(() => emulator.close());
 
 const expectations = {
-  sequential: [['loaded', 'sent'], ['loaded', 'sent'], ['loaded', 'sent']],
-  parallel: [['loaded', 'sent'], ['loaded', 'sent'], ['loaded', 'sent']],
+  sequential: [
+    ['loaded', 'sent'],
+    ['loaded', 'sent'],
+    ['loaded', 'sent'],
+  ],
+  parallel: [
+    ['loaded', 'sent'],
+    ['loaded', 'sent'],
+    ['loaded', 'sent'],
+  ],
   terminated: [['loaded'], ['loaded', 'sent']],
   // The terminated worker's sends to a hung server end with it, and free the in-flight slots.
   orphaned: [['loaded'], ['sent']],

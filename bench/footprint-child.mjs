@@ -35,7 +35,15 @@ const afterBurst = sample();
 await sleep(idleSeconds * 1_000);
 const afterIdle = sample();
 
-console.log(JSON.stringify({
-  name, burst, idleSeconds, failed, host,
-  idle: added(host, idle), afterBurst: added(host, afterBurst), afterIdle: added(host, afterIdle),
-}));
+console.log(
+  JSON.stringify({
+    name,
+    burst,
+    idleSeconds,
+    failed,
+    host,
+    idle: added(host, idle),
+    afterBurst: added(host, afterBurst),
+    afterIdle: added(host, afterIdle),
+  }),
+);

@@ -14,8 +14,10 @@ export const DEMO = {
   signName: 'Logto',
   sdkAppId: '1400000000',
   region: 'ap-guangzhou',
-  templates: JSON.parse(readFileSync(new URL('../__test__/fixtures/required-usage-types.json', import.meta.url), 'utf8'))
-    .map((usageType) => ({ usageType, templateCode: '1000001' })),
+  templates: JSON.parse(readFileSync(new URL('../__test__/fixtures/required-usage-types.json', import.meta.url), 'utf8')).map((usageType) => ({
+    usageType,
+    templateCode: '1000001',
+  })),
 };
 
 export const MESSAGE = { to: '8613711112222', type: 'SignIn', payload: { code: '123456' } };
@@ -73,5 +75,4 @@ const loadOfficial = async (emulatorUrl) => {
 export const implementations = { official: loadOfficial, ours: loadOurs };
 
 /** The file `import` time is measured on. */
-export const entryOf = (name) =>
-  name === 'ours' ? path.join(root, 'lib/index.js') : fileURLToPath(import.meta.resolve('@logto/connector-tencent-sms'));
+export const entryOf = (name) => (name === 'ours' ? path.join(root, 'lib/index.js') : fileURLToPath(import.meta.resolve('@logto/connector-tencent-sms')));

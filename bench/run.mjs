@@ -44,7 +44,10 @@ const median = (values) => {
 
 log('Building the addon, the emulator and the Rust bench helpers (release)…');
 execFileSync('node', ['scripts/ensure-built.mjs'], { cwd: root, stdio: 'inherit' });
-execFileSync('cargo', ['build', '--release', '-p', 'tencent-sms-emulator', '-p', 'tencent-sms-core', '-p', 'tencent-sms-runtime', '--bins', '--examples'], { cwd: root, stdio: 'inherit' });
+execFileSync('cargo', ['build', '--release', '-p', 'tencent-sms-emulator', '-p', 'tencent-sms-core', '-p', 'tencent-sms-runtime', '--bins', '--examples'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 const release = path.join(root, 'target', 'release');
 const example = (name) => path.join(release, 'examples', name);
 
@@ -53,7 +56,7 @@ const startServer = (command, args) => {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.stdout.once('data', (chunk) => resolve(String(chunk).trim().split(/\s+/).at(-1)));
+    child.stdout.once('data', (chunk) => resolve(String(chunk).split('\n')[0].trim().split(/\s+/).at(-1)));
   });
   return { child, url };
 };
@@ -64,7 +67,16 @@ writeFileSync(emulatorConfig, JSON.stringify({ frequencyLimitSeconds: 0 }));
 execFileSync(example('bench_pki'), [work]);
 const emulator = path.join(release, 'tencent-sms-emulator');
 const plain = startServer(emulator, ['--port', '0', '--config', emulatorConfig]);
-const secure = startServer(emulator, ['--port', '0', '--config', emulatorConfig, '--tls-cert', path.join(work, 'cert.pem'), '--tls-key', path.join(work, 'key.pem')]);
+const secure = startServer(emulator, [
+  '--port',
+  '0',
+  '--config',
+  emulatorConfig,
+  '--tls-cert',
+  path.join(work, 'cert.pem'),
+  '--tls-key',
+  path.join(work, 'key.pem'),
+]);
 const emulatorUrl = await plain.url;
 // By name, as production is: each new connection resolves it, then checks the certificate.
 const tlsUrl = (await secure.url).replace('https://127.0.0.1:', 'https://localhost:');
@@ -107,7 +119,9 @@ const guardCost = async () => {
     return json(example('guard_cost'), ['20000']);
   }
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise((resolve) => redis.stdout.on('data', (chunk) => String(chunk).includes('Ready to accept connections') && resolve()));
   try {
     return json(example('guard_cost'), ['20000', `redis://127.0.0.1:${port}/0`]);
@@ -185,10 +199,14 @@ try {
     summary[transport] = {};
     for (const name of implementations) {
       summary[transport][name] = {
-        c1: m(name, 1, 'sendsPerSecond'), c64: m(name, 64, 'sendsPerSecond'),
-        p50c1: m(name, 1, 'p50Us'), p99c1: m(name, 1, 'p99Us'),
-        p50c64: m(name, 64, 'p50Us'), p99c64: m(name, 64, 'p99Us'),
-        elu: m(name, 64, 'eventLoopUsPerSend'), cpu: m(name, 64, 'cpuUsPerSend'),
+        c1: m(name, 1, 'sendsPerSecond'),
+        c64: m(name, 64, 'sendsPerSecond'),
+        p50c1: m(name, 1, 'p50Us'),
+        p99c1: m(name, 1, 'p99Us'),
+        p50c64: m(name, 64, 'p50Us'),
+        p99c64: m(name, 64, 'p99Us'),
+        elu: m(name, 64, 'eventLoopUsPerSend'),
+        cpu: m(name, 64, 'cpuUsPerSend'),
       };
     }
     for (const name of ['limit', 'parked']) {
@@ -198,10 +216,15 @@ try {
   for (const name of implementations) {
     const coldMedian = (key) => median(cold[name].map((r) => r[key]));
     summary[name] = {
-      rssStart: rss[name].rssStartMb, rssEnd: rss[name].rssEndMb,
-      heapStart: rss[name].heapStartMb, heapEnd: rss[name].heapEndMb,
-      importMs: coldMedian('importMs'), firstSendMs: coldMedian('firstSendMs'), secondSendMs: coldMedian('secondSendMs'),
-      footprint: footprint[name], signNs: signNs[name],
+      rssStart: rss[name].rssStartMb,
+      rssEnd: rss[name].rssEndMb,
+      heapStart: rss[name].heapStartMb,
+      heapEnd: rss[name].heapEndMb,
+      importMs: coldMedian('importMs'),
+      firstSendMs: coldMedian('firstSendMs'),
+      secondSendMs: coldMedian('secondSendMs'),
+      footprint: footprint[name],
+      signNs: signNs[name],
     };
   }
   summary.ours.nodeSizeMb = nodeSizeMb;

@@ -31,17 +31,23 @@ const { rss: rssEnd, heapUsed: heapEnd } = process.memoryUsage();
 
 latencies.sort();
 const percentile = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 1_000;
-console.log(JSON.stringify({
-  name, concurrency, count, failed, firstError,
-  sendsPerSecond: count / seconds,
-  p50Us: percentile(50),
-  p99Us: percentile(99),
-  eventLoopUsPerSend: (eluUsed.active * 1_000) / count,
-  cpuUsPerSend: (cpuUsed.user + cpuUsed.system) / count,
-  rssStartMb: rssStart / 1_048_576,
-  rssEndMb: rssEnd / 1_048_576,
-  // Live JS objects after a full GC: growth here is a leak, while RSS also moves when V8
-  // resizes its heap to the allocation rate.
-  heapStartMb: heapStart / 1_048_576,
-  heapEndMb: heapEnd / 1_048_576,
-}));
+console.log(
+  JSON.stringify({
+    name,
+    concurrency,
+    count,
+    failed,
+    firstError,
+    sendsPerSecond: count / seconds,
+    p50Us: percentile(50),
+    p99Us: percentile(99),
+    eventLoopUsPerSend: (eluUsed.active * 1_000) / count,
+    cpuUsPerSend: (cpuUsed.user + cpuUsed.system) / count,
+    rssStartMb: rssStart / 1_048_576,
+    rssEndMb: rssEnd / 1_048_576,
+    // Live JS objects after a full GC: growth here is a leak, while RSS also moves when V8
+    // resizes its heap to the allocation rate.
+    heapStartMb: heapStart / 1_048_576,
+    heapEndMb: heapEnd / 1_048_576,
+  }),
+);

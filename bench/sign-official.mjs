@@ -11,7 +11,13 @@ const hmac = (key, text) => createHmac('sha256', key).update(text).digest();
 
 const signOnce = (timestamp) => {
   const date = new Date(timestamp * 1_000).toISOString().slice(0, 10);
-  const payload = JSON.stringify({ SmsSdkAppId: '1400006666', SignName: '腾讯云', TemplateId: '1110', TemplateParamSet: ['123456'], PhoneNumberSet: ['8613711112222'] });
+  const payload = JSON.stringify({
+    SmsSdkAppId: '1400006666',
+    SignName: '腾讯云',
+    TemplateId: '1110',
+    TemplateParamSet: ['123456'],
+    PhoneNumberSet: ['8613711112222'],
+  });
   const canonicalHeaders = 'content-type:application/json; charset=utf-8\nhost:sms.tencentcloudapi.com\n';
   const canonicalRequest = ['POST', '/', '', canonicalHeaders, 'content-type;host', sha256hex(payload)].join('\n');
   const scope = `${date}/sms/tc3_request`;
@@ -21,7 +27,10 @@ const signOnce = (timestamp) => {
   return `TC3-HMAC-SHA256 Credential=AKIDEXAMPLE/${scope}, SignedHeaders=content-type;host, Signature=${signature}`;
 };
 
-if (signOnce(1_700_000_000) !== 'TC3-HMAC-SHA256 Credential=AKIDEXAMPLE/2023-11-14/sms/tc3_request, SignedHeaders=content-type;host, Signature=472d8eaf7e6d9d48f80e75de34bb2371a7a6a08566d39b7270adf79f03b9a4a3') {
+if (
+  signOnce(1_700_000_000) !==
+  'TC3-HMAC-SHA256 Credential=AKIDEXAMPLE/2023-11-14/sms/tc3_request, SignedHeaders=content-type;host, Signature=472d8eaf7e6d9d48f80e75de34bb2371a7a6a08566d39b7270adf79f03b9a4a3'
+) {
   throw new Error('the JS signing does not reproduce the official 1.4.4 vector');
 }
 for (let i = 0; i < 10_000; i += 1) signOnce(1_700_000_000 + i);

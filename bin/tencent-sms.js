@@ -99,9 +99,8 @@ const describeError = (error) => {
 };
 
 /** `keys: chain (environment)` per site: where the keys came from, never the keys. */
-const describeSources = (reports) => reports
-  .map(({ site, source, used }) => `keys (${site}): credentials.source ${source}${used === source ? '' : ` → ${used}`}`)
-  .join('\n');
+const describeSources = (reports) =>
+  reports.map(({ site, source, used }) => `keys (${site}): credentials.source ${source}${used === source ? '' : ` → ${used}`}`).join('\n');
 
 /**
  * A command's options: `undefined` after printing its help when asked for, a UsageError saying
@@ -175,7 +174,14 @@ const commands = {
     const config = readJson(values.config);
     try {
       const receipts = await deliveryStatus(config, values.to, Math.floor(Date.now() / 1_000) - since);
-      const rows = receipts.map((r) => ({ serialNo: r.serialNo, phoneNumber: r.phoneNumber, status: r.status, description: r.description, sentAt: iso(r.sentAt), receivedAt: iso(r.receivedAt) }));
+      const rows = receipts.map((r) => ({
+        serialNo: r.serialNo,
+        phoneNumber: r.phoneNumber,
+        status: r.status,
+        description: r.description,
+        sentAt: iso(r.sentAt),
+        receivedAt: iso(r.receivedAt),
+      }));
       if (values.json) {
         console.log(JSON.stringify(rows, null, 2));
       } else if (rows.length === 0) {
@@ -203,7 +209,9 @@ const commands = {
     try {
       console.log(describeSources(await describeCredentials(config)));
       const result = await connector.sendMessage({ to: values.to, type: values.type ?? 'Generic', payload: { code } }, config);
-      console.log(`sent code ${code} to ${result.phoneNumber}: RequestId ${result.requestId}, SerialNo ${result.serialNo}, fee ${result.fee}, ${result.isoCode}`);
+      console.log(
+        `sent code ${code} to ${result.phoneNumber}: RequestId ${result.requestId}, SerialNo ${result.serialNo}, fee ${result.fee}, ${result.isoCode}`,
+      );
       return EXIT_OK;
     } catch (error) {
       return failedWith(error);
@@ -213,7 +221,8 @@ const commands = {
   async 'check-config'(args) {
     const { values, positionals } = parse(args, {}, true);
     if (values.help) {
-      return console.log(HELP['check-config']), EXIT_OK;
+      console.log(HELP['check-config']);
+      return EXIT_OK;
     }
     if (positionals.length !== 1) {
       throw new UsageError('check-config needs exactly one FILE');

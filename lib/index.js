@@ -26,13 +26,10 @@ const hostCode = (code) => {
   if (knownCodes.has(code)) {
     return code;
   }
-  return code === 'usage_limit_exceeded'
-    ? ConnectorErrorCodes.RateLimitExceeded
-    : ConnectorErrorCodes.General;
+  return code === 'usage_limit_exceeded' ? ConnectorErrorCodes.RateLimitExceeded : ConnectorErrorCodes.General;
 };
 
-const toZodError = (issues) =>
-  typeof ZodError === 'function' ? new ZodError(issues) : { name: 'ZodError', issues };
+const toZodError = (issues) => (typeof ZodError === 'function' ? new ZodError(issues) : { name: 'ZodError', issues });
 
 /** JSON text for the core; `undefined` when the value cannot be JSON (BigInt, cycles). */
 const toJson = (value) => {
@@ -55,9 +52,7 @@ const validate = (input) => {
 export const configGuard = Object.freeze({
   safeParse(input) {
     const result = validate(input);
-    return result.success
-      ? { success: true, data: input }
-      : { success: false, error: toZodError(result.issues) };
+    return result.success ? { success: true, data: input } : { success: false, error: toZodError(result.issues) };
   },
   parse(input) {
     const result = configGuard.safeParse(input);

@@ -8,6 +8,10 @@
  * or in worker threads.
  */
 export declare class Dispatcher {
+  /**
+   * One dispatcher per module instance, reporting through `report`; it stops reporting
+   * (and drops its work) when this instance's environment is torn down.
+   */
   constructor(report: (arg0: number, arg1: string) => void)
   /** Sends one message; the outcome comes back to the callback under `id`. */
   sendMessage(id: number, configJson: string, dataJson: string): void

@@ -67,7 +67,11 @@ const loadAddon = ({
   const abi = abiOf(machine);
   const shipped = () => {
     try {
-      return readdirSync(directory).filter((file) => file.endsWith('.node')).join(', ') || 'none';
+      return (
+        readdirSync(directory)
+          .filter((file) => file.endsWith('.node'))
+          .join(', ') || 'none'
+      );
     } catch {
       return 'none';
     }
@@ -75,7 +79,9 @@ const loadAddon = ({
   if (!abi) {
     throw new Error(
       `${binaryName} has no native binary for ${describePlatform(machine)}. ` +
-        `Supported: ${Object.entries(TARGETS).map(([name, triple]) => `${name} (${triple})`).join(', ')}.`,
+        `Supported: ${Object.entries(TARGETS)
+          .map(([name, triple]) => `${name} (${triple})`)
+          .join(', ')}.`,
     );
   }
   const file = path.join(directory, fileNameOf(abi, binaryName));

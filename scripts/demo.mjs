@@ -34,7 +34,9 @@ try {
     const result = await connector.sendMessage({ to, type: 'SignIn', payload: { code, locale: 'en', uiLocales: 'fr en' } });
     const message = (await emulator.messages()).find((m) => m.requestId === result.requestId);
     console.log('  signed: TC3-HMAC-SHA256 over content-type;host, verified by the emulator');
-    console.log(`  sent:   PhoneNumberSet [${message.phoneNumber}], TemplateId ${message.templateId}, SignName ${message.signName ?? '(none: international template)'}, TemplateParamSet ${JSON.stringify(message.params)}`);
+    console.log(
+      `  sent:   PhoneNumberSet [${message.phoneNumber}], TemplateId ${message.templateId}, SignName ${message.signName ?? '(none: international template)'}, TemplateParamSet ${JSON.stringify(message.params)}`,
+    );
     console.log(`  phone:  "${message.content}"`);
     console.log(`  result: ${JSON.stringify(result)}\n`);
   }

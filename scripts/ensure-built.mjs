@@ -23,7 +23,21 @@ const newest = (entry) => {
 
 /** Each addon: where it lands, what it is built from, and the npm script that builds it. */
 const addons = [
-  { name: 'connector', lib: 'lib', sources: ['Cargo.toml', 'Cargo.lock', 'build.rs', 'src', 'crates/tencent-sms-tc3', 'crates/tencent-sms-wire', 'crates/tencent-sms-core', 'crates/tencent-sms-runtime'], script: 'build' },
+  {
+    name: 'connector',
+    lib: 'lib',
+    sources: [
+      'Cargo.toml',
+      'Cargo.lock',
+      'build.rs',
+      'src',
+      'crates/tencent-sms-tc3',
+      'crates/tencent-sms-wire',
+      'crates/tencent-sms-core',
+      'crates/tencent-sms-runtime',
+    ],
+    script: 'build',
+  },
   { name: 'emulator', lib: 'emulator/lib', sources: ['Cargo.toml', 'Cargo.lock', 'emulator/src', 'emulator/Cargo.toml', 'crates'], script: 'build:emulator' },
 ];
 

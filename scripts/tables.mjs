@@ -14,23 +14,25 @@ const readJson = (file) => JSON.parse(readFileSync(path.join(root, file), 'utf8'
 /** `docs/tables/tencent-errors.json`: how each failure reaches Logto. */
 export const tencentErrors = () => readJson('docs/tables/tencent-errors.json').rows;
 
-const renderTencentErrors = (rows) => [
-  '| situation | examples | code (HTTP in Logto) |',
-  '|---|---|---|',
-  ...rows.map(({ situation, tencentCodes, alsoCovers, inLogto }) => {
-    const examples = [...tencentCodes.map((code) => `\`${code}\``), ...(alsoCovers ? [alsoCovers] : [])].join(', ');
-    return `| ${situation} | ${examples} | ${inLogto} |`;
-  }),
-].join('\n');
+const renderTencentErrors = (rows) =>
+  [
+    '| situation | examples | code (HTTP in Logto) |',
+    '|---|---|---|',
+    ...rows.map(({ situation, tencentCodes, alsoCovers, inLogto }) => {
+      const examples = [...tencentCodes.map((code) => `\`${code}\``), ...(alsoCovers ? [alsoCovers] : [])].join(', ');
+      return `| ${situation} | ${examples} | ${inLogto} |`;
+    }),
+  ].join('\n');
 
 /** `docs/tables/faults.json`: what `sendMessage` does for each failure. */
 export const faults = () => readJson('docs/tables/faults.json').rows;
 
-const renderFaults = (rows) => [
-  '| fault | `ConnectorError` code | requests sent | bound |',
-  '|---|---|---|---|',
-  ...rows.map(({ fault, outcome, requests, bound }) => `| ${fault} | ${outcome} | ${requests} | ${bound} |`),
-].join('\n');
+const renderFaults = (rows) =>
+  [
+    '| fault | `ConnectorError` code | requests sent | bound |',
+    '|---|---|---|---|',
+    ...rows.map(({ fault, outcome, requests, bound }) => `| ${fault} | ${outcome} | ${requests} | ${bound} |`),
+  ].join('\n');
 
 /** Each table: the document it stands in, and how it is rendered. */
 export const tables = {

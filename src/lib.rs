@@ -5,8 +5,6 @@
 //! handled by the same validation the Rust tests cover. The JS shim (`lib/index.js`) turns
 //! the `{ ok: false, error }` outcomes into the host's `ConnectorError`.
 
-#![deny(clippy::all)]
-
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, OnceLock};
@@ -137,8 +135,18 @@ pub struct Dispatcher {
     closed: tokio::sync::watch::Receiver<bool>,
 }
 
+impl std::fmt::Debug for Dispatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dispatcher")
+            .field("closed", &*self.closed.borrow())
+            .finish_non_exhaustive()
+    }
+}
+
 #[napi]
 impl Dispatcher {
+    /// One dispatcher per module instance, reporting through `report`; it stops reporting
+    /// (and drops its work) when this instance's environment is torn down.
     #[napi(constructor)]
     pub fn new(env: Env, report: Function<FnArgs<(u32, String)>, ()>) -> Result<Self> {
         let report = report.build_threadsafe_function().weak::<true>().build()?;

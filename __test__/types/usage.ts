@@ -12,20 +12,21 @@ import createConnector, {
   type DoctorCheck,
   type TencentSmsConfig,
 } from 'connector-tencent-sms-rs';
-import {
-  emulatorConnectorConfig,
-  emulatorDefaults,
-  startEmulator,
-  type DeliveredMessage,
-  type EmulatorOptions,
-} from 'tencent-sms-emulator';
+import { emulatorConnectorConfig, emulatorDefaults, startEmulator, type DeliveredMessage, type EmulatorOptions } from 'tencent-sms-emulator';
 
 const options: EmulatorOptions = {
   port: 0,
   frequencyLimitSeconds: 0,
   roles: [{ name: 'logto-sms', lifetimeSeconds: 60 }],
   deliveryFailures: [{ prefix: '+8613800000', description: 'MK:0005' }],
-  apps: [{ sdkAppId: '1400000000', signNames: ['Logto'], signReviews: [{ signName: 'Pending', statusCode: 1 }], templates: [{ templateId: '1', content: '{1}', statusCode: 0 }] }],
+  apps: [
+    {
+      sdkAppId: '1400000000',
+      signNames: ['Logto'],
+      signReviews: [{ signName: 'Pending', statusCode: 1 }],
+      templates: [{ templateId: '1', content: '{1}', statusCode: 0 }],
+    },
+  ],
 };
 
 export const usage = async (): Promise<void> => {

@@ -34,9 +34,7 @@ if (command.checkHealth !== undefined) {
 }
 const emulator = await startEmulator(command.run).catch((error) =>
   // napi's InvalidArg: options the emulator refuses (bad usage); anything else: cannot listen.
-  error.code === 'InvalidArg'
-    ? fail(EXIT_USAGE, error.message, JSON.parse(native.parseCommandLine(['--help'])).help)
-    : fail(EXIT_FAILURE, error.message),
+  error.code === 'InvalidArg' ? fail(EXIT_USAGE, error.message, JSON.parse(native.parseCommandLine(['--help'])).help) : fail(EXIT_FAILURE, error.message),
 );
 console.log(native.banner(emulator.url, JSON.stringify(emulator.options)));
 await new Promise((resolve) => {

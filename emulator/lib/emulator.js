@@ -25,9 +25,7 @@ export const emulatorConnectorConfig = (url, options = emulatorDefaults) => {
   const international = app.templates.find((t) => t.international);
   const templates = [
     ...(mainland ? usageTypes.map((usageType) => ({ usageType, templateCode: mainland.templateId })) : []),
-    ...(international
-      ? usageTypes.map((usageType) => ({ usageType, templateCode: international.templateId, international: true }))
-      : []),
+    ...(international ? usageTypes.map((usageType) => ({ usageType, templateCode: international.templateId, international: true })) : []),
   ];
   return {
     accessKeyId: secretId,

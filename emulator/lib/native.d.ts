@@ -3,6 +3,7 @@
 
 /** A running emulator, owned by `lib/emulator.js`. */
 export declare class NativeEmulator {
+  /** Where it listens, e.g. `http://127.0.0.1:9000`. */
   get url(): string
   /** The inbox as JSON text. */
   messagesJson(): string

@@ -3,8 +3,6 @@
 //! A separate addon from the connector's, so no Logto process ever loads the emulator, its
 //! demo credentials or its routes. Options, messages and faults cross as JSON text.
 
-#![deny(clippy::all)]
-
 use std::sync::Arc;
 
 use napi::bindgen_prelude::*;
@@ -12,11 +10,11 @@ use napi_derive::napi;
 use tencent_sms_emulator::EmulatorState;
 use tencent_sms_emulator::{EmulatorOptions, FaultSpec, RunningEmulator};
 
+use tencent_sms_emulator::options::from_json as from_js_json;
+
 fn invalid_arg(message: String) -> Error {
     Error::new(Status::InvalidArg, message)
 }
-
-use tencent_sms_emulator::options::from_json as from_js_json;
 
 /// The emulator's defaults (the demo's credentials, app, sign name and templates) as JSON.
 #[napi]
@@ -63,6 +61,14 @@ pub struct NativeEmulator {
     url: String,
 }
 
+impl std::fmt::Debug for NativeEmulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NativeEmulator")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Starts an emulator with options given as JSON text.
 #[napi]
 pub async fn start_emulator(options_json: String) -> Result<NativeEmulator> {
@@ -84,6 +90,7 @@ pub async fn start_emulator(options_json: String) -> Result<NativeEmulator> {
 
 #[napi]
 impl NativeEmulator {
+    /// Where it listens, e.g. `http://127.0.0.1:9000`.
     #[napi(getter)]
     pub fn url(&self) -> String {
         self.url.clone()

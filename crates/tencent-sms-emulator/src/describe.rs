@@ -150,7 +150,7 @@ pub(crate) fn pull_status(
             let subscriber = m
                 .phone_number
                 .trim_start_matches('+')
-                .strip_prefix(country)
+                .strip_prefix(country.as_str())
                 .unwrap_or_default()
                 .to_owned();
             let report = if m.delivery.status == "delivered" {
@@ -160,7 +160,7 @@ pub(crate) fn pull_status(
             };
             ReceiptStatus {
                 user_receive_time: Some(at),
-                country_code: country.to_owned(),
+                country_code: country,
                 subscriber_number: subscriber,
                 phone_number: m.phone_number.clone(),
                 serial_no: m.serial_no.clone(),

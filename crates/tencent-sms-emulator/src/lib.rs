@@ -6,8 +6,6 @@
 //! is the server the connector's tests, demo and benchmark talk to, and a tool for anyone's
 //! end-to-end tests of Logto.
 
-#![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
-
 mod access;
 mod api;
 mod api_error;

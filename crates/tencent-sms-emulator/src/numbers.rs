@@ -2,6 +2,8 @@
 //! also `0086…`, `86…` or a bare 11-digit number (all +86). The last rule is why an 11-digit
 //! US number sent without `+` lands in China, which the official Logto connector does.
 
+use phonenumber::metadata::DATABASE;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ParsedNumber {
     pub e164: String,
@@ -41,40 +43,34 @@ pub(crate) fn parse_destination(raw: &str) -> Option<ParsedNumber> {
     mainland(raw)
 }
 
-/// Calling codes the emulator knows, with their ISO 3166 codes.
-const COUNTRIES: [(&str, &str); 16] = [
-    ("+852", "HK"),
-    ("+853", "MO"),
-    ("+886", "TW"),
-    ("+86", "CN"),
-    ("+1", "US"),
-    ("+44", "GB"),
-    ("+81", "JP"),
-    ("+82", "KR"),
-    ("+65", "SG"),
-    ("+91", "IN"),
-    ("+49", "DE"),
-    ("+33", "FR"),
-    ("+61", "AU"),
-    ("+7", "RU"),
-    ("+66", "TH"),
-    ("+60", "MY"),
-];
-
-fn country(e164: &str) -> Option<&'static (&'static str, &'static str)> {
-    COUNTRIES
-        .iter()
-        .find(|(prefix, _)| e164.starts_with(prefix))
+/// The calling code (`86`) and the main region (`CN`) of an E.164 number, from libphonenumber's
+/// numbering plans (the `phonenumber` crate, as the connector's guard reads them). Calling codes
+/// are prefix-free, so the first of the number's 1-, 2- and 3-digit prefixes that is one is
+/// the one; only the code table is consulted, no pattern, so a delivery costs a few lookups.
+fn country(e164: &str) -> Option<(u16, String)> {
+    let digits = e164.strip_prefix('+')?;
+    (1..=3.min(digits.len())).find_map(|length| {
+        let code: u16 = digits[..length].parse().ok()?;
+        let regions = DATABASE.by_code(&code)?;
+        let main = regions
+            .iter()
+            .find(|region| region.is_main_country_for_code())
+            .or(regions.first())?;
+        Some((code, main.id().to_owned()))
+    })
 }
 
-/// ISO 3166 code for the `IsoCode` field; `DEF` where the emulator does not know it.
-pub(crate) fn iso_code(e164: &str) -> &'static str {
-    country(e164).map_or("DEF", |(_, iso)| iso)
+/// ISO 3166 code for the `IsoCode` field; `DEF` for a calling code no country has (as Tencent).
+pub(crate) fn iso_code(e164: &str) -> String {
+    country(e164)
+        .map(|(_, region)| region)
+        .filter(|region| region.len() == 2)
+        .unwrap_or_else(|| "DEF".to_owned())
 }
 
-/// The calling code without `+` (`86`), for receipts' `CountryCode`; empty where unknown.
-pub(crate) fn calling_code(e164: &str) -> &'static str {
-    country(e164).map_or("", |(prefix, _)| &prefix[1..])
+/// The calling code without `+` (`86`), for receipts' `CountryCode`; empty where none.
+pub(crate) fn calling_code(e164: &str) -> String {
+    country(e164).map_or_else(String::new, |(code, _)| code.to_string())
 }
 
 #[cfg(test)]
@@ -126,6 +122,11 @@ mod tests {
         assert_eq!(iso_code("+8613711112222"), "CN");
         assert_eq!(iso_code("+85291234567"), "HK");
         assert_eq!(iso_code("+16502530000"), "US");
+        assert_eq!(iso_code("+447400123456"), "GB");
+        assert_eq!(iso_code("+8536612345"), "MO");
         assert_eq!(iso_code("+999123456"), "DEF");
+        assert_eq!(calling_code("+85291234567"), "852");
+        assert_eq!(calling_code("+16502530000"), "1");
+        assert_eq!(calling_code("+999123456"), "");
     }
 }

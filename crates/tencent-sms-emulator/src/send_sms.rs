@@ -258,7 +258,7 @@ impl Delivery<'_> {
                 None => inbox::Delivery::delivered(),
             },
             phone_number: number.e164.clone(),
-            iso_code: iso.to_owned(),
+            iso_code: iso.clone(),
             sdk_app_id: params.sdk_app_id.to_string(),
             sign_name: params.sign_name.as_deref().map(str::to_owned),
             template_id: params.template_id.to_string(),
@@ -275,7 +275,7 @@ impl Delivery<'_> {
             session_context: params.session_context.to_string(),
             code: "Ok".to_owned(),
             message: "send success".to_owned(),
-            iso_code: iso.to_owned(),
+            iso_code: iso,
         }
     }
 }

@@ -59,7 +59,14 @@ mod tests {
     fn the_config_uses_ring_and_offers_tls_1_2_and_1_3() {
         let config = client_config(Vec::new()).unwrap();
         let provider = config.crypto_provider();
-        assert!(!provider.cipher_suites.is_empty());
+        let suites = |provider: &rustls::crypto::CryptoProvider| -> Vec<_> {
+            provider.cipher_suites.iter().map(|s| s.suite()).collect()
+        };
+        assert_eq!(
+            suites(provider),
+            suites(&rustls::crypto::ring::default_provider()),
+            "ring's cipher suites, in ring's order"
+        );
         let versions: Vec<_> = provider
             .cipher_suites
             .iter()

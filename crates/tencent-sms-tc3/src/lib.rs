@@ -5,8 +5,6 @@
 //! [`SecretKey`] keeps the credential out of every print; [`SERVICE`], [`VERSION`] and
 //! [`is_valid_region`] are the request envelope's fixed parts.
 
-#![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
-
 mod secret;
 pub mod sign;
 

@@ -10,8 +10,6 @@
 //! Names are Tencent's (PascalCase, by serde renames), documented in Tencent's API reference
 //! for each action.
 
-#![warn(missing_docs, missing_debug_implementations, unreachable_pub)]
-
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};

@@ -8,16 +8,16 @@ use std::sync::{Arc, Mutex};
 use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-pub type Seen = Arc<Mutex<Vec<String>>>;
+pub(crate) type Seen = Arc<Mutex<Vec<String>>>;
 
-pub fn success_body() -> String {
+pub(crate) fn success_body() -> String {
     json!({ "Response": { "SendStatusSet": [{ "SerialNo": "s", "PhoneNumber": "+8613711112222", "Fee": 1,
         "Code": "Ok", "Message": "send success", "IsoCode": "CN" }], "RequestId": "r" } })
     .to_string()
 }
 
 /// Reads the request head and body, records the request line, answers 200 with a success.
-pub async fn answer_one<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, seen: Seen) {
+pub(crate) async fn answer_one<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, seen: Seen) {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -58,18 +58,18 @@ pub async fn answer_one<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, seen: 
     let _ = stream.shutdown().await;
 }
 
-pub fn config(endpoint: &str) -> Value {
+pub(crate) fn config(endpoint: &str) -> Value {
     let templates = tencent_sms_core::testing::four_templates("1110");
     json!({ "accessKeyId": "AKIDEXAMPLE", "accessKeySecret": "SECRETEXAMPLE", "signName": "Logto",
             "sdkAppId": "1400006666", "region": "ap-guangzhou", "endpoint": endpoint, "templates": templates })
 }
 
-pub fn sign_in() -> Value {
+pub(crate) fn sign_in() -> Value {
     json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" } })
 }
 
 /// The demo emulator with the frequency limit off, so tests can send freely.
-pub async fn emulator() -> tencent_sms_emulator::RunningEmulator {
+pub(crate) async fn emulator() -> tencent_sms_emulator::RunningEmulator {
     tencent_sms_emulator::RunningEmulator::start(tencent_sms_emulator::EmulatorOptions {
         frequency_limit_seconds: 0,
         ..Default::default()
