@@ -82,30 +82,31 @@ impl ConfigIssue {
     }
 
     pub(crate) fn too_small(path: &[Value], kind: &'static str, minimum: usize) -> Self {
-        let message = match kind {
-            "string" => format!("String must contain at least {minimum} character(s)"),
-            _ => format!("Array must contain at least {minimum} element(s)"),
-        };
         Self {
             minimum: Some(minimum),
-            kind: Some(kind),
-            inclusive: Some(true),
-            exact: Some(false),
-            ..Self::base("too_small", path, message)
+            ..Self::size("too_small", path, kind, minimum)
         }
     }
 
     pub(crate) fn too_big(path: &[Value], kind: &'static str, maximum: usize) -> Self {
-        let message = match kind {
-            "string" => format!("String must contain at most {maximum} character(s)"),
-            _ => format!("Array must contain at most {maximum} element(s)"),
-        };
         Self {
             maximum: Some(maximum),
+            ..Self::size("too_big", path, kind, maximum)
+        }
+    }
+
+    /// What `too_small` and `too_big` share: zod's message and its size fields.
+    fn size(code: &'static str, path: &[Value], kind: &'static str, bound: usize) -> Self {
+        let side = if code == "too_small" { "least" } else { "most" };
+        let message = match kind {
+            "string" => format!("String must contain at {side} {bound} character(s)"),
+            _ => format!("Array must contain at {side} {bound} element(s)"),
+        };
+        Self {
             kind: Some(kind),
             inclusive: Some(true),
             exact: Some(false),
-            ..Self::base("too_big", path, message)
+            ..Self::base(code, path, message)
         }
     }
 
