@@ -13,11 +13,12 @@ use crate::config_cache::ConfigCache;
 use crate::diagnosis::{self, Check, Receipt};
 use crate::guard::Guard;
 use crate::send::send_with_config;
+use crate::send_log::SendLog;
 use crate::usage::{get_usage, UsageCache};
 
 /// Everything that outlives one call: the HTTP client (its pools, breakers, credential and
-/// review caches), validated configs, the guard's counters and Redis connections, and the
-/// usage cache. Every method takes the config as Logto passes it, as JSON text.
+/// review caches), validated configs, the guard's counters and Redis connections, the usage
+/// cache, and the send log's level (`TENCENT_SMS_LOG`, read when the connector is made). Every method takes the config as Logto passes it, as JSON text.
 pub struct Connector {
     /// Built on first use, because building loads the system trust store (a few ms) and may
     /// fail; a failed build is tried again by the next call.
@@ -27,6 +28,7 @@ pub struct Connector {
     configs: ConfigCache,
     guard: Guard,
     usage: UsageCache,
+    log: SendLog,
     clock: Arc<dyn Clock>,
 }
 
@@ -66,6 +68,7 @@ impl Connector {
             configs: ConfigCache::default(),
             guard: Guard::default(),
             usage: UsageCache::default(),
+            log: SendLog::from_env(),
         }
     }
 
@@ -95,7 +98,7 @@ impl Connector {
         let client = self.client()?;
         let config = self.configs.get_or_validate(config_json)?;
         let data = parse_js_json(data_json).unwrap_or(Value::Null);
-        send_with_config(client, &self.guard, &config, &data).await
+        send_with_config(client, &self.guard, self.log, &config, &data).await
     }
 
     /// Reads each site's keys as a send would and says where they came from.

@@ -45,5 +45,6 @@ pub async fn send_message(
 ) -> Result<tencent_sms_core::SendResult, tencent_sms_core::ConnectorFailure> {
     let config =
         validate_config(config).map_err(tencent_sms_core::ConnectorFailure::invalid_config)?;
-    send::send_with_config(client, &Guard::default(), &config, data).await
+    let log = send_log::SendLog::from_env();
+    send::send_with_config(client, &Guard::default(), log, &config, data).await
 }

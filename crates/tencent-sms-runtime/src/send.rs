@@ -14,13 +14,14 @@ use tencent_sms_core::{
 use crate::client::SmsClient;
 use crate::diagnosis;
 use crate::guard::Guard;
-use crate::send_log;
+use crate::send_log::{self, SendLog};
 
 /// Once the config is valid: read the data, build, sign, send, and point a refusal at the
 /// key to fix.
 pub(crate) async fn send_with_config(
     client: &SmsClient,
     guard: &Guard,
+    log: SendLog,
     config: &ConnectorConfig,
     data: &Value,
 ) -> Result<SendResult, ConnectorFailure> {
@@ -30,7 +31,7 @@ pub(crate) async fn send_with_config(
     let prepared = match PreparedSend::new(config, &data) {
         Ok(prepared) => prepared,
         Err(failure) => {
-            log_unsent(&data, &failure, started);
+            log_unsent(log, &data, &failure, started);
             return Err(failure);
         }
     };
@@ -57,6 +58,7 @@ pub(crate) async fn send_with_config(
         },
     };
     log_outcome(
+        log,
         &data,
         &prepared,
         &outcome,
@@ -69,6 +71,7 @@ pub(crate) async fn send_with_config(
 
 /// The send log's line for a send that was prepared (it had a template and a number).
 fn log_outcome(
+    log: SendLog,
     data: &MessageData,
     prepared: &PreparedSend<'_>,
     outcome: &Result<SendResult, ConnectorFailure>,
@@ -78,7 +81,7 @@ fn log_outcome(
 ) {
     // The guard's monitor mode is logged whatever the level: that is what it is for.
     let always = matches!(decision, Some(GuardDecision::WouldRefuse { .. }));
-    if send_log::level() == send_log::Level::Off && !always {
+    if log.is_off() && !always {
         return;
     }
     let guard = decision.map_or_else(|| "off".to_owned(), GuardDecision::describe);
@@ -98,7 +101,7 @@ fn log_outcome(
             tencent_sms_core::guard::country_of(&prepared.to),
         ),
     };
-    send_log::record(
+    log.record(
         &send_log::Entry {
             time: send_log::now(),
             outcome: outcome_name,
@@ -123,12 +126,17 @@ fn log_outcome(
 }
 
 /// The send log's line for a send refused before it had a template or a valid number.
-fn log_unsent(data: &MessageData, failure: &ConnectorFailure, started: std::time::Instant) {
-    if send_log::level() == send_log::Level::Off {
+fn log_unsent(
+    log: SendLog,
+    data: &MessageData,
+    failure: &ConnectorFailure,
+    started: std::time::Instant,
+) {
+    if log.is_off() {
         return;
     }
     let to = normalize_e164(&data.to).map(|to| send_log::mask(to.as_str()));
-    send_log::record(
+    log.record(
         &send_log::Entry {
             time: send_log::now(),
             outcome: failure.code.as_str(),

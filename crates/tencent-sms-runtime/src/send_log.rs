@@ -4,8 +4,6 @@
 //! the whole number: the number is masked (`+86138****8000`). The guard's monitor mode writes
 //! its lines whatever the setting, since they are what it is for.
 
-use std::sync::OnceLock;
-
 use serde::Serialize;
 
 /// The environment variable that turns the log on.
@@ -13,20 +11,47 @@ pub(crate) const LOG_VAR: &str = "TENCENT_SMS_LOG";
 
 /// What the log writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Level {
+enum Level {
     Off,
     Errors,
     All,
 }
 
-/// The level `TENCENT_SMS_LOG` sets, read once per process.
-pub(crate) fn level() -> Level {
-    static LEVEL: OnceLock<Level> = OnceLock::new();
-    *LEVEL.get_or_init(|| match std::env::var(LOG_VAR).as_deref().map(str::trim) {
-        Ok("all") => Level::All,
-        Ok("errors") => Level::Errors,
-        _ => Level::Off,
-    })
+/// The send log of a `Connector`, at the level `TENCENT_SMS_LOG` set when it was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SendLog {
+    level: Level,
+}
+
+impl SendLog {
+    /// The level Logto's environment sets.
+    pub(crate) fn from_env() -> Self {
+        let level = match std::env::var(LOG_VAR).as_deref().map(str::trim) {
+            Ok("all") => Level::All,
+            Ok("errors") => Level::Errors,
+            _ => Level::Off,
+        };
+        Self { level }
+    }
+
+    /// Whether no line is written but the guard's monitor mode ones.
+    pub(crate) fn is_off(self) -> bool {
+        self.level == Level::Off
+    }
+
+    /// Writes `entry` when the level asks for it, or when `always` (the guard's monitor mode).
+    pub(crate) fn record(self, entry: &Entry<'_>, always: bool) {
+        let wanted = match self.level {
+            Level::All => true,
+            Level::Errors => entry.outcome != "sent",
+            Level::Off => false,
+        };
+        if wanted || always {
+            if let Ok(line) = serde_json::to_string(entry) {
+                eprintln!("{line}");
+            }
+        }
+    }
 }
 
 /// The time a line is written: RFC 3339, UTC, milliseconds.
@@ -59,20 +84,6 @@ pub(crate) struct Entry<'a> {
     pub(crate) attempts: u32,
     pub(crate) duration_ms: u64,
     pub(crate) guard: String,
-}
-
-/// Writes `entry` when the level asks for it, or when `always` (the guard's monitor mode).
-pub(crate) fn record(entry: &Entry<'_>, always: bool) {
-    let wanted = match level() {
-        Level::All => true,
-        Level::Errors => entry.outcome != "sent",
-        Level::Off => false,
-    };
-    if wanted || always {
-        if let Ok(line) = serde_json::to_string(entry) {
-            eprintln!("{line}");
-        }
-    }
 }
 
 /// `+86138****8000`: the country code and the start of the number, then the last four digits;
