@@ -37,14 +37,7 @@ const CRATE_SOURCES = [
 ];
 
 test('the architecture map names every source file', () => {
-  const tree = [
-    ...CRATE_SOURCES,
-    'lib',
-    'bin',
-    'emulator/lib',
-    'emulator/bin',
-    'scripts',
-  ].flatMap(sources);
+  const tree = [...CRATE_SOURCES, 'lib', 'bin', 'emulator/lib', 'emulator/bin', 'scripts'].flatMap(sources);
   assert.ok(tree.length > 60);
   const missing = tree.filter((file) => !map.includes(`\`${file}\``));
   assert.deepEqual(missing, [], 'add them to docs/architecture.md');
@@ -58,7 +51,6 @@ test('every file the architecture map names exists', () => {
     [],
   );
 });
-
 
 /** `a::b` for `<src>/a/b.rs` and `<src>/a/b/mod.rs`; the crate root and binaries are not modules. */
 const moduleName = (src, file) => {
