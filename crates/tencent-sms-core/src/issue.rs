@@ -191,12 +191,10 @@ impl FieldChecker<'_> {
         path: &[Value],
         name: &str,
     ) -> Option<String> {
-        let path = [path, &[key(name)]].concat();
         match object.get(name) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if s.is_empty() => None,
-            Some(Value::String(s)) => self.check_length(&path, s).then(|| s.clone()),
-            other => self.refuse(ConfigIssue::invalid_type(&path, "string", other)),
+            Some(_) => self.required_string(object, path, name),
         }
     }
 
