@@ -91,27 +91,14 @@ pub fn guarded_send<'a>(
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::environment::Environment;
     use serde_json::json;
 
-    /// Two sites, the four required templates and an international `Generic` one.
-    pub(crate) fn two_sites() -> ConnectorConfig {
-        crate::config::validate_config(&json!({
-            "accessKeyId": "AKIDCN", "accessKeySecret": "cn-secret", "signName": "Logto",
-            "sdkAppId": "1400000001", "region": "ap-guangzhou",
-            "internationalSite": { "accessKeyId": "AKIDINTL", "accessKeySecret": "intl-secret",
-                "sdkAppId": "2400000002", "region": "ap-singapore", "endpoint": "sms.intl.tencentcloudapi.com" },
-            "templates": [
-                { "usageType": "SignIn", "templateCode": "1" },
-                { "usageType": "Register", "templateCode": "1" },
-                { "usageType": "ForgotPassword", "templateCode": "1" },
-                { "usageType": "Generic", "templateCode": "1" },
-                { "usageType": "Generic", "templateCode": "2", "international": true, "params": ["{code}", "10"] }
-            ]
-        }), &Environment::default())
-        .unwrap()
+    fn two_sites() -> ConnectorConfig {
+        let config = crate::testing::two_sites_config();
+        crate::config::validate_config(&config, &Environment::default()).unwrap()
     }
 
     fn message(to: &str) -> MessageData {

@@ -21,6 +21,23 @@ pub fn four_templates(template_code: &str) -> Value {
         .collect()
 }
 
+/// A config with two sites (mainland through the top level, international through
+/// `internationalSite`), the four required templates and an international `Generic` one with
+/// a second parameter.
+pub fn two_sites_config() -> Value {
+    let mut templates = four_templates("1");
+    templates.as_array_mut().expect("an array").push(
+        json!({ "usageType": "Generic", "templateCode": "2", "international": true, "params": ["{code}", "10"] }),
+    );
+    json!({
+        "accessKeyId": "AKIDCN", "accessKeySecret": "cn-secret", "signName": "Logto",
+        "sdkAppId": "1400000001", "region": "ap-guangzhou",
+        "internationalSite": { "accessKeyId": "AKIDINTL", "accessKeySecret": "intl-secret",
+            "sdkAppId": "2400000002", "region": "ap-singapore", "endpoint": "sms.intl.tencentcloudapi.com" },
+        "templates": templates
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -162,15 +162,8 @@ mod tests {
     use tencent_sms_core::{ErrorCode, GuardConfig, Limit};
 
     fn two_sites() -> ConnectorConfig {
-        let templates = tencent_sms_core::testing::four_templates("1");
-        tencent_sms_core::validate_config(&serde_json::json!({
-            "accessKeyId": "AKIDCN", "accessKeySecret": "cn-secret", "signName": "Logto",
-            "sdkAppId": "1400000001", "region": "ap-guangzhou",
-            "internationalSite": { "accessKeyId": "AKIDINTL", "accessKeySecret": "intl-secret",
-                "sdkAppId": "2400000002", "region": "ap-singapore", "endpoint": "sms.intl.tencentcloudapi.com" },
-            "templates": templates
-        }), &Default::default())
-        .unwrap()
+        let config = tencent_sms_core::testing::two_sites_config();
+        tencent_sms_core::validate_config(&config, &Default::default()).unwrap()
     }
 
     #[tokio::test]
