@@ -1,14 +1,13 @@
 //! [`Connector`]: the one value that owns a process's sending state. The Node binding holds
 //! one; tests make as many as they like, each with its own clock and client options.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::Value;
 use tencent_sms_core::json_input::parse_js_json;
 use tencent_sms_core::{normalize_e164, ConnectorFailure, ErrorCode, SendResult};
 
 use crate::client::{ClientOptions, SmsClient};
-use crate::clock::Clock;
 use crate::config_cache::ConfigCache;
 use crate::diagnosis::{self, Check, Receipt};
 use crate::guard::Guard;
@@ -29,7 +28,6 @@ pub struct Connector {
     guard: Guard,
     usage: UsageCache,
     log: SendLog,
-    clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for Connector {
@@ -63,7 +61,6 @@ impl Connector {
     pub fn new(options: ClientOptions) -> Self {
         Self {
             client: OnceLock::new(),
-            clock: options.clock.clone(),
             options: Mutex::new(options),
             configs: ConfigCache::default(),
             guard: Guard::default(),
@@ -148,7 +145,7 @@ impl Connector {
                 format!("invalid phone number: {e}"),
             )
         })?;
-        let now = self.clock.now_unix();
+        let now = client.clock().now_unix();
         diagnosis::delivery_receipts(client, &config, to.as_str(), since, now).await
     }
 
@@ -159,7 +156,7 @@ impl Connector {
         start_from: Option<i64>,
     ) -> Result<u64, ConnectorFailure> {
         let client = self.client()?;
-        let now = self.clock.now_unix();
+        let now = client.clock().now_unix();
         get_usage(
             client,
             &self.configs,
