@@ -60,14 +60,14 @@ pub fn parse_answer<T: DeserializeOwned + Answer>(
     if body.len() > MAX_RESPONSE_BYTES {
         return Err(malformed("the body is larger than 1 MiB"));
     }
-    let envelope: Envelope<T> = serde_json::from_slice(body).map_err(|e| match e.classify() {
-        Category::Data if e.to_string().starts_with("missing field `Response`") => {
-            malformed("no `Response` object")
-        }
-        Category::Data => malformed(&format!("unexpected shape ({})", without_position(&e))),
-        Category::Io | Category::Syntax | Category::Eof => malformed("the body is not JSON"),
-    })?;
-    let answer = envelope.response;
+    let envelope: Envelope<Option<T>> =
+        serde_json::from_slice(body).map_err(|e| match e.classify() {
+            Category::Data => malformed(&format!("unexpected shape ({})", without_position(&e))),
+            Category::Io | Category::Syntax | Category::Eof => malformed("the body is not JSON"),
+        })?;
+    let answer = envelope
+        .response
+        .ok_or_else(|| malformed("no `Response` object"))?;
     match answer.error() {
         None => Ok(TencentReply::Success(answer)),
         Some(error) if error.code.is_empty() => Err(malformed("`Response.Error` has no `Code`")),
