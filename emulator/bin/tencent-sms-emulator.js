@@ -19,10 +19,10 @@ const fail = (code, message, usage) => {
 
 const command = JSON.parse(native.parseCommandLine(process.argv.slice(2), process.env.TENCENT_SMS_EMULATOR_TOKEN));
 if (command.error !== undefined) {
-  fail(EXIT_USAGE, command.error, command.usage);
+  fail(EXIT_USAGE, command.error, native.usage());
 }
-if (command.help !== undefined) {
-  console.log(command.help);
+if (command.help) {
+  console.log(native.usage());
   process.exit(0);
 }
 if (command.checkHealth !== undefined) {
@@ -34,7 +34,7 @@ if (command.checkHealth !== undefined) {
 }
 const emulator = await startEmulator(command.run).catch((error) =>
   // napi's InvalidArg: options the emulator refuses (bad usage); anything else: cannot listen.
-  error.code === 'InvalidArg' ? fail(EXIT_USAGE, error.message, JSON.parse(native.parseCommandLine(['--help'])).help) : fail(EXIT_FAILURE, error.message),
+  error.code === 'InvalidArg' ? fail(EXIT_USAGE, error.message, native.usage()) : fail(EXIT_FAILURE, error.message),
 );
 console.log(native.banner(emulator.url, JSON.stringify(emulator.options)));
 await new Promise((resolve) => {

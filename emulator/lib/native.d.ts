@@ -32,10 +32,13 @@ export declare function emulatorDefaultsJson(): string
 
 /**
  * The command line, parsed as the Rust binary parses it (`token`: `TENCENT_SMS_EMULATOR_TOKEN`):
- * `{"run": options}`, `{"help": usage}`, `{"checkHealth": port}` or `{"error": message}`, as
+ * `{"run": options}`, `{"help": true}`, `{"checkHealth": port}` or `{"error": message}`, as
  * JSON text, so the npm command and the container's binary are one command.
  */
 export declare function parseCommandLine(args: Array<string>, token?: string | undefined | null): string
 
 /** Starts an emulator with options given as JSON text. */
 export declare function startEmulator(optionsJson: string): Promise<NativeEmulator>
+
+/** The command's usage, as `--help` prints it and every usage error ends. */
+export declare function usage(): string

@@ -22,17 +22,23 @@ pub fn emulator_defaults_json() -> String {
     serde_json::to_string(&EmulatorOptions::default()).expect("options serialize")
 }
 
+/// The command's usage, as `--help` prints it and every usage error ends.
+#[napi]
+pub fn usage() -> String {
+    tencent_sms_emulator::cli::USAGE.to_owned()
+}
+
 /// The command line, parsed as the Rust binary parses it (`token`: `TENCENT_SMS_EMULATOR_TOKEN`):
-/// `{"run": options}`, `{"help": usage}`, `{"checkHealth": port}` or `{"error": message}`, as
+/// `{"run": options}`, `{"help": true}`, `{"checkHealth": port}` or `{"error": message}`, as
 /// JSON text, so the npm command and the container's binary are one command.
 #[napi]
 pub fn parse_command_line(args: Vec<String>, token: Option<String>) -> String {
-    use tencent_sms_emulator::cli::{parse, Command, USAGE};
+    use tencent_sms_emulator::cli::{parse, Command};
     let parsed = match parse(&args, token) {
         Ok(Command::Run(options)) => serde_json::json!({ "run": options }),
-        Ok(Command::Help) => serde_json::json!({ "help": USAGE }),
+        Ok(Command::Help) => serde_json::json!({ "help": true }),
         Ok(Command::CheckHealth { port }) => serde_json::json!({ "checkHealth": port }),
-        Err(message) => serde_json::json!({ "error": message, "usage": USAGE }),
+        Err(message) => serde_json::json!({ "error": message }),
     };
     parsed.to_string()
 }
