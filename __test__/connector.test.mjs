@@ -9,7 +9,7 @@ import { ZodError } from 'zod';
 
 import createConnector from '../lib/index.js';
 import { tencentErrors } from '../scripts/tables.mjs';
-import { connectorFor, fourTemplates, rejectsWith, signIn, startTestEmulator } from './helpers.mjs';
+import { connectorFor, fourTemplates, LOGTO_MESSAGE_TYPES, rejectsWith, signIn, startTestEmulator } from './helpers.mjs';
 
 let emulator;
 before(async () => {
@@ -65,17 +65,7 @@ describe('the connector object', () => {
     const templates = metadata.formItems.find((i) => i.key === 'templates').defaultValue;
     assert.deepEqual(
       templates.map((t) => t.usageType),
-      [
-        'SignIn',
-        'Register',
-        'ForgotPassword',
-        'OrganizationInvitation',
-        'Generic',
-        'UserPermissionValidation',
-        'BindNewIdentifier',
-        'MfaVerification',
-        'BindMfa',
-      ],
+      LOGTO_MESSAGE_TYPES,
     );
   });
 });

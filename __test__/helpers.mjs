@@ -14,6 +14,19 @@ import { startEmulator } from 'tencent-sms-emulator';
 export const SECRET_MARKER = 'logto-emulator-demo-secret';
 
 /** The usage types every config needs a template for: the fixture the Rust tests read too. */
+/** Every `TemplateType` Logto core can pass to an SMS connector, in the console form's order. */
+export const LOGTO_MESSAGE_TYPES = [
+  'SignIn',
+  'Register',
+  'ForgotPassword',
+  'OrganizationInvitation',
+  'Generic',
+  'UserPermissionValidation',
+  'BindNewIdentifier',
+  'MfaVerification',
+  'BindMfa',
+];
+
 export const requiredUsageTypes = JSON.parse(readFileSync(new URL('./fixtures/required-usage-types.json', import.meta.url), 'utf8'));
 
 /** One template per required usage type, with `templateCode` and any `extra` keys. */

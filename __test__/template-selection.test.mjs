@@ -6,22 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import { connectorFor, startTestEmulator } from './helpers.mjs';
+import { connectorFor, LOGTO_MESSAGE_TYPES, startTestEmulator } from './helpers.mjs';
 
 const readmeConfig = JSON.parse(readFileSync(new URL('fixtures/readme-example-config.json', import.meta.url), 'utf8'));
-
-/** Every `TemplateType` Logto core can pass to an SMS connector. */
-const LOGTO_MESSAGE_TYPES = [
-  'SignIn',
-  'Register',
-  'ForgotPassword',
-  'OrganizationInvitation',
-  'Generic',
-  'UserPermissionValidation',
-  'BindNewIdentifier',
-  'MfaVerification',
-  'BindMfa',
-];
 
 const MAINLAND = '8613711112222';
 const INTERNATIONAL = '16502530000';
