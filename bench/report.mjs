@@ -8,31 +8,44 @@ const signed = (value, digits = 0) => `${value > 0 ? '+' : ''}${fmt(value, digit
 const table = (header, rows) =>
   [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 
+/** Sends/s at concurrency `c` (1 or 64), for every client, and ours against each. */
+const sendsRow = ({ official, ours, limit, parked }, c) => {
+  const key = `c${c}`;
+  return [
+    `sends/s, concurrency ${c}`,
+    fmt(official[key]),
+    fmt(ours[key]),
+    fmt(limit[key]),
+    fmt(parked[key]),
+    ratio(ours[key], official[key]),
+    percent(ours[key], limit[key]),
+    percent(ours[key], parked[key]),
+  ];
+};
+
+/** p50 / p99 latency at concurrency `c` (1 or 64): the official and ours. */
+const latencyRow = ({ official, ours }, c) => {
+  const [p50, p99] = [`p50c${c}`, `p99c${c}`];
+  return [
+    `p50 / p99 latency, c=${c} (µs)`,
+    `${fmt(official[p50])} / ${fmt(official[p99])}`,
+    `${fmt(ours[p50])} / ${fmt(ours[p99])}`,
+    '',
+    '',
+    ratio(ours[p50], official[p50]),
+    '',
+    '',
+  ];
+};
+
 /** Sends/s, latency, event loop and CPU for one transport. */
-const transportTable = ({ official, ours, limit, parked }) =>
-  table(
+const transportTable = (clients) => {
+  const { official, ours, limit, parked } = clients;
+  return table(
     ['metric', 'official 1.4.4', 'ours', 'raw client', 'raw client, parking', 'ours / official', 'ours / raw', 'ours / parking'],
     [
-      [
-        'sends/s, concurrency 1',
-        fmt(official.c1),
-        fmt(ours.c1),
-        fmt(limit.c1),
-        fmt(parked.c1),
-        ratio(ours.c1, official.c1),
-        percent(ours.c1, limit.c1),
-        percent(ours.c1, parked.c1),
-      ],
-      [
-        'sends/s, concurrency 64',
-        fmt(official.c64),
-        fmt(ours.c64),
-        fmt(limit.c64),
-        fmt(parked.c64),
-        ratio(ours.c64, official.c64),
-        percent(ours.c64, limit.c64),
-        percent(ours.c64, parked.c64),
-      ],
+      sendsRow(clients, 1),
+      sendsRow(clients, 64),
       [
         'time per send, c=1 (µs)',
         fmt(1e6 / official.c1),
@@ -43,30 +56,13 @@ const transportTable = ({ official, ours, limit, parked }) =>
         '',
         ratio(parked.c1, ours.c1),
       ],
-      [
-        'p50 / p99 latency, c=1 (µs)',
-        `${fmt(official.p50c1)} / ${fmt(official.p99c1)}`,
-        `${fmt(ours.p50c1)} / ${fmt(ours.p99c1)}`,
-        '',
-        '',
-        ratio(ours.p50c1, official.p50c1),
-        '',
-        '',
-      ],
-      [
-        'p50 / p99 latency, c=64 (µs)',
-        `${fmt(official.p50c64)} / ${fmt(official.p99c64)}`,
-        `${fmt(ours.p50c64)} / ${fmt(ours.p99c64)}`,
-        '',
-        '',
-        ratio(ours.p50c64, official.p50c64),
-        '',
-        '',
-      ],
+      latencyRow(clients, 1),
+      latencyRow(clients, 64),
       ['event-loop busy time per send, c=64 (µs)', fmt(official.elu, 1), fmt(ours.elu, 1), '', '', ratio(ours.elu, official.elu), '', ''],
       ['whole-process CPU per send, c=64 (µs)', fmt(official.cpu, 1), fmt(ours.cpu, 1), '', '', ratio(ours.cpu, official.cpu), '', ''],
     ],
   );
+};
 
 const footprintCell = ({ rssMb, threads, fds }) => `${signed(rssMb, 1)} MB, ${signed(threads)} threads, ${signed(fds)} fds`;
 
