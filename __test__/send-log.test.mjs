@@ -5,7 +5,9 @@
 // would refuse even then, and sends anyway; exempt numbers pass every rule.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
@@ -105,4 +107,67 @@ test('guard.mode monitor sends what it would refuse and logs it even without TEN
     ['exempt', 'exempt'],
   );
   assert.equal(emulator.apiRequests() - before, 4);
+});
+
+// A log line is an observation: a stderr that is full, closed or gone never changes a send's
+// outcome. Node leaves a piped stderr non-blocking, so a reader that falls behind makes the
+// writes answer EAGAIN, and one that went away makes them answer EPIPE.
+const burstChild = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'send-log-burst-child.mjs');
+const logAll = () => ({ ...process.env, TENCENT_SMS_LOG: 'all' });
+
+/** The first JSON line `stream` prints. */
+const firstJsonLine = (stream) =>
+  new Promise((resolve, reject) => {
+    let text = '';
+    stream.on('data', (chunk) => {
+      text += chunk;
+      const line = text.split('\n').find((l) => l.startsWith('{'));
+      if (line !== undefined && text.includes('\n', text.indexOf(line))) {
+        resolve(JSON.parse(line));
+      }
+    });
+    stream.on('end', () => reject(new Error(`no JSON line: ${text}`)));
+  });
+
+test('a stderr nobody reads: a 10 000-send burst all resolve as sent, and the lines dropped are counted and said', async () => {
+  const proc = spawn(process.execPath, [burstChild, '10000', '--then-one-more'], { env: logAll(), stdio: ['pipe', 'pipe', 'pipe'] });
+  // Nobody reads stderr until the burst is over: its pipe fills and the log's writes get EAGAIN.
+  proc.stderr.pause();
+  const stdout = createInterface({ input: proc.stdout });
+  const reports = stdout[Symbol.asyncIterator]();
+  const burst = JSON.parse((await reports.next()).value);
+  assert.deepEqual(burst.outcomes, { sent: 10_000 }, 'every send resolved as sent');
+  assert.equal(burst.delivered, 10_000);
+
+  let stderr = '';
+  proc.stderr.on('data', (chunk) => (stderr += chunk));
+  proc.stderr.resume();
+  proc.stdin.write('go\n');
+  const last = JSON.parse((await reports.next()).value);
+  assert.deepEqual(last.outcomes, { sent: 1 });
+  const [code] = await once(proc, 'close');
+  assert.equal(code, 0);
+  const lines = stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
+  const notices = lines.filter((line) => line.outcome === 'log_dropped');
+  const sent = lines.filter((line) => line.outcome === 'sent');
+  assert.ok(notices.length > 0, 'the gap is said');
+  const dropped = notices.reduce((sum, notice) => sum + notice.dropped, 0);
+  assert.equal(sent.length + dropped, 10_001, 'each line is written or counted as dropped');
+  assert.ok(sent.length > 0 && sent.at(-1).to === '+86137****0000', 'lines are written again once stderr is read');
+});
+
+test('a stderr whose reader is gone (EPIPE) or closed before start: every send resolves as sent', async () => {
+  const proc = spawn(process.execPath, [burstChild, '20'], { env: logAll(), stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stderr.destroy();
+  const report = await firstJsonLine(proc.stdout);
+  assert.deepEqual(report.outcomes, { sent: 20 });
+  assert.equal((await once(proc, 'exit'))[0], 0);
+
+  const closed = spawn('sh', ['-c', `exec "${process.execPath}" "${burstChild}" 20 2>&-`], { env: logAll(), stdio: ['ignore', 'pipe', 'ignore'] });
+  const closedReport = await firstJsonLine(closed.stdout);
+  assert.deepEqual(closedReport.outcomes, { sent: 20 });
+  assert.equal((await once(closed, 'exit'))[0], 0);
 });

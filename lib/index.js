@@ -16,6 +16,10 @@ const { ZodError } = await import('zod').catch(() => ({ ZodError: undefined }));
 
 export const metadata = JSON.parse(native.metadataJson());
 
+// The send log is written off the sends' path (a full or closed stderr never touches a send);
+// its last lines are written before the process exits, waiting at most 200 ms.
+process.once('exit', () => native.flushStderr());
+
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));
 
 /**

@@ -28,6 +28,13 @@ export declare class Dispatcher {
   getUsage(id: number, configJson: string, startFromSeconds?: number | undefined | null): void
 }
 
+/**
+ * Writes the lines still queued for stderr (the send log), waiting at most
+ * [`EXIT_FLUSH_BOUND`]: the shim calls it as the process exits, so the line of the last send
+ * is not lost. Sends never wait for their lines.
+ */
+export declare function flushStderr(): void
+
 /** The connector metadata, as JSON text. */
 export declare function metadataJson(): string
 

@@ -98,6 +98,17 @@ pub fn validate_config_json(config_json: String) -> String {
     outcome.to_string()
 }
 
+/// How long the process's exit may wait for the send log's last lines.
+const EXIT_FLUSH_BOUND: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Writes the lines still queued for stderr (the send log), waiting at most
+/// [`EXIT_FLUSH_BOUND`]: the shim calls it as the process exits, so the line of the last send
+/// is not lost. Sends never wait for their lines.
+#[napi]
+pub fn flush_stderr() {
+    connector().flush_stderr(EXIT_FLUSH_BOUND);
+}
+
 /// The process's one [`Connector`]: its HTTP pools, caches and the guard's counters are shared
 /// by every module instance (worker threads, the shim loaded twice), as Logto's sends are.
 fn connector() -> &'static Connector {

@@ -6,6 +6,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub trait Clock: Send + Sync + 'static {
     /// Unix time in seconds.
     fn now_unix(&self) -> i64;
+
+    /// Unix time in milliseconds, for what is stamped to the millisecond (the send log).
+    fn now_unix_millis(&self) -> i64 {
+        self.now_unix() * 1_000
+    }
 }
 
 /// The machine clock.
@@ -14,9 +19,13 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now_unix(&self) -> i64 {
+        self.now_unix_millis().div_euclid(1_000)
+    }
+
+    fn now_unix_millis(&self) -> i64 {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
+            .map(|d| d.as_millis() as i64)
             .unwrap_or(0)
     }
 }
@@ -41,11 +50,19 @@ impl Clock for OffsetClock {
     fn now_unix(&self) -> i64 {
         SystemClock.now_unix() + self.offset_seconds
     }
+
+    fn now_unix_millis(&self) -> i64 {
+        SystemClock.now_unix_millis() + self.offset_seconds * 1_000
+    }
 }
 
 impl<C: Clock> Clock for std::sync::Arc<C> {
     fn now_unix(&self) -> i64 {
         (**self).now_unix()
+    }
+
+    fn now_unix_millis(&self) -> i64 {
+        (**self).now_unix_millis()
     }
 }
 

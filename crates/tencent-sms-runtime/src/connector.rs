@@ -1,7 +1,8 @@
 //! [`Connector`]: the one value that owns a process's sending state. The Node binding holds
 //! one; tests make as many as they like, each with its own clock and client options.
 
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use serde_json::Value;
 use tencent_sms_core::json_input::parse_js_json;
@@ -13,6 +14,7 @@ use crate::diagnosis::{self, Check, Receipt};
 use crate::guard::Guard;
 use crate::send::send_with_config;
 use crate::send_log::SendLog;
+use crate::stderr_lines::StderrLines;
 use crate::usage::{get_usage, UsageCache};
 
 /// Everything that outlives one call: the HTTP client (its pools, breakers, credential and
@@ -28,6 +30,8 @@ pub struct Connector {
     guard: Guard,
     usage: UsageCache,
     log: SendLog,
+    /// What the send log and the guard write on stderr, off the sends' path.
+    lines: Arc<StderrLines>,
 }
 
 impl std::fmt::Debug for Connector {
@@ -59,14 +63,43 @@ impl Connector {
     /// A connector whose client is built with `options` on first use; `options.clock` is the
     /// clock of everything it does (signing, the guard's windows, usage and receipt ranges).
     pub fn new(options: ClientOptions) -> Self {
+        Self::writing_to(options, Arc::default())
+    }
+
+    /// A connector whose stderr lines go to `lines`.
+    fn writing_to(options: ClientOptions, lines: Arc<StderrLines>) -> Self {
         Self {
             client: OnceLock::new(),
+            log: SendLog::from_env(lines.clone(), options.clock.clone()),
             options: Mutex::new(options),
             configs: ConfigCache::default(),
-            guard: Guard::default(),
+            guard: Guard::writing_to(lines.clone()),
             usage: UsageCache::default(),
-            log: SendLog::from_env(),
+            lines,
         }
+    }
+
+    /// A connector that logs every send (`TENCENT_SMS_LOG=all`) to what `make_sink` opens: a
+    /// test's stuck, slow or closed stderr.
+    #[cfg(feature = "testing")]
+    pub fn logging_all_to(
+        options: ClientOptions,
+        make_sink: impl FnOnce() -> Box<dyn std::io::Write + Send> + Send + 'static,
+    ) -> Self {
+        let mut connector = Self::writing_to(options, Arc::new(StderrLines::to_sink(make_sink)));
+        connector.log = connector.log.clone().all();
+        connector
+    }
+
+    /// Waits until the lines queued for stderr are written, at most `bound`: for the moment
+    /// before the process exits (a send never waits for its line).
+    pub fn flush_stderr(&self, bound: Duration) {
+        self.lines.flush(bound);
+    }
+
+    /// Lines that could not be written to stderr and are not yet reported as dropped.
+    pub fn unreported_dropped_lines(&self) -> u64 {
+        self.lines.unreported_drops()
     }
 
     /// The HTTP client, built on first use. A call that arrives while another builds it waits
@@ -95,7 +128,7 @@ impl Connector {
         let client = self.client()?;
         let config = self.configs.get_or_validate(config_json)?;
         let data = parse_js_json(data_json).unwrap_or(Value::Null);
-        send_with_config(client, &self.guard, self.log, &config, &data).await
+        send_with_config(client, &self.guard, &self.log, &config, &data).await
     }
 
     /// Reads each site's keys as a send would and says where they came from.

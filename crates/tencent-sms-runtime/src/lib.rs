@@ -10,6 +10,7 @@
 //! Test hooks (`testing`, `OffsetClock`, extra root certificates, the `Value`-based
 //! [`send_message`]) exist only with the `testing` feature.
 
+mod bounded_read;
 mod breaker;
 mod client;
 pub mod clock;
@@ -23,6 +24,7 @@ mod process_env;
 mod review_cache;
 mod send;
 mod send_log;
+mod stderr_lines;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod tls;
@@ -45,6 +47,6 @@ pub async fn send_message(
 ) -> Result<tencent_sms_core::SendResult, tencent_sms_core::ConnectorFailure> {
     let config =
         validate_config(config).map_err(tencent_sms_core::ConnectorFailure::invalid_config)?;
-    let log = send_log::SendLog::from_env();
-    send::send_with_config(client, &Guard::default(), log, &config, data).await
+    let log = send_log::SendLog::from_env(Default::default(), client.shared_clock());
+    send::send_with_config(client, &Guard::default(), &log, &config, data).await
 }

@@ -21,7 +21,7 @@ use crate::send_log::{self, SendLog};
 pub(crate) async fn send_with_config(
     client: &SmsClient,
     guard: &Guard,
-    log: SendLog,
+    log: &SendLog,
     config: &ConnectorConfig,
     data: &Value,
 ) -> Result<SendResult, ConnectorFailure> {
@@ -48,11 +48,13 @@ pub(crate) async fn send_with_config(
         _ => match client.send_counting(&prepared.request, &attempts).await {
             Ok(result) => Ok(result),
             Err(failure) => {
-                let failure = failure
-                    .pointing_at_config(Some(prepared.template.sent()))
-                    .through_site(prepared.via_international_site);
                 let site = config.site_for(!prepared.to.is_mainland_china());
-                let budget = crate::client::SEND_DEADLINE.saturating_sub(started.elapsed());
+                let failure = failure.at_site_key(
+                    Some(prepared.template.sent()),
+                    site,
+                    prepared.via_international_site,
+                );
+                let budget = client.send_deadline().saturating_sub(started.elapsed());
                 Err(diagnosis::with_review(client, site, prepared.template, budget, failure).await)
             }
         },
@@ -71,7 +73,7 @@ pub(crate) async fn send_with_config(
 
 /// The send log's line for a send that was prepared (it had a template and a number).
 fn log_outcome(
-    log: SendLog,
+    log: &SendLog,
     data: &MessageData,
     prepared: &PreparedSend<'_>,
     outcome: &Result<SendResult, ConnectorFailure>,
@@ -103,7 +105,6 @@ fn log_outcome(
     };
     log.record(
         &send_log::Entry {
-            time: send_log::now(),
             outcome: outcome_name,
             tencent_code,
             usage_type: &data.usage_type,
@@ -127,7 +128,7 @@ fn log_outcome(
 
 /// The send log's line for a send refused before it had a template or a valid number.
 fn log_unsent(
-    log: SendLog,
+    log: &SendLog,
     data: &MessageData,
     failure: &ConnectorFailure,
     started: std::time::Instant,
@@ -138,7 +139,6 @@ fn log_unsent(
     let to = normalize_e164(&data.to).map(|to| send_log::mask(to.as_str()));
     log.record(
         &send_log::Entry {
-            time: send_log::now(),
             outcome: failure.code.as_str(),
             tencent_code: None,
             usage_type: &data.usage_type,

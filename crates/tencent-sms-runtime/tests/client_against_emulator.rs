@@ -8,17 +8,12 @@ use std::sync::Arc;
 use common::emulator;
 use serde_json::{json, Value};
 use tencent_sms_core::ErrorCode;
-use tencent_sms_emulator::options::*;
 use tencent_sms_emulator::FaultSpec;
 use tencent_sms_emulator::RunningEmulator;
 use tencent_sms_runtime::clock::OffsetClock;
 use tencent_sms_runtime::{send_message, ClientOptions, Connector, SmsClient};
 
-fn config(url: &str) -> Value {
-    let templates = tencent_sms_core::testing::four_templates(DEMO_MAINLAND_TEMPLATE_ID);
-    json!({ "accessKeyId": DEMO_SECRET_ID, "accessKeySecret": DEMO_SECRET_KEY, "signName": DEMO_SIGN_NAME,
-            "sdkAppId": DEMO_SDK_APP_ID, "region": "ap-guangzhou", "endpoint": url, "templates": templates })
-}
+use common::emulator_config as config;
 
 fn sign_in() -> Value {
     json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" } })
@@ -261,5 +256,41 @@ async fn get_usage_asks_tencent_again_only_for_the_current_hour() {
         emu.state.api_requests(),
         cold + 2,
         "one send, one usage request"
+    );
+}
+
+#[tokio::test]
+async fn a_refusals_review_lookup_ends_within_the_clients_own_deadline() {
+    let emu = emulator().await;
+    let deadline = std::time::Duration::from_millis(2_000);
+    let connector = Connector::new(ClientOptions {
+        send_deadline: deadline,
+        ..Default::default()
+    });
+    // A template the account lacks: Tencent refuses it, after a second here.
+    let mut config = config(&emu.url());
+    for template in config["templates"].as_array_mut().unwrap() {
+        template["templateCode"] = json!("9999999");
+    }
+    emu.state
+        .inject(fault(json!({ "kind": "delay", "ms": 1_000 })))
+        .unwrap();
+    // The review lookup that follows the refusal finds a server that takes 5 s.
+    emu.state
+        .inject(fault(json!({ "kind": "delay", "ms": 5_000 })))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let failure = connector
+        .send_message(&config.to_string(), &sign_in().to_string())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        failure.tencent_code(),
+        Some("FailedOperation.TemplateIncorrectOrUnapproved")
+    );
+    let took = started.elapsed();
+    assert!(
+        took < deadline + std::time::Duration::from_millis(300),
+        "the send took {took:?} with a {deadline:?} deadline"
     );
 }

@@ -16,8 +16,10 @@
 //! international cap has one counter per SMS app and day and is never evicted.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use crate::stderr_lines::StderrLines;
 
 use redis::aio::ConnectionManager;
 use sha2::{Digest, Sha256};
@@ -101,11 +103,13 @@ pub(crate) struct Counters {
     redis: Mutex<HashMap<[u8; 32], ConnectionManager>>,
     /// Redis URLs (hashed) whose last use failed: the failure was logged once.
     failing: Mutex<HashSet<[u8; 32]>>,
+    /// Where those notices go, off the send's path.
+    lines: Arc<StderrLines>,
 }
 
 impl Default for Counters {
     fn default() -> Self {
-        Self::with_capacity(MAX_LOCAL_COUNTERS)
+        Self::writing_to(Arc::default())
     }
 }
 
@@ -129,13 +133,23 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Counters {
-    /// Counters that keep at most `capacity` per rule.
-    pub(crate) fn with_capacity(capacity: usize) -> Self {
+    /// Counters whose notices go to `lines`.
+    pub(crate) fn writing_to(lines: Arc<StderrLines>) -> Self {
         Self {
             local: Default::default(),
-            capacity,
+            capacity: MAX_LOCAL_COUNTERS,
             redis: Mutex::default(),
             failing: Mutex::default(),
+            lines,
+        }
+    }
+
+    /// Counters that keep at most `capacity` per rule.
+    #[cfg(test)]
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self {
+            capacity,
+            ..Self::default()
         }
     }
 
@@ -206,22 +220,22 @@ impl Counters {
                 REDIS_TIMEOUT.as_millis()
             )),
         };
-        self.note_outcome(id, outcome.as_ref().err());
+        self.note_outcome(id, now, outcome.as_ref().err());
         outcome.ok()
     }
 
     /// Logs the first failure after a success (or ever), and the recovery after one.
-    fn note_outcome(&self, id: [u8; 32], failure: Option<&String>) {
+    fn note_outcome(&self, id: [u8; 32], now: i64, failure: Option<&String>) {
         let mut failing = lock(&self.failing);
-        match failure {
-            Some(reason) if failing.insert(id) => eprintln!(
+        let notice = match failure {
+            Some(reason) if failing.insert(id) => format!(
                 "connector-tencent-sms-rs: the SMS guard cannot use guard.redisUrl ({reason}); each Logto process counts its own sends until Redis answers again"
             ),
-            None if failing.remove(&id) => eprintln!(
-                "connector-tencent-sms-rs: the SMS guard reaches guard.redisUrl again; limits are shared again"
-            ),
-            _ => {}
-        }
+            None if failing.remove(&id) => "connector-tencent-sms-rs: the SMS guard reaches guard.redisUrl again; limits are shared again".to_owned(),
+            _ => return,
+        };
+        self.lines
+            .write(crate::send_log::timestamp(now * 1_000), notice);
     }
 
     /// The connection for `url`, made on first use; a failure is not remembered, so the next

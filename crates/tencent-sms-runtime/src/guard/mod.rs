@@ -6,6 +6,9 @@ mod counters;
 
 pub(crate) use counters::redis_answers;
 use counters::Counters;
+use std::sync::Arc;
+
+use crate::stderr_lines::StderrLines;
 use tencent_sms_core::guard::{
     limit_reached, plan, GuardConfig, GuardDecision, GuardedSend, Refusal,
 };
@@ -18,6 +21,13 @@ pub struct Guard {
 }
 
 impl Guard {
+    /// A guard whose notices (a Redis it cannot use, and its return) go to `lines`.
+    pub(crate) fn writing_to(lines: Arc<StderrLines>) -> Self {
+        Self {
+            counters: Counters::writing_to(lines),
+        }
+    }
+
     /// What the guard makes of the send: exempt numbers first, then the rules, with
     /// `guard.mode: "monitor"` turning a refusal into a note.
     pub async fn decide(&self, config: &GuardConfig, send: GuardedSend<'_>) -> GuardDecision {

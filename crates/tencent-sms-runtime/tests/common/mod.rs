@@ -68,6 +68,14 @@ pub(crate) fn sign_in() -> Value {
     json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" } })
 }
 
+/// A config that sends to the demo emulator at `url` with its keys, app, sign and templates.
+pub(crate) fn emulator_config(url: &str) -> Value {
+    use tencent_sms_emulator::options::*;
+    let templates = tencent_sms_core::testing::four_templates(DEMO_MAINLAND_TEMPLATE_ID);
+    json!({ "accessKeyId": DEMO_SECRET_ID, "accessKeySecret": DEMO_SECRET_KEY, "signName": DEMO_SIGN_NAME,
+            "sdkAppId": DEMO_SDK_APP_ID, "region": "ap-guangzhou", "endpoint": url, "templates": templates })
+}
+
 /// The demo emulator with the frequency limit off, so tests can send freely.
 pub(crate) async fn emulator() -> tencent_sms_emulator::RunningEmulator {
     tencent_sms_emulator::RunningEmulator::start(tencent_sms_emulator::EmulatorOptions {
