@@ -7,6 +7,8 @@
 use serde_json::{json, Value};
 
 use crate::classify::{classify_tencent_code, TencentErrorClass};
+use crate::config::Site;
+use crate::credentials::CredentialSource;
 pub use crate::error_code::ErrorCode;
 use crate::issue::ConfigIssue;
 use crate::remedy::{config_fix, ConfigFix, SentTemplate};
@@ -129,7 +131,9 @@ impl ConnectorFailure {
             },
             _ => return self,
         };
-        let message = format!("Tencent SMS said {description}. What to do: {}", fix.advice);
+        // Tencent's messages often end in a full stop of their own.
+        let said = description.trim_end().trim_end_matches('.');
+        let message = format!("Tencent SMS said {said}. What to do: {}", fix.advice);
         Self {
             code: self.code,
             data: FailureData::TencentIssue {
@@ -138,6 +142,45 @@ impl ConnectorFailure {
                 request_id: request_id.clone(),
             },
         }
+    }
+
+    /// Points a refusal of the keys (`accessKeyId`, `accessKeySecret`) at `credentials` when
+    /// `source` is not the config: those two fields stay empty with any other source, and the
+    /// keys to replace are where the source reads them. Other failures are unchanged.
+    pub fn keys_from(mut self, source: &CredentialSource) -> Self {
+        if source.is_config() {
+            return self;
+        }
+        if let FailureData::TencentIssue { issue, .. } = &mut self.data {
+            let at_a_key = matches!(
+                issue.path.first().and_then(Value::as_str),
+                Some("accessKeyId" | "accessKeySecret")
+            );
+            if at_a_key && issue.path.len() == 1 {
+                issue.path = vec![Value::from("credentials")];
+                issue.message = format!(
+                    "{} The keys came from credentials.source {}: replace them in {}.",
+                    issue.message.trim_end(),
+                    source.name(),
+                    source.where_keys_live()
+                );
+            }
+        }
+        self
+    }
+
+    /// A Tencent refusal of a request through `site` (`international_site`: the config's
+    /// `internationalSite`), pointed at the key to change there; `template` is the one that
+    /// was sent, `None` for a read-only call.
+    pub fn at_site_key(
+        self,
+        template: Option<SentTemplate>,
+        site: &Site,
+        international_site: bool,
+    ) -> Self {
+        self.pointing_at_config(template)
+            .keys_from(&site.credentials)
+            .through_site(international_site)
     }
 
     /// For a request through `internationalSite`: a fix at one of the site's keys moves under
@@ -260,6 +303,59 @@ mod tests {
         index: 0,
         own_sign_name: false,
     });
+
+    #[test]
+    fn a_message_that_ends_in_a_full_stop_reads_cleanly() {
+        let failure = ConnectorFailure::from_tencent(
+            "FailedOperation.TemplateIncorrectOrUnapproved",
+            "template does not exist.",
+            None,
+        )
+        .pointing_at_config(FIRST);
+        let message = failure.to_json()["data"]["issues"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(message.contains("does not exist. What to do:"), "{message}");
+        assert!(!message.contains(".."), "{message}");
+    }
+
+    #[test]
+    fn a_refused_key_from_another_source_points_at_credentials_and_names_the_source() {
+        for code in [
+            "AuthFailure.SecretIdNotFound",
+            "AuthFailure.SignatureFailure",
+        ] {
+            let source = CredentialSource::Profile {
+                name: "ops".to_owned(),
+            };
+            let failure = refusal(code)
+                .pointing_at_config(FIRST)
+                .keys_from(&source)
+                .through_site(true);
+            let issue = &failure.to_json()["data"]["issues"][0];
+            assert_eq!(issue["path"], json!(["internationalSite", "credentials"]));
+            let message = issue["message"].as_str().unwrap();
+            assert!(
+                message.contains("credentials.source profile") && message.contains("[ops]"),
+                "{message}"
+            );
+        }
+        let from_config = refusal("AuthFailure.SignatureFailure")
+            .pointing_at_config(FIRST)
+            .keys_from(&CredentialSource::Config);
+        assert_eq!(
+            from_config.to_json()["data"]["issues"][0]["path"],
+            json!(["accessKeySecret"])
+        );
+        let not_a_key = refusal("UnauthorizedOperation.SmsSdkAppIdVerifyFail")
+            .pointing_at_config(FIRST)
+            .keys_from(&CredentialSource::Environment);
+        assert_eq!(
+            not_a_key.to_json()["data"]["issues"][0]["path"],
+            json!(["sdkAppId"])
+        );
+    }
 
     #[test]
     fn a_config_refusal_becomes_one_issue_at_the_key_with_tencents_words() {

@@ -21,6 +21,7 @@ use std::time::Duration;
 use tokio::sync::SemaphorePermit;
 use tokio::time::Instant;
 
+use crate::bounded_read::read_body;
 use crate::breaker::Breakers;
 use crate::clock::{parse_http_date, Clock, SystemClock};
 use crate::credentials::{fetch, CredentialCache, Current, Http, ServiceAddresses};
@@ -166,6 +167,12 @@ impl SmsClient {
         &*self.options.clock
     }
 
+    /// The same clock, for what keeps it (the send log of a test's send).
+    #[cfg(feature = "testing")]
+    pub(crate) fn shared_clock(&self) -> Arc<dyn Clock> {
+        self.options.clock.clone()
+    }
+
     /// The clock correction currently applied to requests to `host`, in seconds.
     pub fn clock_offset(&self, host: &str) -> i64 {
         self.offsets().get(host).copied().unwrap_or(0)
@@ -216,18 +223,46 @@ impl SmsClient {
         Ok(self.direct.get_or_init(|| direct))
     }
 
-    /// The keys a request is signed with: the config's own, or its source's (read and kept
-    /// by [`CredentialCache`], inside the send's deadline like every other step).
-    async fn keys_for(
+    /// The keys a request is signed with: the config's own, or its source's (read and kept by
+    /// [`CredentialCache`]), read before the request takes an in-flight slot and given up when
+    /// no request could start in time after them, so a source that does not answer ends the
+    /// send as a config problem at `credentials`, with nothing sent.
+    async fn keys_before(
         &self,
         request: &TencentRequest,
+        deadline: Instant,
     ) -> Result<Arc<SigningKeys>, ConnectorFailure> {
-        match &request.credentials {
-            RequestCredentials::Keys(keys) => Ok(keys.clone()),
-            RequestCredentials::Source(source) => {
-                self.keys_from(source).await.map(|current| current.keys)
-            }
+        let source = match &request.credentials {
+            RequestCredentials::Keys(keys) => return Ok(keys.clone()),
+            RequestCredentials::Source(source) => source,
+        };
+        let latest_start = deadline.checked_sub(MIN_TIME_TO_SEND).unwrap_or(deadline);
+        match tokio::time::timeout_at(latest_start, self.keys_from(source)).await {
+            Ok(keys) => keys.map(|current| current.keys),
+            Err(_) => Err(credential_failure(
+                source,
+                "it gave none in time for the send's deadline",
+            )),
         }
+    }
+
+    /// Whether a refusal of `keys` is worth one fetch of new keys: temporary keys from a role
+    /// or STS, refused as revoked or unknown (a refused request was not delivered).
+    fn renews_refused_keys(
+        &self,
+        request: &TencentRequest,
+        keys: &SigningKeys,
+        code: &str,
+    ) -> bool {
+        matches!(request.credentials, RequestCredentials::Source(_))
+            && keys.token.is_some()
+            && code.starts_with("AuthFailure.")
+            && classify_tencent_code(code) == TencentErrorClass::Credentials
+    }
+
+    /// The whole send's deadline (`ClientOptions::send_deadline`).
+    pub(crate) fn send_deadline(&self) -> Duration {
+        self.options.send_deadline
     }
 
     /// The keys `source` gives now, and which source gave them (the chain's choice).
@@ -271,12 +306,13 @@ impl SmsClient {
     }
 }
 
-/// No keys from `source`: a config problem, at `credentials`, saying what was tried.
+/// No keys from `source`: a config problem, at `credentials`, saying what was tried and
+/// that nothing was sent (no request was signed).
 fn credential_failure(source: &CredentialSource, why: &str) -> ConnectorFailure {
     ConnectorFailure::invalid_config(vec![ConfigIssue::custom(
         &[serde_json::Value::String("credentials".to_owned())],
         format!(
-            "credentials.source {} gave no keys to sign with: {why}",
+            "the keys could not be read, so nothing was sent: credentials.source {} gave no keys to sign with: {why}",
             source.name()
         ),
     )])
@@ -405,6 +441,8 @@ impl SmsClient {
     ) -> Result<T, ConnectorFailure> {
         let mut retries = 0;
         let mut clock_corrected = false;
+        let mut keys_renewed = false;
+        let mut keys = self.keys_before(request, deadline).await?;
         let mut endpoint = self.first_endpoint(request);
         let mut unreachable: Vec<&str> = Vec::new();
         loop {
@@ -412,7 +450,7 @@ impl SmsClient {
             let exchange = {
                 let _slot = self.slot_before(deadline).await?;
                 attempts.fetch_add(1, Ordering::Relaxed);
-                self.post(request, endpoint, deadline).await
+                self.post(request, endpoint, deadline, &keys).await
             };
             let answer = match exchange {
                 Ok(answer) => {
@@ -471,6 +509,15 @@ impl SmsClient {
                     self.learn_clock_offset(host, server_time);
                     clock_corrected = true;
                 }
+                TencentErrorClass::Credentials
+                    if !keys_renewed && self.renews_refused_keys(request, &keys, &code) =>
+                {
+                    if let RequestCredentials::Source(source) = &request.credentials {
+                        self.credentials.forget(source, &keys);
+                    }
+                    keys = self.keys_before(request, deadline).await?;
+                    keys_renewed = true;
+                }
                 _ => return Err(refusal()),
             }
         }
@@ -502,17 +549,14 @@ impl SmsClient {
         request: &TencentRequest,
         endpoint: &Endpoint,
         deadline: Instant,
+        keys: &SigningKeys,
     ) -> Result<Exchange, reqwest::Error> {
         let http = match self.http_for(endpoint) {
             Ok(http) => http,
             Err(failure) => return Ok(Exchange::NotSent(failure)),
         };
-        let keys = match self.keys_for(request).await {
-            Ok(keys) => keys,
-            Err(failure) => return Ok(Exchange::NotSent(failure)),
-        };
         let host = &endpoint.host_header;
-        let Ok(headers) = request.headers(host, self.now(host), &keys) else {
+        let Ok(headers) = request.headers(host, self.now(host), keys) else {
             return Ok(Exchange::NotSent(ConnectorFailure::new(
                 ErrorCode::InvalidConfig,
                 "accessKeyId, region or endpoint holds characters an HTTP header cannot carry",
@@ -536,7 +580,7 @@ impl SmsClient {
             .get(reqwest::header::DATE)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_http_date);
-        Ok(match read_capped_body(response).await? {
+        Ok(match read_body(response, MAX_RESPONSE_BYTES).await? {
             Some(body) => Exchange::Body { body, server_time },
             None => Exchange::Unusable(oversize()),
         })
@@ -564,26 +608,6 @@ enum Exchange {
         body: Vec<u8>,
         server_time: Option<i64>,
     },
-}
-
-/// The body, or `None` past [`MAX_RESPONSE_BYTES`] (declared or read so far).
-async fn read_capped_body(
-    mut response: reqwest::Response,
-) -> Result<Option<Vec<u8>>, reqwest::Error> {
-    if response
-        .content_length()
-        .is_some_and(|len| len > MAX_RESPONSE_BYTES as u64)
-    {
-        return Ok(None);
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-            return Ok(None);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Some(body))
 }
 
 fn oversize() -> ConnectorFailure {

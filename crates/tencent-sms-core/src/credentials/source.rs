@@ -65,6 +65,20 @@ impl CredentialSource {
     pub fn is_config(&self) -> bool {
         matches!(self, Self::Config)
     }
+
+    /// Where an operator replaces the keys this source gives: the variables, the profile file
+    /// and section, the role. Names only, never a value.
+    pub fn where_keys_live(&self) -> String {
+        match self {
+            Self::Config => "the config's accessKeyId and accessKeySecret".to_owned(),
+            Self::Environment => "TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY in Logto's environment".to_owned(),
+            Self::Profile { name } => format!("section [{name}] of the profile file (TENCENTCLOUD_CREDENTIALS_FILE, else ~/.tencentcloud/credentials)"),
+            Self::CvmRole { role_name: Some(role) } => format!("the CVM role {role}: its CAM policies"),
+            Self::CvmRole { role_name: None } => "the CVM role bound to this instance: its CAM policies".to_owned(),
+            Self::OidcRole => "the TKE OIDC role TKE_ROLE_ARN names: its CAM policies".to_owned(),
+            Self::Chain { profile, .. } => format!("the first source of the chain that is set: TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY, profile section [{profile}], the CVM role, the TKE OIDC role"),
+        }
+    }
 }
 
 /// `credentials` at `path`: `Some(None)` when absent or `null`, `None` after an issue.

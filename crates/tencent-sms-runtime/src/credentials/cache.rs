@@ -4,13 +4,16 @@
 //! refreshed ahead of expiry: 5 minutes before, as Tencent's SDKs do, or at nine tenths of a
 //! shorter lifetime. One refresh runs at a time however many sends need keys: while keys are
 //! still valid, the other sends use them and do not wait; only a send that has no valid keys
-//! waits for the refresh. A refresh that fails keeps the keys while they are valid (and is
-//! tried again 10 s later, not by every send); once they have expired, a send fails at once
-//! with what was tried. Long-term keys from the environment or a profile file are read again
+//! waits for the refresh, and then takes its outcome (keys, even ones that arrived already
+//! expired, or its failure) rather than fetching again. A refresh that fails keeps the keys
+//! while they are valid (and is tried again 10 s later, not by every send); once they have
+//! expired, sends fail at once with what was tried, for 2 s before the next fetch. Keys
+//! Tencent refuses are dropped (`forget`), so revoked temporary keys are replaced at once. Long-term keys from the environment or a profile file are read again
 //! every 5 minutes, so a rotated key is picked up without a restart.
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tencent_sms_core::{CredentialSource, SigningKeys};
@@ -21,6 +24,10 @@ pub(crate) const REFRESH_AHEAD_SECONDS: i64 = 300;
 pub(crate) const RELOAD_SECONDS: i64 = 300;
 /// How long after a failed refresh the still-valid keys are used without trying again.
 pub(crate) const RETRY_AFTER_FAILURE_SECONDS: i64 = 10;
+/// How long a failed fetch's reason answers the sends that have no valid keys, without a
+/// fetch of their own: a metadata service that does not answer costs one timeout, not one
+/// per waiting send.
+pub(crate) const FAILURE_SHARED_SECONDS: i64 = 2;
 /// Sources kept at most; a deployment has one or two.
 const MAX_SOURCES: usize = 16;
 
@@ -63,7 +70,11 @@ impl Current {
 #[derive(Debug, Default)]
 struct Entry {
     current: Mutex<Option<Current>>,
-    failed_at: Mutex<Option<i64>>,
+    /// The last fetch's failure and when it happened; `None` after a success.
+    failure: Mutex<Option<(i64, String)>>,
+    /// Fetches finished so far: a send that waited for the refresh lock and sees this moved
+    /// takes that fetch's outcome instead of starting another.
+    fetches: AtomicU64,
     refreshing: tokio::sync::Mutex<()>,
 }
 
@@ -76,6 +87,21 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl Entry {
     fn current(&self) -> Option<Current> {
         lock(&self.current).clone()
+    }
+
+    fn failure(&self) -> Option<(i64, String)> {
+        lock(&self.failure).clone()
+    }
+
+    /// The outcome of the fetch that finished while a send waited: its keys (even if they
+    /// arrived already expired: Tencent is the judge), or its failure, with `valid` keys kept.
+    fn outcome_of_last_fetch(&self, valid: Option<Current>) -> Result<Current, String> {
+        match self.failure() {
+            Some((_, why)) => valid.ok_or(why),
+            None => self
+                .current()
+                .ok_or_else(|| "the keys were dropped while this send waited".to_owned()),
+        }
     }
 }
 
@@ -94,8 +120,10 @@ impl CredentialCache {
         entries.entry(source.clone()).or_default().clone()
     }
 
-    /// Keys of `source` at `now()`: cached, or from `fetch` (one at a time). `Err` says why
-    /// there are none: what `fetch` said, once the last keys have expired.
+    /// Keys of `source` at `now()`: cached, or from `fetch`. One fetch runs at a time, and its
+    /// outcome is every waiting send's: its keys, or its failure, which later sends also get
+    /// for [`FAILURE_SHARED_SECONDS`] while no valid keys remain. `Err` says why there are
+    /// none.
     pub(crate) async fn keys<F, Fut>(
         &self,
         source: &CredentialSource,
@@ -115,6 +143,7 @@ impl CredentialCache {
             return Ok(current);
         }
         let valid = current.filter(|current| now() < current.expires_at);
+        let fetches_seen = entry.fetches.load(Ordering::Acquire);
         let _refreshing = match &valid {
             // Another send is refreshing: these keys are still good.
             Some(valid) => match entry.refreshing.try_lock() {
@@ -123,28 +152,51 @@ impl CredentialCache {
             },
             None => entry.refreshing.lock().await,
         };
+        if entry.fetches.load(Ordering::Acquire) != fetches_seen {
+            return entry.outcome_of_last_fetch(valid);
+        }
         let current = entry.current();
         if let Some(current) = fresh(&current, now()) {
             return Ok(current);
         }
         let valid = current.filter(|current| now() < current.expires_at);
-        let failed_at = *lock(&entry.failed_at);
-        if let (Some(valid), Some(failed_at)) = (&valid, failed_at) {
-            if now() < failed_at + RETRY_AFTER_FAILURE_SECONDS {
-                return Ok(valid.clone());
+        if let Some((failed_at, why)) = entry.failure() {
+            match &valid {
+                Some(valid) if now() < failed_at + RETRY_AFTER_FAILURE_SECONDS => {
+                    return Ok(valid.clone())
+                }
+                None if now() < failed_at + FAILURE_SHARED_SECONDS => return Err(why),
+                _ => {}
             }
         }
-        match fetch().await {
+        let fetched = fetch().await;
+        let outcome = match fetched {
             Ok(fetched) => {
                 let current = Current::from(fetched, now());
                 *lock(&entry.current) = Some(current.clone());
-                *lock(&entry.failed_at) = None;
+                *lock(&entry.failure) = None;
                 Ok(current)
             }
             Err(why) => {
-                *lock(&entry.failed_at) = Some(now());
+                *lock(&entry.failure) = Some((now(), why.clone()));
                 valid.ok_or(why)
             }
+        };
+        entry.fetches.fetch_add(1, Ordering::Release);
+        outcome
+    }
+
+    /// Drops `keys` of `source`, which Tencent refused (revoked temporary keys), so the next
+    /// send fetches new ones; keys another send already replaced are left alone.
+    pub(crate) fn forget(&self, source: &CredentialSource, keys: &Arc<SigningKeys>) {
+        let entry = self.entry(source);
+        let mut current = lock(&entry.current);
+        if current
+            .as_ref()
+            .is_some_and(|current| Arc::ptr_eq(&current.keys, keys))
+        {
+            *current = None;
+            *lock(&entry.failure) = None;
         }
     }
 }
@@ -264,6 +316,113 @@ mod tests {
             assert_eq!(send.await.unwrap().unwrap(), "a");
         }
         assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    }
+
+    /// 50 sends wait on `fetch` (released once they all wait); how many fetches ran, and
+    /// each send's outcome.
+    async fn fifty_waiting<F, Fut>(fetch: F) -> (usize, Vec<Result<String, String>>)
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Fetched, String>> + Send,
+    {
+        let cache = Arc::new(CredentialCache::default());
+        let fetch = Arc::new(fetch);
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let sends: Vec<_> = (0..50)
+            .map(|_| {
+                let (cache, fetch, fetches) = (cache.clone(), fetch.clone(), fetches.clone());
+                tokio::spawn(async move {
+                    cache
+                        .keys(
+                            &SOURCE,
+                            || 1_000,
+                            || {
+                                fetches.fetch_add(1, Ordering::SeqCst);
+                                fetch()
+                            },
+                        )
+                        .await
+                        .map(|current| current.keys.secret_id.clone())
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for send in sends {
+            outcomes.push(send.await.unwrap());
+        }
+        (fetches.load(Ordering::SeqCst), outcomes)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn keys_that_arrive_already_expired_are_fetched_once_for_every_waiting_send() {
+        let (fetches, outcomes) = fifty_waiting(|| async {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            Ok(temporary("stale", 999))
+        })
+        .await;
+        assert_eq!(fetches, 1);
+        assert!(outcomes.iter().all(|o| o.as_deref() == Ok("stale")));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_silent_metadata_service_is_asked_once_and_its_failure_answers_every_waiting_send() {
+        let started = tokio::time::Instant::now();
+        let (fetches, outcomes) = fifty_waiting(|| async {
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            Err("it did not answer in time".to_owned())
+        })
+        .await;
+        assert_eq!(fetches, 1);
+        assert!(outcomes
+            .iter()
+            .all(|o| o.as_ref().unwrap_err() == "it did not answer in time"));
+        assert_eq!(started.elapsed().as_secs(), 2, "all end with the one fetch");
+    }
+
+    #[tokio::test]
+    async fn a_failure_is_shared_briefly_then_fetched_again() {
+        let cache = CredentialCache::default();
+        let failing = || async { Err("no metadata service".to_owned()) };
+        assert!(cache.keys(&SOURCE, || 0, failing).await.is_err());
+        let mut tried = false;
+        let shared = cache
+            .keys(
+                &SOURCE,
+                || 1,
+                || {
+                    tried = true;
+                    failing()
+                },
+            )
+            .await;
+        assert_eq!(shared.unwrap_err(), "no metadata service");
+        assert!(!tried, "within 2 s the failure is shared");
+        let again = cache
+            .keys(&SOURCE, || 2, || async { Ok(temporary("b", 7_200)) })
+            .await;
+        assert_eq!(again.unwrap().keys.secret_id, "b");
+    }
+
+    #[tokio::test]
+    async fn refused_keys_are_forgotten_once_and_replaced() {
+        let cache = CredentialCache::default();
+        let first = cache
+            .keys(&SOURCE, || 0, || async { Ok(temporary("revoked", 7_200)) })
+            .await
+            .unwrap();
+        cache.forget(&SOURCE, &first.keys);
+        let second = cache
+            .keys(&SOURCE, || 1, || async { Ok(temporary("new", 7_200)) })
+            .await
+            .unwrap();
+        assert_eq!(second.keys.secret_id, "new");
+        // A send that was refused with the old keys after they were replaced drops nothing.
+        cache.forget(&SOURCE, &first.keys);
+        let kept = cache
+            .keys(&SOURCE, || 2, || async { Ok(temporary("unwanted", 7_200)) })
+            .await
+            .unwrap();
+        assert_eq!(kept.keys.secret_id, "new");
     }
 
     #[test]

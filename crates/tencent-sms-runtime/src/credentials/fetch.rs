@@ -8,6 +8,7 @@ use serde::Deserialize;
 use tencent_sms_tc3::SecretKey;
 
 use super::cache::Fetched;
+use crate::bounded_read::{read_body, read_file, FileError};
 use tencent_sms_core::endpoint::Endpoint;
 use tencent_sms_core::{CredentialSource, SigningKeys};
 
@@ -33,6 +34,11 @@ const STS_TIMEOUT: Duration = Duration::from_secs(5);
 /// What the connector asks STS for; Tencent's default.
 const STS_DURATION_SECONDS: u64 = 7_200;
 const STS_VERSION: &str = "2018-08-13";
+/// The most a profile file or a web-identity token may hold: real ones are under 1 KiB.
+const MAX_FILE_BYTES: usize = 64 * 1024;
+/// The most a metadata service or STS answer may hold: real ones are under 4 KiB, and a
+/// server that streams more is not read on (256 MB had cost 743 MB of memory).
+pub(crate) const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
 /// Where the metadata service and STS are.
 #[derive(Debug, Clone)]
@@ -88,7 +94,7 @@ pub(crate) async fn fetch(
     match source {
         CredentialSource::Config => Err("the config's keys need no fetch".to_owned()),
         CredentialSource::Environment => from_environment().map_err(|e| e.why),
-        CredentialSource::Profile { name } => from_profile(name).map_err(|e| e.why),
+        CredentialSource::Profile { name } => from_profile(name).await.map_err(|e| e.why),
         CredentialSource::CvmRole { role_name } => {
             from_cvm_role(http, addresses, role_name.as_deref())
                 .await
@@ -175,23 +181,17 @@ fn profile_path() -> Result<std::path::PathBuf, Missing> {
     }
 }
 
-fn from_profile(name: &str) -> Result<Fetched, Missing> {
+async fn from_profile(name: &str) -> Result<Fetched, Missing> {
     let path = profile_path()?;
-    let text = match std::fs::read_to_string(&path) {
+    let text = match read_file(&path, MAX_FILE_BYTES).await {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(FileError::NotFound) => {
             return Err(not_configured(format!(
                 "there is no profile file at {}",
                 path.display()
             )))
         }
-        Err(e) => {
-            return Err(broken(format!(
-                "cannot read {}: {}",
-                path.display(),
-                e.kind()
-            )))
-        }
+        Err(FileError::Unreadable(why)) => return Err(broken(why)),
     };
     let (id, key) = parse_profile(&text, name).ok_or_else(|| {
         broken(format!(
@@ -202,8 +202,10 @@ fn from_profile(name: &str) -> Result<Fetched, Missing> {
     Ok(long_term(id, key, None, "profile"))
 }
 
-/// `secret_id` and `secret_key` of section `[name]` of an INI file.
+/// `secret_id` and `secret_key` of section `[name]` of an INI file (saved with or without a
+/// byte-order mark, as Windows editors save UTF-8).
 pub(crate) fn parse_profile(text: &str, name: &str) -> Option<(String, String)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (mut in_section, mut id, mut key) = (false, None, None);
     for line in text.lines().map(str::trim) {
         if line.is_empty() || line.starts_with(['#', ';']) {
@@ -251,8 +253,19 @@ async fn get_text(
         .await
         .map_err(|e| describe(&e))?;
     let status = response.status();
-    let text = response.text().await.map_err(|e| describe(&e))?;
+    let text = capped_text(response).await?;
     Ok((status, text))
+}
+
+/// An answer's text, at most [`MAX_ANSWER_BYTES`].
+async fn capped_text(response: reqwest::Response) -> Result<String, String> {
+    match read_body(response, MAX_ANSWER_BYTES).await {
+        Ok(Some(body)) => Ok(String::from_utf8_lossy(&body).into_owned()),
+        Ok(None) => Err(format!(
+            "it answered more than {MAX_ANSWER_BYTES} bytes, which no credentials take"
+        )),
+        Err(e) => Err(describe(&e)),
+    }
 }
 
 fn describe(error: &reqwest::Error) -> String {
@@ -361,12 +374,16 @@ async fn from_oidc_role(
             TKE_VARS.join(", ")
         )));
     };
-    let web_identity_token = std::fs::read_to_string(&token_file).map_err(|e| {
-        broken(format!(
-            "cannot read TKE_WEB_IDENTITY_TOKEN_FILE {token_file}: {}",
-            e.kind()
-        ))
-    })?;
+    let web_identity_token = read_file(token_file.as_ref(), MAX_FILE_BYTES)
+        .await
+        .map_err(|e| {
+            broken(match e {
+                FileError::NotFound => {
+                    format!("TKE_WEB_IDENTITY_TOKEN_FILE {token_file} does not exist")
+                }
+                FileError::Unreadable(why) => format!("TKE_WEB_IDENTITY_TOKEN_FILE: {why}"),
+            })
+        })?;
     let body = serde_json::json!({
         "ProviderId": provider_id,
         "WebIdentityToken": web_identity_token.trim(),
@@ -400,13 +417,9 @@ async fn from_oidc_role(
                 describe(&e)
             ))
         })?;
-    let text = response.text().await.map_err(|e| {
-        broken(format!(
-            "STS at {} did not answer: {}",
-            sts.host_header,
-            describe(&e)
-        ))
-    })?;
+    let text = capped_text(response)
+        .await
+        .map_err(|why| broken(format!("STS at {}: {why}", sts.host_header)))?;
     let reply = serde_json::from_str::<StsReply>(&text)
         .map_err(|_| {
             broken(format!(
@@ -456,7 +469,7 @@ async fn from_chain(
     if let Some(done) = outcome("environment", from_environment()) {
         return done;
     }
-    if let Some(done) = outcome("profile", from_profile(profile)) {
+    if let Some(done) = outcome("profile", from_profile(profile).await) {
         return done;
     }
     if let Some(done) = outcome("cvmRole", from_cvm_role(http, addresses, role_name).await) {
@@ -490,6 +503,15 @@ mod tests {
         assert_eq!(
             parse_profile("[default]\nsecret_id = only\n", "default"),
             None
+        );
+    }
+
+    #[test]
+    fn a_profile_saved_with_a_byte_order_mark_is_read() {
+        let text = "\u{feff}[default]\r\nsecret_id = AKIDbom\r\nsecret_key = bom-key\r\n";
+        assert_eq!(
+            parse_profile(text, "default"),
+            Some(("AKIDbom".into(), "bom-key".into()))
         );
     }
 
