@@ -35,8 +35,8 @@ pub(crate) fn authorized(headers: &HeaderMap, token: &AccessToken) -> bool {
     let bearer = headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .is_some_and(|given| same(token, given.trim()));
+        .and_then(bearer_credentials)
+        .is_some_and(|given| same(token, given));
     bearer
         || headers
             .get_all(COOKIE)
@@ -45,6 +45,15 @@ pub(crate) fn authorized(headers: &HeaderMap, token: &AccessToken) -> bool {
             .flat_map(|cookies| cookies.split(';'))
             .filter_map(|cookie| cookie.trim().split_once('='))
             .any(|(name, value)| name == COOKIE_NAME && same(token, value))
+}
+
+/// The token of `Authorization: Bearer <token>`; the scheme's name is case-insensitive
+/// (RFC 9110 section 11.1), so `bearer` and `BEARER` are read too.
+fn bearer_credentials(value: &str) -> Option<&str> {
+    let (scheme, credentials) = value.trim_start().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| credentials.trim())
 }
 
 /// 401 for an API call without the token.
@@ -122,10 +131,12 @@ mod tests {
 
     #[test]
     fn the_bearer_header_or_the_cookie_and_nothing_else() {
-        assert!(authorized(
-            &headers("authorization", "Bearer 0123456789abcdef"),
-            &token()
-        ));
+        for scheme in ["Bearer", "bearer", "BeArEr"] {
+            assert!(authorized(
+                &headers("authorization", &format!("{scheme} 0123456789abcdef")),
+                &token()
+            ));
+        }
         assert!(authorized(
             &headers("cookie", "a=b; tencent_sms_emulator_token=0123456789abcdef"),
             &token()

@@ -340,15 +340,17 @@ impl Connection {
         if request.method() == Method::POST && path == "/" {
             return self.api(reset, request).await;
         }
+        // After the access check: the metadata service answers with working keys and, unlike
+        // the API, checks no signature, so on a network it answers only to the token.
+        if let Some(refusal) = self.refusal(&request, &path) {
+            return Ok(refusal);
+        }
         if request.method() == Method::GET && path.starts_with(roles::METADATA_ROLES_PATH) {
             return Ok(roles::metadata(
                 state,
                 &path,
                 chrono::Utc::now().timestamp(),
             ));
-        }
-        if let Some(refusal) = self.refusal(&request, &path) {
-            return Ok(refusal);
         }
         match (request.method(), path.as_str()) {
             (&Method::POST, "/_emulator/login") => match &state.options.access_token {

@@ -142,6 +142,12 @@ impl EmulatorState {
         credential
     }
 
+    /// Revokes every temporary credential issued so far, as deleting a role's session does:
+    /// requests signed with them are refused from now on.
+    pub fn revoke_issued(&self) {
+        self.lock().issued.clear();
+    }
+
     /// How many temporary credentials were asked for (metadata service and STS).
     pub fn credential_requests(&self) -> u64 {
         self.credential_requests.load(Ordering::Relaxed)

@@ -21,6 +21,40 @@ async fn on_network() -> RunningEmulator {
 }
 
 #[tokio::test]
+async fn the_metadata_service_hands_keys_only_to_the_token_and_the_scheme_is_case_insensitive() {
+    let emu = RunningEmulator::start(EmulatorOptions {
+        listen_on_network: true,
+        access_token: Some(AccessToken(TOKEN.to_owned())),
+        roles: vec![tencent_sms_emulator::EmulatedRole {
+            name: "sms".into(),
+            lifetime_seconds: 600,
+            web_identity_token: None,
+        }],
+        ..EmulatorOptions::default()
+    })
+    .await
+    .unwrap();
+    let http = tencent_sms_runtime::testing::http_client();
+    let keys = format!(
+        "{}/latest/meta-data/cam/security-credentials/sms",
+        emu.url()
+    );
+    let without = http.get(&keys).send().await.unwrap();
+    assert_eq!(without.status(), 401, "no keys without the token");
+    assert_eq!(emu.state.credential_requests(), 0);
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let with = http
+            .get(&keys)
+            .header("authorization", format!("{scheme} {TOKEN}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(with.status(), 200, "{scheme}");
+    }
+    assert_eq!(emu.state.credential_requests(), 3);
+}
+
+#[tokio::test]
 async fn the_inbox_and_the_control_api_need_the_token_and_the_sms_api_does_not() {
     let emu = on_network().await;
     let http = tencent_sms_runtime::testing::http_client();

@@ -8,6 +8,7 @@ use std::fmt;
 use chrono::DateTime;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 /// The algorithm name that opens the string to sign and the `Authorization` header.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -147,10 +148,22 @@ pub fn string_to_sign(timestamp: i64, scope: &str, hashed_canonical_request: &st
 }
 
 /// SecretSigning = HMAC(HMAC(HMAC("TC3" + SecretKey, date), service), "tc3_request").
-pub fn signing_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
-    let secret_date = hmac_sha256(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
-    let secret_service = hmac_sha256(&secret_date, service.as_bytes());
-    hmac_sha256(&secret_service, TERMINATOR.as_bytes())
+///
+/// Every copy of the secret and every intermediate key is zeroed when dropped, as
+/// [`SecretKey`](crate::SecretKey) is: a `String` built from the secret would otherwise stay in
+/// freed memory for every send.
+pub fn signing_key(secret_key: &str, date: &str, service: &str) -> Zeroizing<[u8; 32]> {
+    let secret_date = Zeroizing::new(hmac_sha256(&tc3_key(secret_key), date.as_bytes()));
+    let secret_service = Zeroizing::new(hmac_sha256(&*secret_date, service.as_bytes()));
+    Zeroizing::new(hmac_sha256(&*secret_service, TERMINATOR.as_bytes()))
+}
+
+/// `"TC3" + SecretKey`, the first HMAC key, in memory that is zeroed on drop.
+fn tc3_key(secret_key: &str) -> Zeroizing<Vec<u8>> {
+    let mut key = Zeroizing::new(Vec::with_capacity(3 + secret_key.len()));
+    key.extend_from_slice(b"TC3");
+    key.extend_from_slice(secret_key.as_bytes());
+    key
 }
 
 /// Signature = hex(HMAC(SecretSigning, StringToSign)).
@@ -244,4 +257,25 @@ pub fn parse_authorization(header: &str) -> Option<ParsedAuthorization> {
         signed_headers,
         signature: signature.to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The types are the test: `Zeroizing` zeroes its bytes on drop, a `String` or an array
+    /// would leave the secret and the keys derived from it in freed memory.
+    #[test]
+    fn the_secret_and_every_key_derived_from_it_are_zeroed_on_drop() {
+        let first: Zeroizing<Vec<u8>> = tc3_key("s3cret");
+        assert_eq!(first.as_slice(), b"TC3s3cret");
+        let signing: Zeroizing<[u8; 32]> = signing_key("s3cret", "2019-02-25", "sms");
+        assert_eq!(
+            *signing,
+            hmac_sha256(
+                &hmac_sha256(&hmac_sha256(b"TC3s3cret", b"2019-02-25"), b"sms"),
+                b"tc3_request"
+            )
+        );
+    }
 }
