@@ -146,3 +146,49 @@ test('status reports a delivered and a failed message with their SerialNo', asyn
   assert.match(run('status', '--config', config, '--to', '8613711112222').stdout, /delivered +DELIVRD/);
   assert.equal(run('status', '--config', config, '--to', '8613711112222', '--since', '9d').status, 2);
 });
+
+test('doctor names the key Tencent refused, as the console does, and says which checks it skipped and why', async () => {
+  const failedAccount = (config) => {
+    const { status, stdout } = run('doctor', '--config', file('keys.json', config), '--json');
+    assert.equal(status, 1, stdout);
+    const report = JSON.parse(stdout);
+    return { report, account: report.checks.find((c) => c.id.endsWith('account') && !c.ok) };
+  };
+  const wrongSecret = failedAccount({ ...base(), accessKeySecret: 'not-the-secret' });
+  assert.equal(wrongSecret.account.key, 'accessKeySecret', wrongSecret.account.message);
+  const skipped = wrongSecret.report.checks.filter((c) => c.skipped);
+  assert.ok(skipped.some((c) => c.id === 'template:1000001'));
+  assert.ok(skipped.some((c) => c.id === 'selection:SignIn:mainland'));
+  for (const check of skipped) {
+    assert.equal(check.ok, false);
+    assert.match(check.message, /was not checked: the check account failed first/);
+    assert.doesNotMatch(check.message, /see its check/);
+  }
+  assert.equal(failedAccount({ ...base(), accessKeyId: 'AKIDunknown' }).account.key, 'accessKeyId');
+  const international = failedAccount({ ...base(), internationalSite: { accessKeySecret: 'not-the-secret' } });
+  assert.equal(international.account.id, 'internationalSite.account');
+  assert.equal(international.account.key, 'internationalSite.accessKeySecret');
+  const unreachable = failedAccount({ ...base(), endpoint: 'http://127.0.0.1:9' });
+  assert.equal(unreachable.account.key, 'endpoint', unreachable.account.message);
+});
+
+test('doctor --json prints its JSON object on stdout for an unreadable config too; status and send refuse bad numbers as usage', () => {
+  const broken = path.join(dir, 'broken.json');
+  writeFileSync(broken, '{"accessKeySecret": "logto-emulator-demo-secret",');
+  for (const config of [path.join(dir, 'missing.json'), broken]) {
+    const { status, stdout } = run('doctor', '--config', config, '--json');
+    assert.equal(status, 2);
+    const report = JSON.parse(stdout);
+    assert.equal(report.ok, false);
+    assert.equal(report.checks[0].id, 'config');
+  }
+  const config = file('status.json', base());
+  const status = run('status', '--config', config, '--to', 'not-a-number');
+  assert.equal(status.status, 2, status.stderr);
+  assert.match(status.stderr, /not a phone number/);
+  const before = emulator.apiRequests();
+  const send = run('send', '--config', config, '--to', '13711112222');
+  assert.equal(send.status, 2, send.stderr);
+  assert.match(send.stderr, /did you mean --to 8613711112222\?/);
+  assert.equal(emulator.apiRequests(), before, 'nothing was sent');
+});

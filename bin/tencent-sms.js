@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import createConnector, { configGuard, deliveryStatus, describeCredentials, doctor } from '../lib/index.js';
+import createConnector, { configGuard, deliveryStatus, describeCredentials, doctor, mainlandNumberMeant } from '../lib/index.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -30,7 +30,8 @@ Exit codes: 0 success, 1 the send or the check failed, 2 bad usage or unreadable
 
 Sends one message through the connector with the config in FILE (the JSON you would save in
 Logto's admin console), like the console's "Send test".
-  --to NUMBER   digits with country code, as Logto passes them (8613711112222)
+  --to NUMBER   digits with country code, as Logto passes them (8613711112222); a mainland
+                mobile typed without 86 is refused with the number it probably meant
   --type TYPE   Logto template type (default Generic)
   --code CODE   the code to send (default: six random digits)
 Prints the result, or the error's code and description. Exit 0 sent, 1 failed, 2 usage.`,
@@ -40,8 +41,10 @@ Checks the config in FILE against the live Tencent account, site by site, with r
 (it never sends an SMS): the keys sign (clock skew reported), the SdkAppId and region answer,
 every sign and template used exists and is live, templates are of the right kind and have as
 many placeholders as their params, and each message type, region and language gets a live
-template. Every problem names the config key to change. --json prints
-{ "ok": bool, "checks": [{ "id", "ok", "key"?, "message" }] }.
+template. Every problem names the config key to change; a check that could not run because
+another failed says so ("skipped"). --json prints
+{ "ok": bool, "checks": [{ "id", "ok", "skipped"?, "key"?, "message" }] } on stdout whatever the
+exit code (an unreadable config file is one failing check).
 Exit 0 all pass, 1 any fails, 2 bad usage or unreadable file.`,
   status: `usage: tencent-sms status --config FILE --to NUMBER [--since DURATION] [--json]
 
@@ -49,7 +52,7 @@ The delivery receipts of NUMBER (digits with country code) from every site of th
 when it was received, SerialNo, delivered or failed, and the carrier's description.
   --since DURATION   how far back: 30m, 12h, 3d (default 24h; Tencent keeps 7 days)
 --json prints [{ "serialNo", "phoneNumber", "status", "description", "sentAt", "receivedAt" }].
-Exit 0, 1 when Tencent refused the query, 2 bad usage.`,
+Exit 0, 1 when Tencent refused the query, 2 bad usage (a NUMBER that is not digits included).`,
   'check-config': `usage: tencent-sms check-config FILE
 
 Validates the connector config in FILE and prints every issue; for a valid one, reads its keys as a
@@ -58,6 +61,9 @@ keys, 2 unreadable.`,
 };
 
 class UsageError extends Error {}
+
+/** A phone number as the command line takes it: digits with the country code, `+` allowed. */
+const NUMBER = /^\+?\d{4,17}$/;
 
 const readJson = (file) => {
   let text;
@@ -145,6 +151,11 @@ const commands = {
     try {
       report = await doctor(readJson(values.config));
     } catch (error) {
+      if (error instanceof UsageError && values.json) {
+        // With --json, stdout is always the report, whatever the exit code.
+        console.log(JSON.stringify({ ok: false, checks: [{ id: 'config', ok: false, message: error.message }] }, null, 2));
+        return EXIT_USAGE;
+      }
       if (typeof error?.code !== 'string') {
         throw error;
       }
@@ -170,6 +181,9 @@ const commands = {
     const since = durationSeconds(values.since ?? '24h');
     if (since === undefined || since > 7 * 86_400) {
       throw new UsageError('--since is a duration such as 30m, 12h or 3d, at most 7d');
+    }
+    if (!NUMBER.test(values.to)) {
+      throw new UsageError(`--to ${values.to} is not a phone number: digits with the country code, e.g. 8613711112222`);
     }
     const config = readJson(values.config);
     try {
@@ -202,6 +216,12 @@ const commands = {
     const values = optionsOf('send', args, spec, ['config', 'to'], '--config FILE and --to NUMBER');
     if (!values) {
       return EXIT_OK;
+    }
+    const meant = mainlandNumberMeant(values.to);
+    if (meant !== null) {
+      throw new UsageError(
+        `--to ${values.to} is no valid number with its country code (it reads as +${values.to.replace(/^\+/, '')}); a mainland China mobile needs 86 in front: did you mean --to ${meant.slice(1)}?`,
+      );
     }
     const config = readJson(values.config);
     const connector = await createConnector({ getConfig: async () => config });

@@ -215,6 +215,13 @@ export const deliveryStatus = async (config, to, sinceSeconds) => {
 };
 
 /**
+ * The mainland China number (`+86…`) that `digits` probably meant when a person typed a mainland
+ * mobile without 86 (`13711112222` reads as +1 371…, which no plan has); `null` otherwise. For the
+ * command line: Logto's numbers always carry their country code, and are read as they are.
+ */
+export const mainlandNumberMeant = (digits) => native.mainlandNumberMeant(String(digits)) ?? null;
+
+/**
  * Logto calls this for every connector row on many requests: it stays cheap, never calls
  * `getConfig` and does no I/O. The result is a plain object because Logto spreads it.
  */

@@ -35,6 +35,13 @@ export declare class Dispatcher {
  */
 export declare function flushStderr(): void
 
+/**
+ * The mainland China number `digits` probably meant (`+86…`), when a person typed a mainland
+ * mobile without its country code; `None` for a number that is valid as typed. For the command
+ * line: Logto's own numbers always carry their country code.
+ */
+export declare function mainlandNumberMeant(digits: string): string | null
+
 /** The connector metadata, as JSON text. */
 export declare function metadataJson(): string
 

@@ -98,6 +98,14 @@ pub fn validate_config_json(config_json: String) -> String {
     outcome.to_string()
 }
 
+/// The mainland China number `digits` probably meant (`+86…`), when a person typed a mainland
+/// mobile without its country code; `None` for a number that is valid as typed. For the command
+/// line: Logto's own numbers always carry their country code.
+#[napi]
+pub fn mainland_number_meant(digits: String) -> Option<String> {
+    tencent_sms_core::guard::mainland_number_meant(&digits).map(|e164| e164.as_str().to_owned())
+}
+
 /// How long the process's exit may wait for the send log's last lines.
 const EXIT_FLUSH_BOUND: std::time::Duration = std::time::Duration::from_millis(200);
 

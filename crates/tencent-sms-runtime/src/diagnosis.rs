@@ -333,6 +333,10 @@ pub struct Check {
     pub id: String,
     /// Whether it passed.
     pub ok: bool,
+    /// Whether it could not run (a check it depends on failed); `ok` is then false and the
+    /// message says which.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
     /// The config key to change, e.g. `templates[2].templateCode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -349,8 +353,20 @@ fn check(
     Check {
         id: id.into(),
         ok,
+        skipped: false,
         key,
         message: message.into(),
+    }
+}
+
+/// A check that could not run because `because` failed.
+fn skipped(id: impl Into<String>, what: &str, because: &str) -> Check {
+    Check {
+        id: id.into(),
+        ok: false,
+        skipped: true,
+        key: None,
+        message: format!("{what} was not checked: the check {because} failed first"),
     }
 }
 
@@ -372,9 +388,6 @@ pub async fn doctor(client: &SmsClient, config: &ConnectorConfig) -> Vec<Check> 
         } else {
             "main site"
         };
-        if !site_answers(client, site, prefix, label, &mut checks).await {
-            continue;
-        }
         let templates_here: Vec<&Template> = config
             .templates
             .iter()
@@ -382,6 +395,15 @@ pub async fn doctor(client: &SmsClient, config: &ConnectorConfig) -> Vec<Check> 
                 config.international_site.is_none() || t.international == international_site
             })
             .collect();
+        if let Err(failed) = site_answers(client, site, prefix, label, &mut checks).await {
+            for template in &templates_here {
+                let id = format!("template:{}", template.template_code);
+                let what = format!("template {}", template.template_code);
+                checks.push(skipped(id, &what, &failed));
+                live.insert(template.index, TemplateState::Skipped(failed.clone()));
+            }
+            continue;
+        }
         check_signs(client, site, prefix, &templates_here, &mut checks).await;
         check_templates(client, site, &templates_here, &mut live, &mut checks).await;
     }
@@ -401,13 +423,14 @@ pub async fn doctor(client: &SmsClient, config: &ConnectorConfig) -> Vec<Check> 
 }
 
 /// Keys, SdkAppId and region: one SendStatusStatistics call for this hour answers all three.
+/// `Err` names the check that failed, for the checks that then cannot run.
 async fn site_answers(
     client: &SmsClient,
     site: &Site,
     prefix: &str,
     label: &str,
     checks: &mut Vec<Check>,
-) -> bool {
+) -> Result<(), String> {
     match client.resolve_credentials(&site.credentials).await {
         Ok(used) => checks.push(check(
             format!("{prefix}credentials"),
@@ -425,11 +448,11 @@ async fn site_answers(
                 Some(format!("{prefix}credentials")),
                 failure_text(&failure),
             ));
-            return false;
+            return Err(format!("{prefix}credentials"));
         }
     }
-    let hour = chrono::Utc::now() + chrono::Duration::hours(8);
-    let hour = hour.format("%Y%m%d%H").to_string();
+    let this_hour = client.clock().now_unix().div_euclid(3_600);
+    let hour = crate::usage::beijing_hour(this_hour).unwrap_or_default();
     let usage = TencentRequest::send_status_statistics(site, &hour, &hour);
     let answered = client.fetch_usage(&usage).await;
     let skew = client.clock_offset(&site.endpoint.host_header);
@@ -449,17 +472,24 @@ async fn site_answers(
                     site.sdk_app_id, site.region
                 ),
             ));
-            true
+            Ok(())
         }
         Err(failure) => {
-            let key = failure_key(&failure).or_else(|| Some(format!("{prefix}sdkAppId")));
+            // The key the console's errors name for the same refusal; a request that never
+            // reached Tencent is the endpoint's.
+            let failure = failure.at_site_key(None, site, !prefix.is_empty());
+            let key = match failure_key(&failure) {
+                Some(key) => key,
+                None if failure.tencent_code().is_none() => format!("{prefix}endpoint"),
+                None => format!("{prefix}sdkAppId"),
+            };
             checks.push(check(
                 format!("{prefix}account"),
                 false,
-                key,
+                Some(key),
                 format!("{label}: {}{clock}", failure_text(&failure)),
             ));
-            false
+            Err(format!("{prefix}account"))
         }
     }
 }
@@ -506,7 +536,7 @@ async fn check_templates(
     client: &SmsClient,
     site: &Site,
     templates: &[&Template],
-    live: &mut HashMap<usize, bool>,
+    live: &mut HashMap<usize, TemplateState>,
     checks: &mut Vec<Check>,
 ) {
     for template in templates
@@ -544,8 +574,23 @@ async fn check_templates(
             }
             (Some((found, _)), None) => template_state(template, &found, key, checks),
         };
-        live.insert(template.index, ok);
+        let state = if ok {
+            TemplateState::Live
+        } else {
+            TemplateState::Failed
+        };
+        live.insert(template.index, state);
     }
+}
+
+/// What the doctor found of a template, for the message types that use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TemplateState {
+    Live,
+    /// Its check failed: it says why.
+    Failed,
+    /// It was not checked, because the named check failed first.
+    Skipped(String),
 }
 
 async fn templates_of_kind(
@@ -599,7 +644,11 @@ fn template_state(
 
 /// Each required message type, and each optional one configured, for a mainland and an
 /// international number, in every language configured: a live template.
-fn check_selection(config: &ConnectorConfig, live: &HashMap<usize, bool>, checks: &mut Vec<Check>) {
+fn check_selection(
+    config: &ConnectorConfig,
+    live: &HashMap<usize, TemplateState>,
+    checks: &mut Vec<Check>,
+) {
     let mut types: Vec<&str> = REQUIRED_USAGE_TYPES.to_vec();
     types.extend(OPTIONAL_USAGE_TYPES.iter().filter(|t| {
         config
@@ -639,11 +688,26 @@ fn check_selection(config: &ConnectorConfig, live: &HashMap<usize, bool>, checks
                     },
                     locale.map(|l| format!(":{l}")).unwrap_or_default()
                 );
-                match select_template(&config.templates, &wanted) {
-                    None => checks.push(check(id, false, Some("templates".into()), format!("{usage_type} to {number} number{language} has no template: add one (or a Generic one) for that region"))),
-                    Some(template) if !live.get(&template.index).copied().unwrap_or(false) => checks.push(check(id, false, Some(format!("templates[{}].templateCode", template.index)), format!("{usage_type} to {number} number{language} uses template {}, which cannot send (see its check)", template.template_code))),
-                    Some(template) => checks.push(check(id, true, None, format!("{usage_type} to {number} number{language} uses live template {}", template.template_code))),
-                }
+                let sent = format!("{usage_type} to {number} number{language}");
+                let Some(template) = select_template(&config.templates, &wanted) else {
+                    checks.push(check(
+                        id,
+                        false,
+                        Some("templates".into()),
+                        format!(
+                            "{sent} has no template: add one (or a Generic one) for that region"
+                        ),
+                    ));
+                    continue;
+                };
+                let code = &template.template_code;
+                checks.push(match live.get(&template.index) {
+                    Some(TemplateState::Live) => check(id, true, None, format!("{sent} uses live template {code}")),
+                    Some(TemplateState::Skipped(because)) => skipped(id, &format!("{sent} (template {code})"), because),
+                    // The placeholder code of the console's default form, or a failed check.
+                    Some(TemplateState::Failed) => check(id, false, Some(format!("templates[{}].templateCode", template.index)), format!("{sent} uses template {code}, which cannot send (see the check template:{code})")),
+                    None => check(id, false, Some(format!("templates[{}].templateCode", template.index)), format!("{sent} uses template {code}, which is not a template id: fill in the id of an approved template")),
+                });
             }
         }
     }

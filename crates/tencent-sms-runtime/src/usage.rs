@@ -17,6 +17,7 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset};
 use futures_util::future::try_join_all;
 use sha2::{Digest, Sha256};
+use tencent_sms_core::guard::BEIJING_OFFSET_SECONDS;
 use tokio::sync::OnceCell;
 use tokio::time::Instant;
 
@@ -54,8 +55,9 @@ impl HourWindow {
     }
 }
 
-fn beijing_hour(hour: i64) -> Option<String> {
-    let beijing = FixedOffset::east_opt(8 * 3600)?;
+/// Hour number `hour` since the Unix epoch as Tencent names hours: `yyyymmddhh`, Beijing time.
+pub(crate) fn beijing_hour(hour: i64) -> Option<String> {
+    let beijing = FixedOffset::east_opt(BEIJING_OFFSET_SECONDS as i32)?;
     Some(
         DateTime::from_timestamp(hour.checked_mul(HOUR)?, 0)?
             .with_timezone(&beijing)

@@ -25,8 +25,27 @@ pub fn country_of(to: &E164) -> Option<String> {
     Destination::of(to).country
 }
 
-/// Beijing is UTC+8 all year: Tencent's billing day, and the guard's.
-const BEIJING_OFFSET_SECONDS: i64 = 8 * 3_600;
+/// For a person typing a number (the command line, not Logto, whose numbers always carry
+/// their country code): the mainland China mobile `digits` probably meant, when as typed they
+/// are no valid number anywhere (`13711112222` reads as +1 371…, which no plan has) and with
+/// 86 in front they are a mainland mobile.
+pub fn mainland_number_meant(digits: &str) -> Option<E164> {
+    let as_typed = crate::phone::normalize_e164(digits).ok()?;
+    if Destination::of(&as_typed).valid {
+        return None;
+    }
+    let meant =
+        crate::phone::normalize_e164(&format!("86{}", digits.trim_start_matches('+'))).ok()?;
+    let destination = Destination::of(&meant);
+    let mobile = matches!(
+        destination.kind,
+        NumberType::Mobile | NumberType::FixedLineOrMobile
+    );
+    (destination.valid && mobile).then_some(meant)
+}
+
+/// Beijing is UTC+8 all year: Tencent's billing day and hours, and the guard's day.
+pub const BEIJING_OFFSET_SECONDS: i64 = 8 * 3_600;
 const DAY_SECONDS: u64 = 86_400;
 
 /// What is being sent, as the guard needs it.
@@ -188,5 +207,26 @@ pub fn limit_reached(rule: CountedRule) -> Refusal {
     Refusal {
         rule: rule.config_key(),
         failure,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mainland_mobile_typed_without_86_is_recognised_and_real_numbers_are_left_alone() {
+        assert_eq!(
+            mainland_number_meant("13711112222").map(|e| e.as_str().to_owned()),
+            Some("+8613711112222".to_owned())
+        );
+        for number in [
+            "8613711112222",
+            "16502530000",
+            "+16502530000",
+            "85291234567",
+        ] {
+            assert_eq!(mainland_number_meant(number), None, "{number}");
+        }
     }
 }

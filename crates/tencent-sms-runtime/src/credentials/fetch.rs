@@ -506,6 +506,50 @@ mod tests {
         );
     }
 
+    /// A metadata service that answers 200 and streams without end: read up to the cap only.
+    #[tokio::test]
+    async fn an_endless_metadata_answer_is_cut_at_the_cap() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = sent.clone();
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 1024];
+            let _ = socket.read(&mut request).await;
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+            socket.write_all(head.as_bytes()).await.unwrap();
+            let chunk = format!("{:x}\r\n{}\r\n", 16 * 1024, "x".repeat(16 * 1024));
+            while socket.write_all(chunk.as_bytes()).await.is_ok() {
+                counter.fetch_add(16 * 1024, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+        let http = crate::testing::http_client_builder()
+            .no_proxy()
+            .build()
+            .unwrap();
+        let addresses = ServiceAddresses {
+            metadata: format!("http://127.0.0.1:{port}/latest/meta-data/"),
+            sts: Endpoint::parse("sts.tencentcloudapi.com", "").unwrap(),
+        };
+        let clients = Http {
+            direct: &http,
+            for_sts: &http,
+        };
+        let source = CredentialSource::CvmRole {
+            role_name: Some("sms".to_owned()),
+        };
+        let why = fetch(&source, &clients, &addresses, 0)
+            .await
+            .map(|_| ())
+            .unwrap_err();
+        assert!(why.contains("more than 65536 bytes"), "{why}");
+        server.abort();
+        let streamed = sent.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(streamed < 16 * 1024 * 1024, "read on to {streamed} bytes");
+    }
+
     #[test]
     fn a_profile_saved_with_a_byte_order_mark_is_read() {
         let text = "\u{feff}[default]\r\nsecret_id = AKIDbom\r\nsecret_key = bom-key\r\n";
