@@ -168,6 +168,53 @@ describe('shared through Redis', { skip: redisServer ? false : 'no redis-server 
   });
 });
 
+test('a silent Redis costs a send one 250 ms bound, the first send of a process included', async () => {
+  const net = await import('node:net');
+  const held = [];
+  const silent = net.createServer((socket) => held.push(socket));
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const redisUrl = `redis://127.0.0.1:${silent.address().port}/0`;
+  const config = withGuard({ allowedCountries: ['CN'], numberTypes: ['mobile'], perIp: { max: 10, windowSeconds: 600 }, redisUrl });
+  try {
+    const report = await runChild(config, 2, '198.51.100.13', undefined, { WAIT_BEFORE_MS: '500' }).report;
+    assert.deepEqual([report.sent, report.other], [2, []]);
+    // 250 ms for Redis and a few for the send itself; libphonenumber's first load (about 80 ms)
+    // happens as the connector loads, not inside the first send's bound.
+    assert.ok(report.firstMs < 310, `the first send took ${report.firstMs} ms`);
+    assert.ok(report.slowestMs < 310, `the slowest send took ${report.slowestMs} ms`);
+  } finally {
+    for (const socket of held) {
+      socket.destroy();
+    }
+    silent.close();
+  }
+});
+
+describe('a Redis out of memory', { skip: redisServer ? false : 'no redis-server (run scripts/install-test-tools.sh as root)' }, () => {
+  let redis;
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    await redis?.stop();
+  });
+
+  test('refusing writes (maxmemory, noeviction), the limit still holds exactly: counting goes on from what Redis holds', async () => {
+    const config = withGuard({ perIp: { max: 3, windowSeconds: 600 }, redisUrl: redis.url });
+    const run = runChild(config, 8, '198.51.100.11', 1);
+    await run.paused;
+    // One send is counted in Redis; from now on Redis refuses every write with OOM.
+    const port = new URL(redis.url).port;
+    const full = spawnSync('redis-cli', ['-p', port, 'CONFIG', 'SET', 'maxmemory', '1'], { encoding: 'utf8' });
+    assert.equal(full.status, 0, full.stderr);
+    run.resume();
+    const report = await run.report;
+    assert.deepEqual(report.other, []);
+    assert.deepEqual([report.sent, report.limited], [3, 5], JSON.stringify(report));
+    assert.match(report.stderr, /cannot use guard\.redisUrl \(Redis refused: OOM\)/);
+  });
+});
+
 describe('shared through Redis over TLS (rediss://)', { skip: redisServer ? false : 'no redis-server (run scripts/install-test-tools.sh as root)' }, () => {
   let redis;
   before(async () => {
@@ -185,6 +232,17 @@ describe('shared through Redis over TLS (rediss://)', { skip: redisServer ? fals
       runChild(config, 3, '198.51.100.9', undefined, trust).report,
       runChild(config, 3, '198.51.100.9', undefined, trust).report,
     ]);
+    assert.deepEqual([a.other, b.other], [[], []]);
+    assert.equal(a.sent + b.sent, 4, `one limit for both: ${JSON.stringify([a, b])}`);
+    assert.equal(a.stderr + b.stderr, '');
+    assert.equal(emulator.apiRequests() - before, 4);
+  });
+
+  test("a private CA named by certroot in redisUrl, as in Logto's REDIS_URL, is trusted for Redis alone", async () => {
+    const ca = path.join(tlsFixtures, 'ca.pem');
+    const config = withGuard({ perIp: { max: 4, windowSeconds: 600 }, redisUrl: `${redis.url}?certroot=${encodeURIComponent(ca)}` });
+    const before = emulator.apiRequests();
+    const [a, b] = await Promise.all([runChild(config, 3, '198.51.100.12').report, runChild(config, 3, '198.51.100.12').report]);
     assert.deepEqual([a.other, b.other], [[], []]);
     assert.equal(a.sent + b.sent, 4, `one limit for both: ${JSON.stringify([a, b])}`);
     assert.equal(a.stderr + b.stderr, '');

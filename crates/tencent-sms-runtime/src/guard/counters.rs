@@ -22,6 +22,8 @@ use std::time::Duration;
 use crate::stderr_lines::StderrLines;
 
 use redis::aio::ConnectionManager;
+
+use super::redis_store::{self, storage_key, NotCounted};
 use sha2::{Digest, Sha256};
 use tencent_sms_core::guard::{CountedRule, Hit};
 use tencent_sms_tc3::SecretKey;
@@ -34,25 +36,6 @@ pub(crate) const MAX_LOCAL_COUNTERS: usize = 100_000;
 /// The share of a full rule's counters evicted at once, so eviction is rare.
 const EVICT_DIVISOR: usize = 4;
 
-/// Increments each counter in turn and stops at the first one past its limit, as the local
-/// path does, so a send refused by one rule uses up none of the rules after it; all in one
-/// round trip. KEYS: the counters; ARGV: each one's TTL and limit. Returns the counts made.
-const COUNT_SCRIPT: &str = r"
-local counts = {}
-for i, key in ipairs(KEYS) do
-  local count = redis.call('INCR', key)
-  redis.call('EXPIRE', key, ARGV[2 * i - 1])
-  counts[i] = count
-  if count > tonumber(ARGV[2 * i]) then break end
-end
-return counts
-";
-
-/// Where a counter lives in Redis: its key and window, under the connector's own prefix.
-fn storage_key(hit: &Hit) -> String {
-    format!("tencent-sms-guard:{}:{}", hit.key, hit.window.index)
-}
-
 /// One rule's counters in this process: key → (window end, count).
 #[derive(Default)]
 struct LocalCounters {
@@ -60,12 +43,14 @@ struct LocalCounters {
 }
 
 impl LocalCounters {
-    fn hit(&mut self, key: String, hit: &Hit, now: i64, capacity: usize) -> u64 {
+    /// Counts one send; `held` is what Redis holds for the same counter when it refused to
+    /// count, so the count goes on from there.
+    fn hit(&mut self, key: String, hit: &Hit, now: i64, capacity: usize, held: u64) -> u64 {
         if self.entries.len() >= capacity && !self.entries.contains_key(&key) {
             self.make_room(hit.rule, now, capacity);
         }
         let entry = self.entries.entry(key).or_insert((hit.window.ends_at, 0));
-        entry.1 += 1;
+        entry.1 = entry.1.max(held) + 1;
         entry.1
     }
 
@@ -155,22 +140,25 @@ impl Counters {
 
     /// Counts one send under `hits` in order, up to the first one past its limit, and returns
     /// the counts made: in Redis when `redis_url` is set and answers in time, else in this
-    /// process.
+    /// process (from the counts Redis holds, when it answered but refused to count).
     pub(crate) async fn hit_all(
         &self,
         redis_url: Option<&SecretKey>,
         hits: &[Hit],
         now: i64,
     ) -> (Vec<u64>, CountedIn) {
-        if let Some(url) = redis_url {
-            if let Some(counts) = self.redis_hit_all(url, hits, now).await {
-                return (counts, CountedIn::Redis);
-            }
-        }
+        let held = match redis_url {
+            Some(url) => match self.redis_hit_all(url, hits, now).await {
+                Ok(counts) => return (counts, CountedIn::Redis),
+                Err(held) => held,
+            },
+            None => Vec::new(),
+        };
         let mut counts = Vec::with_capacity(hits.len());
-        for hit in hits {
+        for (index, hit) in hits.iter().enumerate() {
             let mut local = lock(&self.local[hit.rule.slot()]);
-            let count = local.hit(storage_key(hit), hit, now, self.capacity);
+            let held = held.get(index).copied().unwrap_or(0);
+            let count = local.hit(storage_key(hit), hit, now, self.capacity, held);
             counts.push(count);
             if count > hit.max {
                 break;
@@ -193,35 +181,36 @@ impl Counters {
             .map(|(hit, _)| hit.rule)
     }
 
-    /// [`COUNT_SCRIPT`] over every counter, connection included, within [`REDIS_TIMEOUT`];
-    /// `None` (logged once per failure streak) when that fails.
-    async fn redis_hit_all(&self, url: &SecretKey, hits: &[Hit], now: i64) -> Option<Vec<u64>> {
+    /// One round trip that counts every counter, connection included, within
+    /// [`REDIS_TIMEOUT`]. `Err` (logged once per failure streak) carries the counts Redis holds
+    /// when it answered but refused to count, else nothing.
+    async fn redis_hit_all(
+        &self,
+        url: &SecretKey,
+        hits: &[Hit],
+        now: i64,
+    ) -> Result<Vec<u64>, Vec<u64>> {
         let id: [u8; 32] = Sha256::digest(url.expose().as_bytes()).into();
         let attempt = async {
-            let mut connection = self.connection(id, url).await?;
-            let mut eval = redis::cmd("EVAL");
-            eval.arg(COUNT_SCRIPT).arg(hits.len());
-            for hit in hits {
-                eval.arg(storage_key(hit));
-            }
-            for hit in hits {
-                eval.arg((hit.window.ends_at - now).max(1) + 1).arg(hit.max);
-            }
-            eval.query_async::<Vec<u64>>(&mut connection)
+            let mut connection = self
+                .connection(id, url)
                 .await
-                .map_err(|e| describe_redis_error(&e))
+                .map_err(|reason| NotCounted { reason, held: None })?;
+            redis_store::count(&mut connection, hits, now).await
         };
-        let outcome = match tokio::time::timeout(REDIS_TIMEOUT, attempt).await {
-            Ok(Ok(counts)) if (1..=hits.len()).contains(&counts.len()) => Ok(counts),
-            Ok(Ok(_)) => Err("Redis answered with the wrong number of counts".to_owned()),
-            Ok(Err(reason)) => Err(reason),
-            Err(_) => Err(format!(
-                "Redis did not answer within {} ms",
-                REDIS_TIMEOUT.as_millis()
-            )),
-        };
-        self.note_outcome(id, now, outcome.as_ref().err());
-        outcome.ok()
+        let outcome = tokio::time::timeout(REDIS_TIMEOUT, attempt)
+            .await
+            .unwrap_or_else(|_| {
+                Err(NotCounted {
+                    reason: format!(
+                        "Redis did not answer within {} ms",
+                        REDIS_TIMEOUT.as_millis()
+                    ),
+                    held: None,
+                })
+            });
+        self.note_outcome(id, now, outcome.as_ref().err().map(|n| &n.reason));
+        outcome.map_err(|not_counted| not_counted.held.unwrap_or_default())
     }
 
     /// Logs the first failure after a success (or ever), and the recovery after one.
@@ -244,62 +233,9 @@ impl Counters {
         if let Some(connection) = lock(&self.redis).get(&id) {
             return Ok(connection.clone());
         }
-        let client = redis::Client::open(url.expose()).map_err(|e| describe_redis_error(&e))?;
-        let config = redis::aio::ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(REDIS_TIMEOUT))
-            .set_response_timeout(Some(REDIS_TIMEOUT))
-            .set_number_of_retries(1);
-        let connection = client
-            .get_connection_manager_with_config(config)
-            .await
-            .map_err(|e| describe_redis_error(&e))?;
+        let connection = redis_store::connect(url).await?;
         lock(&self.redis).insert(id, connection.clone());
         Ok(connection)
-    }
-}
-
-/// Whether the Redis at `url` answers a `PING` within [`REDIS_TIMEOUT`] × 4 (for the doctor);
-/// the error never carries the URL.
-pub(crate) async fn redis_answers(url: &SecretKey) -> Result<(), String> {
-    let attempt = async {
-        let client = redis::Client::open(url.expose()).map_err(|e| describe_redis_error(&e))?;
-        let mut connection = client
-            .get_multiplexed_async_connection()
-            .await
-            .map_err(|e| describe_redis_error(&e))?;
-        redis::cmd("PING")
-            .query_async::<String>(&mut connection)
-            .await
-            .map(|_| ())
-            .map_err(|e| describe_redis_error(&e))
-    };
-    tokio::time::timeout(REDIS_TIMEOUT * 4, attempt)
-        .await
-        .unwrap_or_else(|_| {
-            Err(format!(
-                "Redis did not answer within {} ms",
-                (REDIS_TIMEOUT * 4).as_millis()
-            ))
-        })
-}
-
-/// What went wrong, without the URL (it may hold a password): the error's kind and, for I/O
-/// errors, the operating system's reason.
-fn describe_redis_error(error: &redis::RedisError) -> String {
-    match error.kind() {
-        redis::ErrorKind::Io => format!("I/O error: {}", io_reason(error)),
-        kind => format!("{kind:?}"),
-    }
-}
-
-fn io_reason(error: &redis::RedisError) -> String {
-    let mut current: &(dyn std::error::Error + 'static) = error;
-    while let Some(source) = current.source() {
-        current = source;
-    }
-    match current.downcast_ref::<std::io::Error>() {
-        Some(io) => io.kind().to_string(),
-        None => "connection failed".to_owned(),
     }
 }
 
@@ -404,13 +340,5 @@ mod tests {
             "waited {waited:?} for three rules"
         );
         held.abort();
-    }
-
-    #[test]
-    fn redis_errors_never_carry_the_url() {
-        let url = "rediss://user:hunter2@redis.internal:6380/0";
-        let error = redis::Client::open("bogus://user:hunter2@host").unwrap_err();
-        let text = describe_redis_error(&error);
-        assert!(!text.contains("hunter2") && !text.contains(url), "{text}");
     }
 }

@@ -3,9 +3,10 @@
 //! (`tencent_sms_core::guard`); this module counts and decides.
 
 mod counters;
+mod redis_store;
 
-pub(crate) use counters::redis_answers;
 use counters::Counters;
+pub(crate) use redis_store::answers as redis_answers;
 use std::sync::Arc;
 
 use crate::stderr_lines::StderrLines;
