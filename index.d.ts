@@ -59,9 +59,11 @@ export type TencentSmsConfig = {
   backupEndpoint?: string;
   /** Sent with international messages only. */
   senderId?: string;
-  /** Tencent's international site, for numbers outside mainland China. */
+  /** Tencent's international site, for numbers outside mainland China; `{}` is none. */
   internationalSite?: TencentSmsSite;
-  /** The SMS abuse and cost guard; off when absent. */
+  /** The international site's SecretKey, from the console's masked field; not beside `internationalSite.accessKeySecret`. */
+  internationalAccessKeySecret?: string;
+  /** The SMS abuse and cost guard; off when absent or `{}`. */
   guard?: {
     allowedCountries?: string[];
     blockedCountries?: string[];
@@ -132,8 +134,11 @@ export type CredentialReport = {
 /** Reads each site's keys as a send would and says where they came from; never the keys. */
 export declare const describeCredentials: (config: unknown) => Promise<CredentialReport[]>;
 
-/** One check of `doctor`: `key` is the config path to change. */
-export type DoctorCheck = { id: string; ok: boolean; key?: string; message: string };
+/**
+ * One check of `doctor`: `key` is the config path to change; `skipped` when it could not run
+ * because another check failed first.
+ */
+export type DoctorCheck = { id: string; ok: boolean; skipped?: true; key?: string; message: string };
 
 /** Checks a config against the live account with read-only calls; never sends an SMS. */
 export declare const doctor: (config: unknown) => Promise<{ ok: boolean; checks: DoctorCheck[] }>;
@@ -151,3 +156,9 @@ export type DeliveryReceipt = {
 
 /** Delivery receipts of `to` since `sinceSeconds` (Unix), from every site. */
 export declare const deliveryStatus: (config: unknown, to: string, sinceSeconds: number) => Promise<DeliveryReceipt[]>;
+
+/**
+ * The mainland China number (`+86…`) that `digits` probably meant, when a person typed a mainland
+ * mobile without 86; `null` for a number valid as typed. For the command line.
+ */
+export declare const mainlandNumberMeant: (digits: string) => string | null;

@@ -140,8 +140,18 @@ test('a stderr nobody reads: a 10 000-send burst all resolve as sent, and the li
   assert.equal(burst.delivered, 10_000);
 
   let stderr = '';
-  proc.stderr.on('data', (chunk) => (stderr += chunk));
+  // Once read, the writer writes again, and its first line says what was dropped: only then is
+  // there room in its queue for the next send's line.
+  const drained = new Promise((resolve) =>
+    proc.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      if (stderr.includes('"log_dropped"')) {
+        resolve();
+      }
+    }),
+  );
   proc.stderr.resume();
+  await drained;
   proc.stdin.write('go\n');
   const last = JSON.parse((await reports.next()).value);
   assert.deepEqual(last.outcomes, { sent: 1 });

@@ -36,6 +36,12 @@ export declare class Dispatcher {
 export declare function flushStderr(): void
 
 /**
+ * Every bound the connector enforces, as JSON text: what the documentation's bounds are
+ * rendered from and tested against.
+ */
+export declare function limitsJson(): string
+
+/**
  * The mainland China number `digits` probably meant (`+86…`), when a person typed a mainland
  * mobile without its country code; `None` for a number that is valid as typed. For the command
  * line: Logto's own numbers always carry their country code.

@@ -4,6 +4,7 @@
 // `<!-- /table:<name> -->` in the document that `tables` names.
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,8 +25,41 @@ const renderTencentErrors = (rows) =>
     }),
   ].join('\n');
 
-/** `docs/tables/faults.json`: what `sendMessage` does for each failure. */
-export const faults = () => readJson('docs/tables/faults.json').rows;
+/**
+ * Every bound the connector enforces, read from the constants that enforce it (the addon's
+ * `limitsJson`): the bounds table is rendered from it, and text may name one as `{name}`.
+ */
+export const limits = () => JSON.parse(createRequire(import.meta.url)('../lib/native.cjs').limitsJson());
+
+/** `text` with each `{name}` of a bound replaced by its value. */
+export const withLimits = (text, values = limits()) =>
+  text.replace(/\{([a-zA-Z]+)\}/g, (_whole, name) => {
+    if (!(name in values)) {
+      throw new Error(`no bound named ${name} (in "${text}")`);
+    }
+    return String(values[name]);
+  });
+
+/** `docs/tables/faults.json`: what `sendMessage` does for each failure, its bounds filled in. */
+export const faults = () => {
+  const values = limits();
+  return readJson('docs/tables/faults.json').rows.map((row) => ({ ...row, fault: withLimits(row.fault, values), bound: withLimits(row.bound, values) }));
+};
+
+/** The bounds table: each bound, its value and what it bounds (from `docs/tables/bounds.json`). */
+const renderBounds = () => {
+  const values = limits();
+  const { rows } = readJson('docs/tables/bounds.json');
+  const missing = Object.keys(values).filter((name) => !rows.some((row) => row.name === name));
+  if (missing.length > 0) {
+    throw new Error(`docs/tables/bounds.json does not describe ${missing.join(', ')}`);
+  }
+  return [
+    '| bound | value | what it bounds |',
+    '|---|---|---|',
+    ...rows.map(({ name, unit, what }) => `| \`${name}\` | ${values[name]}${unit ? ` ${unit}` : ''} | ${what} |`),
+  ].join('\n');
+};
 
 const renderFaults = (rows) =>
   [
@@ -38,6 +72,7 @@ const renderFaults = (rows) =>
 export const tables = {
   'tencent-errors': { document: 'docs/configuration.md', render: () => renderTencentErrors(tencentErrors()) },
   faults: { document: 'docs/security-and-reliability.md', render: () => renderFaults(faults()) },
+  bounds: { document: 'docs/security-and-reliability.md', render: renderBounds },
 };
 
 /** The documents that hold tables, as paths from the repository's root. */

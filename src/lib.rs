@@ -15,7 +15,7 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::json;
 use tencent_sms_core::{json_input::parse_js_json, metadata, ConnectorFailure};
-use tencent_sms_runtime::{validate_config, Connector};
+use tencent_sms_runtime::{validate_config, Connector, EXIT_FLUSH_BOUND};
 
 /// mimalloc v2, built with `local_dynamic_tls`: see the comment below for why each.
 //
@@ -109,15 +109,19 @@ pub fn mainland_number_meant(digits: String) -> Option<String> {
     tencent_sms_core::guard::mainland_number_meant(&digits).map(|e164| e164.as_str().to_owned())
 }
 
-/// How long the process's exit may wait for the send log's last lines.
-const EXIT_FLUSH_BOUND: std::time::Duration = std::time::Duration::from_millis(200);
-
 /// Writes the lines still queued for stderr (the send log), waiting at most
 /// [`EXIT_FLUSH_BOUND`]: the shim calls it as the process exits, so the line of the last send
 /// is not lost. Sends never wait for their lines.
 #[napi]
 pub fn flush_stderr() {
     connector().flush_stderr(EXIT_FLUSH_BOUND);
+}
+
+/// Every bound the connector enforces, as JSON text: what the documentation's bounds are
+/// rendered from and tested against.
+#[napi]
+pub fn limits_json() -> String {
+    serde_json::to_string(&tencent_sms_runtime::limits()).unwrap_or_default()
 }
 
 /// The process's one [`Connector`]: its HTTP pools, caches and the guard's counters are shared

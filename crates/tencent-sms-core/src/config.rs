@@ -10,8 +10,10 @@ use serde_json::{Map, Value};
 use crate::credentials::{read_credentials, CredentialSource};
 use crate::endpoint::Endpoint;
 use crate::environment::Environment;
+use crate::failure::ConnectorFailure;
 use crate::guard::{read_guard, GuardConfig};
 use crate::issue::{key, ConfigIssue, FieldChecker};
+use crate::remedy::SentTemplate;
 use crate::template::{Template, CODE_PARAM, REQUIRED_USAGE_TYPES, TEMPLATE_CODE_PLACEHOLDER};
 use tencent_sms_tc3::SecretKey;
 
@@ -77,7 +79,37 @@ pub struct Site {
     pub backup_endpoint: Option<Endpoint>,
     /// Sent as `SenderId` with international messages.
     pub sender_id: Option<String>,
+    /// The config key an operator edits to change this site's SecretKey: `accessKeySecret`
+    /// (under `internationalSite` for that site), or the masked form field
+    /// [`INTERNATIONAL_SECRET`].
+    pub secret_key_field: &'static str,
 }
+
+impl Site {
+    /// A Tencent refusal of a request through this site (`international_site`: the config's
+    /// `internationalSite`), pointed at the key to change where the operator set it:
+    /// `credentials` for keys from another source, the masked field for a SecretKey typed
+    /// there. `template` is the one that was sent, `None` for a read-only call.
+    pub fn refusal_at_key(
+        &self,
+        failure: ConnectorFailure,
+        template: Option<SentTemplate>,
+        international_site: bool,
+    ) -> ConnectorFailure {
+        let failure = failure
+            .pointing_at_config(template)
+            .keys_from(&self.credentials)
+            .through_site(international_site);
+        match self.secret_key_field {
+            "accessKeySecret" => failure,
+            field => failure.secret_typed_at(field),
+        }
+    }
+}
+
+/// The console's masked field for the international site's SecretKey: a secret typed into the
+/// `internationalSite` JSON editor is shown in clear text, one typed here is not.
+pub const INTERNATIONAL_SECRET: &str = "internationalAccessKeySecret";
 
 /// Validates a raw config as stored by Logto, reporting every issue at once. `environment`
 /// is what Logto's process environment allows (plain-HTTP hosts), which the config alone never can.
@@ -95,7 +127,7 @@ pub fn validate_config(
     let fields = read_fields(&mut checker, object, environment);
     let international = read_international_site(
         &mut checker,
-        object.get(INTERNATIONAL_SITE),
+        object,
         fields.site.credentials.as_ref(),
         environment,
     );
@@ -122,6 +154,8 @@ struct SiteFields {
     endpoint: Option<Endpoint>,
     backup_endpoint: Option<Endpoint>,
     sender_id: Option<String>,
+    /// Where `access_key_secret` was read, when not at the site's own `accessKeySecret`.
+    secret_key_field: Option<&'static str>,
 }
 
 /// The top level's fields.
@@ -168,6 +202,7 @@ impl SiteFields {
             },
             region: self.region.unwrap_or_else(|| fallback.region.clone()),
             sender_id: self.sender_id.or_else(|| fallback.sender_id.clone()),
+            secret_key_field: self.secret_key_field.unwrap_or("accessKeySecret"),
         }
     }
 }
@@ -199,6 +234,7 @@ impl Fields {
             region,
             endpoint,
             sender_id: site.sender_id,
+            secret_key_field: "accessKeySecret",
         };
         Some(ConnectorConfig {
             international_site: international.map(|fields| fields.or(&site)),
@@ -223,30 +259,60 @@ fn read_fields(
     }
 }
 
-/// `internationalSite`: absent or `null` for none; otherwise an object whose keys are all
-/// optional and checked by the top level's rules, at paths under `internationalSite`.
+/// `internationalSite`: absent, `null` or `{}` for none; otherwise an object whose keys are
+/// all optional and checked by the top level's rules, at paths under `internationalSite`.
+///
+/// Its SecretKey may instead be typed into the console's masked field [`INTERNATIONAL_SECRET`]
+/// at the top level; one of the two, and only with an international site.
 fn read_international_site(
     checker: &mut FieldChecker<'_>,
-    value: Option<&Value>,
+    top_level: &Map<String, Value>,
     top_level_credentials: Option<&CredentialSource>,
     environment: &Environment,
 ) -> Option<SiteFields> {
     let path = [key(INTERNATIONAL_SITE)];
-    let object = match value {
-        None | Some(Value::Null) => return None,
-        Some(Value::Object(object)) => object,
-        other => {
-            return checker.refuse(ConfigIssue::invalid_type(&path, "object", other));
+    let masked = checker.optional_string(top_level, &[], INTERNATIONAL_SECRET);
+    let object = checker
+        .optional_object(top_level.get(INTERNATIONAL_SITE), &path)
+        .flatten();
+    let Some(object) = object else {
+        if masked.is_some() {
+            checker.issues.push(ConfigIssue::custom(
+                &[key(INTERNATIONAL_SECRET)],
+                format!("{INTERNATIONAL_SECRET} is the SecretKey of the international site: fill in internationalSite too, or leave this empty"),
+            ));
         }
+        return None;
     };
+    let mut site = object.clone();
+    if let Some(secret) = masked {
+        if object.contains_key("accessKeySecret") {
+            checker.issues.push(ConfigIssue::custom(
+                &[key(INTERNATIONAL_SECRET)],
+                "the international site's SecretKey is given twice, here and in internationalSite.accessKeySecret: keep one (this masked field, so it is not shown in clear text)".to_owned(),
+            ));
+        } else {
+            site.insert("accessKeySecret".to_owned(), Value::String(secret));
+        }
+    }
     let account = read_account(
         checker,
-        object,
+        &site,
         &path,
         Presence::Optional,
         top_level_credentials,
     );
-    Some(read_delivery(checker, object, &path, account, environment))
+    let from_masked = masked_secret_used(object, top_level);
+    Some(SiteFields {
+        secret_key_field: from_masked.then_some(INTERNATIONAL_SECRET),
+        ..read_delivery(checker, &site, &path, account, environment)
+    })
+}
+
+/// Whether the international site's SecretKey comes from the masked top-level field.
+fn masked_secret_used(site: &Map<String, Value>, top_level: &Map<String, Value>) -> bool {
+    !site.contains_key("accessKeySecret")
+        && matches!(top_level.get(INTERNATIONAL_SECRET), Some(Value::String(s)) if !s.is_empty())
 }
 
 /// Whether a site's keys must be there (the top level) or may be left out (`internationalSite`).
@@ -311,6 +377,7 @@ fn read_account(
         endpoint: None,
         backup_endpoint: None,
         sender_id: None,
+        secret_key_field: None,
     }
 }
 

@@ -7,7 +7,6 @@
 use serde_json::{json, Value};
 
 use crate::classify::{classify_tencent_code, TencentErrorClass};
-use crate::config::Site;
 use crate::credentials::CredentialSource;
 pub use crate::error_code::ErrorCode;
 use crate::issue::ConfigIssue;
@@ -169,18 +168,17 @@ impl ConnectorFailure {
         self
     }
 
-    /// A Tencent refusal of a request through `site` (`international_site`: the config's
-    /// `internationalSite`), pointed at the key to change there; `template` is the one that
-    /// was sent, `None` for a read-only call.
-    pub fn at_site_key(
-        self,
-        template: Option<SentTemplate>,
-        site: &Site,
-        international_site: bool,
-    ) -> Self {
-        self.pointing_at_config(template)
-            .keys_from(&site.credentials)
-            .through_site(international_site)
+    /// For a refusal of the international site's SecretKey typed into the top-level field
+    /// `secret_key_field` (the console's masked one): the issue moves there from
+    /// `internationalSite.accessKeySecret`. Other failures are unchanged.
+    pub fn secret_typed_at(mut self, secret_key_field: &str) -> Self {
+        if let FailureData::TencentIssue { issue, .. } = &mut self.data {
+            let at: Vec<Option<&str>> = issue.path.iter().map(Value::as_str).collect();
+            if at == [Some("internationalSite"), Some("accessKeySecret")] {
+                issue.path = vec![Value::from(secret_key_field)];
+            }
+        }
+        self
     }
 
     /// For a request through `internationalSite`: a fix at one of the site's keys moves under
@@ -303,6 +301,30 @@ mod tests {
         index: 0,
         own_sign_name: false,
     });
+
+    #[test]
+    fn a_refused_international_secret_points_at_the_field_it_was_typed_into() {
+        let mut raw = crate::testing::two_sites_config();
+        let site = raw["internationalSite"].as_object_mut().unwrap();
+        site.remove("accessKeySecret");
+        raw["internationalAccessKeySecret"] = json!("intl-secret");
+        let config = crate::validate_config(&raw, &Default::default()).unwrap();
+        let international = config.international_site.as_ref().unwrap();
+        let path =
+            |failure: ConnectorFailure| failure.to_json()["data"]["issues"][0]["path"].clone();
+        let refused = refusal("AuthFailure.SignatureFailure");
+        assert_eq!(
+            path(international.refusal_at_key(refused.clone(), FIRST, true)),
+            json!(["internationalAccessKeySecret"])
+        );
+        assert_eq!(
+            path(config.site.refusal_at_key(refused, FIRST, false)),
+            json!(["accessKeySecret"])
+        );
+        let wrong_id =
+            international.refusal_at_key(refusal("AuthFailure.SecretIdNotFound"), FIRST, true);
+        assert_eq!(path(wrong_id), json!(["internationalSite", "accessKeyId"]));
+    }
 
     #[test]
     fn a_message_that_ends_in_a_full_stop_reads_cleanly() {

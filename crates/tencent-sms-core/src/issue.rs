@@ -183,6 +183,21 @@ impl FieldChecker<'_> {
         }
     }
 
+    /// An optional object at `path`: `Some(None)` when absent, `null` or `{}` (all "not used":
+    /// Logto's console saves an untouched JSON editor as `{}`), `None` after an issue.
+    pub(crate) fn optional_object<'v>(
+        &mut self,
+        value: Option<&'v Value>,
+        path: &[Value],
+    ) -> Option<Option<&'v Map<String, Value>>> {
+        match value {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::Object(object)) if object.is_empty() => Some(None),
+            Some(Value::Object(object)) => Some(Some(object)),
+            other => self.refuse(ConfigIssue::invalid_type(path, "object", other)),
+        }
+    }
+
     /// An optional string: absent, `null` and `""` all mean "not set" (Logto's form drops
     /// empty fields, and older saved configs may hold `null`).
     pub(crate) fn optional_string(

@@ -205,10 +205,10 @@ mod tests {
         assert_eq!(pick_for(&all[1..], "fr"), "en", "then the first");
     }
 
-    /// The table under "Which template a message uses" in the operator guide, row by row.
+    /// The language table of the guide's templates page (`docs/guide/templates.md`), row by row.
     #[test]
     fn the_guides_language_table_is_what_the_selection_does() {
-        let guide = include_str!("../../../docs/operator-guide.md");
+        let guide = include_str!("../../../docs/guide/templates.md");
         let table = guide
             .split("<!-- locale-table -->")
             .nth(1)

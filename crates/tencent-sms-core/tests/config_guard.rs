@@ -300,6 +300,58 @@ fn optional_fields_accept_absent_null_and_empty() {
     );
 }
 
+/// Logto's console saves an optional JSON editor left as shown as `{}`: not used, exactly as
+/// if the key were absent.
+#[test]
+fn an_empty_object_for_an_optional_json_item_means_not_used() {
+    let absent = validate_config(&official_config()).unwrap();
+    let mut config = official_config();
+    for name in ["credentials", "internationalSite", "guard"] {
+        config[name] = json!({});
+    }
+    let parsed = validate_config(&config).unwrap();
+    assert!(parsed.international_site.is_none(), "no second site");
+    assert!(parsed.guard.is_none(), "no guard");
+    assert_eq!(parsed.site.credentials, absent.site.credentials);
+    // Beside a top-level source, an international site's `{}` credentials inherit it.
+    let mut inherited = official_config();
+    inherited["accessKeyId"] = json!("");
+    inherited["accessKeySecret"] = json!("");
+    inherited["credentials"] = json!({ "source": "environment" });
+    inherited["internationalSite"] = json!({ "sdkAppId": "2400008888", "credentials": {} });
+    let parsed = validate_config(&inherited).unwrap();
+    let site = parsed.international_site.unwrap();
+    assert_eq!(site.credentials.name(), "environment");
+}
+
+#[test]
+fn the_international_secret_may_come_from_the_masked_field_once() {
+    let mut config = official_config();
+    config["internationalSite"] = json!({ "accessKeyId": "IKIDintl", "sdkAppId": "2400008888" });
+    config["internationalAccessKeySecret"] = json!("intl-secret");
+    let parsed = validate_config(&config).unwrap();
+    let site = parsed.international_site.unwrap();
+    assert_eq!(site.access_key_secret.expose(), "intl-secret");
+    assert_eq!(site.secret_key_field, "internationalAccessKeySecret");
+    assert_eq!(parsed.site.secret_key_field, "accessKeySecret");
+
+    let mut twice = config.clone();
+    twice["internationalSite"]["accessKeySecret"] = json!("other");
+    assert_eq!(
+        paths(&issues(twice)),
+        ["[\"internationalAccessKeySecret\"]"]
+    );
+    let mut alone = official_config();
+    alone["internationalAccessKeySecret"] = json!("intl-secret");
+    assert_eq!(
+        paths(&issues(alone)),
+        ["[\"internationalAccessKeySecret\"]"]
+    );
+    let mut empty = official_config();
+    empty["internationalAccessKeySecret"] = json!("");
+    assert!(validate_config(&empty).is_ok(), "an empty field is not set");
+}
+
 #[test]
 fn template_entries_are_checked_one_by_one() {
     let mut config = official_config();

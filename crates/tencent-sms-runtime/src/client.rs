@@ -75,7 +75,7 @@ const MAX_IDLE_CONNECTIONS: usize = MAX_IN_FLIGHT;
 /// servers keep idle connections (we found no statement), so the client does not count on a
 /// long one. Node's keep-alive agent, which the official connector uses, also closes idle
 /// sockets after 5 s.
-const IDLE_CONNECTION_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const IDLE_CONNECTION_TIMEOUT: Duration = Duration::from_secs(5);
 /// Endpoint hosts whose clock correction is remembered; real deployments use one or two.
 const MAX_CLOCK_HOSTS: usize = 64;
 

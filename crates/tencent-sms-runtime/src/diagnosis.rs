@@ -477,7 +477,7 @@ async fn site_answers(
         Err(failure) => {
             // The key the console's errors name for the same refusal; a request that never
             // reached Tencent is the endpoint's.
-            let failure = failure.at_site_key(None, site, !prefix.is_empty());
+            let failure = site.refusal_at_key(failure, None, !prefix.is_empty());
             let key = match failure_key(&failure) {
                 Some(key) => key,
                 None if failure.tencent_code().is_none() => format!("{prefix}endpoint"),

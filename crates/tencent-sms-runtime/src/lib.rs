@@ -20,6 +20,7 @@ mod credentials;
 mod diagnosis;
 mod dns;
 mod guard;
+mod limits;
 mod process_env;
 mod review_cache;
 mod send;
@@ -35,7 +36,9 @@ pub use client::{ClientOptions, SmsClient, MAX_IN_FLIGHT, MIN_TIME_TO_SEND, SEND
 pub use connector::{Connector, CredentialReport};
 pub use diagnosis::{doctor, Check, Receipt, RECEIPT_DAYS};
 pub use guard::Guard;
+pub use limits::{limits, Limits};
 pub use process_env::{environment, validate_config};
+pub use stderr_lines::EXIT_FLUSH_BOUND;
 
 /// The whole send from raw config and data, with a guard of its own: what the runtime's and
 /// the emulator's tests drive the client with.

@@ -49,9 +49,9 @@ pub(crate) async fn send_with_config(
             Ok(result) => Ok(result),
             Err(failure) => {
                 let site = config.site_for(!prepared.to.is_mainland_china());
-                let failure = failure.at_site_key(
+                let failure = site.refusal_at_key(
+                    failure,
                     Some(prepared.template.sent()),
-                    site,
                     prepared.via_international_site,
                 );
                 let budget = client.send_deadline().saturating_sub(started.elapsed());

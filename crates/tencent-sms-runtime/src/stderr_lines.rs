@@ -21,6 +21,8 @@ use std::time::{Duration, Instant};
 /// Lines waiting for the writer at most: about 400 KiB of send-log lines. A reader slower
 /// than the sends loses lines past this, counted, rather than holding memory without bound.
 pub(crate) const QUEUE_LINES: usize = 1_024;
+/// How long the process's exit may wait for the last lines (`Connector::flush_stderr`).
+pub const EXIT_FLUSH_BOUND: Duration = Duration::from_millis(200);
 /// How long the writer waits before writing again to a pipe that answered EAGAIN.
 const RETRY_FULL_PIPE: Duration = Duration::from_millis(5);
 

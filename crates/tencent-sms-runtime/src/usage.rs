@@ -198,7 +198,7 @@ pub(crate) async fn get_usage(
         windows.iter().map(move |&window| async move {
             site_usage(client, cache, site, window, current)
                 .await
-                .map_err(|failure| failure.at_site_key(None, site, via_international_site))
+                .map_err(|failure| site.refusal_at_key(failure, None, via_international_site))
         })
     });
     Ok(try_join_all(counts).await?.into_iter().sum())

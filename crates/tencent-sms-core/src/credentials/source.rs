@@ -81,17 +81,15 @@ impl CredentialSource {
     }
 }
 
-/// `credentials` at `path`: `Some(None)` when absent or `null`, `None` after an issue.
+/// `credentials` at `path`: `Some(None)` when absent, `null` or `{}`, `None` after an issue.
 pub(crate) fn read_credentials(
     checker: &mut FieldChecker<'_>,
     object: &Map<String, Value>,
     path: &[Value],
 ) -> Option<Option<CredentialSource>> {
     let path = [path, &[key("credentials")]].concat();
-    let credentials = match object.get("credentials") {
-        None | Some(Value::Null) => return Some(None),
-        Some(Value::Object(credentials)) => credentials,
-        other => return checker.refuse(ConfigIssue::invalid_type(&path, "object", other)),
+    let Some(credentials) = checker.optional_object(object.get("credentials"), &path)? else {
+        return Some(None);
     };
     let before = checker.issues.len();
     let source = checker.optional_string(credentials, &path, "source");

@@ -82,18 +82,14 @@ impl GuardConfig {
     }
 }
 
-/// `guard`: absent or `null` for none.
+/// `guard`: absent, `null` or `{}` for none.
 pub(crate) fn read_guard(
     checker: &mut FieldChecker<'_>,
     value: Option<&Value>,
 ) -> Option<Option<GuardConfig>> {
     let path = [key("guard")];
-    let object = match value {
-        None | Some(Value::Null) => return Some(None),
-        Some(Value::Object(object)) => object,
-        other => {
-            return checker.refuse(ConfigIssue::invalid_type(&path, "object", other));
-        }
+    let Some(object) = checker.optional_object(value, &path)? else {
+        return Some(None);
     };
     let before = checker.issues.len();
     let guard = GuardConfig {

@@ -29,13 +29,13 @@ const TKE_VARS: [&str; 4] = [
     "TKE_ROLE_ARN",
 ];
 /// The metadata service is on the instance's own network: it answers at once or not at all.
-const METADATA_TIMEOUT: Duration = Duration::from_secs(2);
-const STS_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const METADATA_TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) const STS_TIMEOUT: Duration = Duration::from_secs(5);
 /// What the connector asks STS for; Tencent's default.
 const STS_DURATION_SECONDS: u64 = 7_200;
 const STS_VERSION: &str = "2018-08-13";
 /// The most a profile file or a web-identity token may hold: real ones are under 1 KiB.
-const MAX_FILE_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_FILE_BYTES: usize = 64 * 1024;
 /// The most a metadata service or STS answer may hold: real ones are under 4 KiB, and a
 /// server that streams more is not read on (256 MB had cost 743 MB of memory).
 pub(crate) const MAX_ANSWER_BYTES: usize = 64 * 1024;

@@ -4,5 +4,9 @@
 mod cache;
 mod fetch;
 
-pub(crate) use cache::{CredentialCache, Current};
-pub(crate) use fetch::{fetch, Http, ServiceAddresses};
+pub(crate) use cache::{
+    CredentialCache, Current, FAILURE_SHARED_SECONDS, REFRESH_AHEAD_SECONDS, RELOAD_SECONDS,
+};
+pub(crate) use fetch::{
+    fetch, Http, ServiceAddresses, MAX_ANSWER_BYTES, MAX_FILE_BYTES, METADATA_TIMEOUT, STS_TIMEOUT,
+};

@@ -6,6 +6,7 @@ mod counters;
 mod redis_store;
 
 use counters::Counters;
+pub(crate) use counters::{MAX_LOCAL_COUNTERS, REDIS_TIMEOUT};
 pub(crate) use redis_store::answers as redis_answers;
 use std::sync::Arc;
 
