@@ -96,3 +96,33 @@ async fn a_slow_reader_does_not_slow_the_sends() {
         .lines()
         .all(|line| line.contains(r#""outcome":"sent""#)));
 }
+
+#[tokio::test]
+async fn a_line_is_stamped_by_the_connectors_clock() {
+    let emu = common::emulator().await;
+    let config = common::emulator_config(&emu.url()).to_string();
+    let kept = Arc::new(Mutex::new(Vec::new()));
+    let stderr = Stderr {
+        error: None,
+        delay: Duration::ZERO,
+        kept: kept.clone(),
+    };
+    // A year ahead: the emulator's refusal teaches the client Tencent's clock for signing,
+    // but the connector's own "now" stays what its clock says.
+    let year = 365 * 86_400;
+    let options = ClientOptions {
+        clock: Arc::new(tencent_sms_runtime::clock::OffsetClock::new(year)),
+        ..ClientOptions::default()
+    };
+    let connector = Connector::logging_all_to(options, move || Box::new(stderr));
+    let data = json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" } });
+    let _ = connector.send_message(&config, &data.to_string()).await;
+    connector.flush_stderr(Duration::from_secs(5));
+    let line = String::from_utf8(kept.lock().unwrap().clone()).unwrap();
+    let ahead = chrono::Utc::now() + chrono::Duration::seconds(year);
+    let year_ahead = ahead.format("%Y").to_string();
+    assert!(
+        line.starts_with(&format!(r#"{{"time":"{year_ahead}-"#)),
+        "{line}"
+    );
+}
