@@ -69,14 +69,11 @@ fn init() {
         .build()
         .expect("the tokio runtime starts");
     // The HTTP client loads the system trust store (a few ms) when it is built: do it now, in
-    // the background and off the runtime's workers, rather than in the first user's sign-in. A failure here is reported by
+    // the background, rather than in the first user's sign-in. A failure here is reported by
     // the first send, which tries again.
-    runtime.spawn_blocking(|| {
+    runtime.spawn(async {
         let _ = connector().client();
     });
-    // The guard's number rules read libphonenumber's metadata: load it now, on a blocking
-    // thread, rather than inside the first guarded send's time bound.
-    runtime.spawn_blocking(tencent_sms_core::guard::warm_up);
     create_custom_tokio_runtime(runtime);
 }
 

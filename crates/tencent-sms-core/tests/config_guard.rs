@@ -535,6 +535,29 @@ fn every_guard_issue_is_reported_at_its_path() {
     assert_eq!(paths(&issues(config)), [r#"["guard"]"#]);
 }
 
+#[test]
+fn redis_url_takes_logtos_cluster_and_ca_parameters_and_never_echoes_the_url() {
+    let mut config = official_config();
+    for url in [
+        "redis://:pw@10.0.0.1:7000?cluster=1&host=10.0.0.2:7001&host=10.0.0.3:7002",
+        "rediss://:pw@redis.internal:6380/0?certroot=%2Fetc%2Fca.pem",
+    ] {
+        config["guard"] = json!({ "redisUrl": url });
+        assert!(validate_config(&config).is_ok(), "{url}");
+    }
+    for (url, said) in [
+        ("redis://:hunter2@h:7000?cluster=maybe", "cluster must be 1"),
+        ("redis://:hunter2@h:7000?cluster=1&host=h2", "host:port"),
+        ("rediss://:hunter2@h:6380?certroot=", "CA file"),
+    ] {
+        config["guard"] = json!({ "redisUrl": url });
+        let found = issues(config.clone());
+        assert_eq!(paths(&found), [r#"["guard","redisUrl"]"#], "{url}");
+        let message = serde_json::to_string(&found).unwrap();
+        assert!(message.contains(said) && !message.contains("hunter2"), "{message}");
+    }
+}
+
 fn without_keys() -> Value {
     let mut config = official_config();
     let object = config.as_object_mut().unwrap();

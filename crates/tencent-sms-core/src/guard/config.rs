@@ -303,11 +303,47 @@ fn read_redis_url(
     path: &[Value],
 ) -> Option<SecretKey> {
     let url = checker.optional_string(object, path, "redisUrl")?;
-    if url.starts_with("redis://") || url.starts_with("rediss://") {
-        return Some(SecretKey::new(url));
+    let at = [path, &[key("redisUrl")]].concat();
+    if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+        return checker.refuse(ConfigIssue::regex(
+            &at,
+            "redisUrl must be a redis:// or rediss:// URL".to_owned(),
+        ));
     }
-    checker.refuse(ConfigIssue::regex(
-        &[path, &[key("redisUrl")]].concat(),
-        "redisUrl must be a redis:// or rediss:// URL".to_owned(),
-    ))
+    match redis_url_problem(&url) {
+        // Never the URL itself in the message: it may hold a password.
+        Some(problem) => checker.refuse(ConfigIssue::custom(&at, problem)),
+        None => Some(SecretKey::new(url)),
+    }
+}
+
+/// What is wrong with the parameters Logto's `REDIS_URL` takes (`cluster`, `host`, `certroot`),
+/// if anything.
+fn redis_url_problem(url: &str) -> Option<String> {
+    let query = url.split_once('?').map_or("", |(_, query)| query);
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let port_ok = |value: &str| {
+            value.rsplit_once(':').is_some_and(|(host, port)| {
+                !host.is_empty() && port.parse::<u16>().is_ok_and(|p| p > 0)
+            })
+        };
+        match name {
+            "cluster" if !matches!(value, "1" | "true" | "yes" | "0" | "false" | "no") => {
+                return Some(
+                    "redisUrl: cluster must be 1 (or true, yes) for a Redis Cluster".to_owned(),
+                )
+            }
+            "host" if !port_ok(value) => {
+                return Some(format!(
+                    "redisUrl: each host= names another cluster node as host:port, not {value}"
+                ))
+            }
+            "certroot" if value.is_empty() => {
+                return Some("redisUrl: certroot names the CA file (PEM) to trust".to_owned())
+            }
+            _ => {}
+        }
+    }
+    None
 }

@@ -25,17 +25,6 @@ pub fn country_of(to: &E164) -> Option<String> {
     Destination::of(to).country
 }
 
-/// Loads libphonenumber's metadata (about 80 ms of CPU, once per process) and the patterns of
-/// the two most common regions, so that the first guarded send does not pay for it inside its
-/// guard's time bound. The addon calls it off the runtime's threads as it loads.
-pub fn warm_up() {
-    for number in ["8613711112222", "16502530000"] {
-        if let Ok(number) = crate::phone::normalize_e164(number) {
-            let _ = Destination::of(&number);
-        }
-    }
-}
-
 /// For a person typing a number (the command line, not Logto, whose numbers always carry
 /// their country code): the mainland China mobile `digits` probably meant, when as typed they
 /// are no valid number anywhere (`13711112222` reads as +1 371…, which no plan has) and with

@@ -19,17 +19,18 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use crate::stderr_lines::StderrLines;
 
-use redis::aio::ConnectionManager;
-
-use super::redis_store::{self, storage_key, NotCounted};
+use super::redis_store::{self, storage_key, Link, NotCounted};
 use sha2::{Digest, Sha256};
 use tencent_sms_core::guard::{CountedRule, Hit};
 use tencent_sms_tc3::SecretKey;
 
-/// How long a send's decision may wait for Redis, connection included, before it is made
-/// locally: one bound per send, not per rule.
+/// How long a send's guard decision may take, waiting for Redis (connection included) before
+/// it is made locally: one bound per send, not per rule, that also covers the decision's own
+/// work (the first send of a process loads libphonenumber's data, about 80 ms of it).
 pub(crate) const REDIS_TIMEOUT: Duration = Duration::from_millis(250);
 /// Local counters kept at most per rule before the least-used are evicted.
 pub(crate) const MAX_LOCAL_COUNTERS: usize = 100_000;
@@ -85,7 +86,7 @@ impl LocalCounters {
 pub(crate) struct Counters {
     local: [Mutex<LocalCounters>; CountedRule::COUNT],
     capacity: usize,
-    redis: Mutex<HashMap<[u8; 32], ConnectionManager>>,
+    redis: Mutex<HashMap<[u8; 32], Link>>,
     /// Redis URLs (hashed) whose last use failed: the failure was logged once.
     failing: Mutex<HashSet<[u8; 32]>>,
     /// Where those notices go, off the send's path.
@@ -146,9 +147,10 @@ impl Counters {
         redis_url: Option<&SecretKey>,
         hits: &[Hit],
         now: i64,
+        until: Instant,
     ) -> (Vec<u64>, CountedIn) {
         let held = match redis_url {
-            Some(url) => match self.redis_hit_all(url, hits, now).await {
+            Some(url) => match self.redis_hit_all(url, hits, now, until).await {
                 Ok(counts) => return (counts, CountedIn::Redis),
                 Err(held) => held,
             },
@@ -167,28 +169,30 @@ impl Counters {
         (counts, CountedIn::Process)
     }
 
-    /// The first of `hits` past its limit, if any.
+    /// The first of `hits` past its limit, if any; Redis is waited for until `until`.
     pub(crate) async fn exceeded(
         &self,
         redis_url: Option<&SecretKey>,
         hits: &[Hit],
         now: i64,
+        until: Instant,
     ) -> Option<CountedRule> {
-        let (counts, _) = self.hit_all(redis_url, hits, now).await;
+        let (counts, _) = self.hit_all(redis_url, hits, now, until).await;
         hits.iter()
             .zip(counts)
             .find(|(hit, count)| *count > hit.max)
             .map(|(hit, _)| hit.rule)
     }
 
-    /// One round trip that counts every counter, connection included, within
-    /// [`REDIS_TIMEOUT`]. `Err` (logged once per failure streak) carries the counts Redis holds
-    /// when it answered but refused to count, else nothing.
+    /// One round trip that counts every counter, connection included, by `until` (the end of
+    /// the send's [`REDIS_TIMEOUT`]). `Err` (logged once per failure streak) carries the counts
+    /// Redis holds when it answered but refused to count, else nothing.
     async fn redis_hit_all(
         &self,
         url: &SecretKey,
         hits: &[Hit],
         now: i64,
+        until: Instant,
     ) -> Result<Vec<u64>, Vec<u64>> {
         let id: [u8; 32] = Sha256::digest(url.expose().as_bytes()).into();
         let attempt = async {
@@ -198,7 +202,7 @@ impl Counters {
                 .map_err(|reason| NotCounted { reason, held: None })?;
             redis_store::count(&mut connection, hits, now).await
         };
-        let outcome = tokio::time::timeout(REDIS_TIMEOUT, attempt)
+        let outcome = tokio::time::timeout_at(until, attempt)
             .await
             .unwrap_or_else(|_| {
                 Err(NotCounted {
@@ -229,7 +233,7 @@ impl Counters {
 
     /// The connection for `url`, made on first use; a failure is not remembered, so the next
     /// send tries again (within its own timeout).
-    async fn connection(&self, id: [u8; 32], url: &SecretKey) -> Result<ConnectionManager, String> {
+    async fn connection(&self, id: [u8; 32], url: &SecretKey) -> Result<Link, String> {
         if let Some(connection) = lock(&self.redis).get(&id) {
             return Ok(connection.clone());
         }
@@ -244,6 +248,11 @@ mod tests {
     use super::*;
     use tencent_sms_core::guard::Window;
 
+    /// The end of a send's bound, were it to start now.
+    fn bound() -> Instant {
+        Instant::now() + REDIS_TIMEOUT
+    }
+
     fn hit(rule: CountedRule, key: &str, window: Window) -> Hit {
         Hit {
             rule,
@@ -256,7 +265,7 @@ mod tests {
     async fn count(counters: &Counters, rule: CountedRule, key: &str, now: i64) -> u64 {
         let window = Window::containing(now, 60, 0);
         counters
-            .hit_all(None, &[hit(rule, key, window)], now)
+            .hit_all(None, &[hit(rule, key, window)], now, bound())
             .await
             .0[0]
     }
@@ -306,7 +315,7 @@ mod tests {
         let window = Window::containing(0, 60, 0);
         let hits = [hit(CountedRule::PerIp, "ip:1", window)];
         assert_eq!(
-            counters.hit_all(Some(&url), &hits, 0).await,
+            counters.hit_all(Some(&url), &hits, 0, bound()).await,
             (vec![1], CountedIn::Process)
         );
         assert!(started.elapsed() < REDIS_TIMEOUT * 4);
@@ -332,7 +341,7 @@ mod tests {
             hit(CountedRule::InternationalDaily, "daily", window),
         ];
         let started = std::time::Instant::now();
-        let (counts, counted_in) = counters.hit_all(Some(&url), &hits, 0).await;
+        let (counts, counted_in) = counters.hit_all(Some(&url), &hits, 0, bound()).await;
         let waited = started.elapsed();
         assert_eq!((counts, counted_in), (vec![1, 1, 1], CountedIn::Process));
         assert!(

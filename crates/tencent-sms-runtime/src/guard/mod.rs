@@ -53,13 +53,15 @@ impl Guard {
 
     /// The rules in order: the refusal, if one refuses.
     async fn judge(&self, config: &GuardConfig, send: GuardedSend<'_>) -> Result<(), Refusal> {
+        // One bound for the whole decision: the rules' own work, then the wait for Redis.
+        let until = tokio::time::Instant::now() + REDIS_TIMEOUT;
         let hits = plan(config, send)?;
         if hits.is_empty() {
             return Ok(());
         }
         let exceeded = self
             .counters
-            .exceeded(config.redis_url.as_ref(), &hits, send.now)
+            .exceeded(config.redis_url.as_ref(), &hits, send.now, until)
             .await;
         exceeded.map_or(Ok(()), |rule| Err(limit_reached(rule)))
     }

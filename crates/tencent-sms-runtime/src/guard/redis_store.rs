@@ -3,12 +3,23 @@
 //!
 //! `redisUrl` is written as Logto writes its own `REDIS_URL`, so one string serves both: a
 //! `certroot` query parameter names a PEM file of the CA that issued the server's certificate
-//! (managed Redis services hand out their own). That CA is trusted for this connection only;
-//! the roots Tencent's certificate is checked against stay the platform's.
+//! (managed Redis services hand out their own), trusted for this connection only (the roots
+//! Tencent's certificate is checked against stay the platform's); `cluster=1`, with more
+//! nodes as `host=host:port`, names a Redis Cluster.
+//!
+//! On a cluster, one send's counters must live in one hash slot to be counted in one round
+//! trip (a script may only touch keys of one slot). Every counter key carries its SMS app as a
+//! hash tag (`tencent-sms-guard:{1400006666}:ip:…`), so all of an app's counters live in one
+//! slot: on one master (and its replicas). That is one small script per send on that master,
+//! far below what one Redis node serves; the cluster adds availability, not spread, for the
+//! guard. Slot moves (`MOVED`, `ASK`), restarts and failovers are followed by the cluster
+//! client, inside the send's one bound.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use redis::aio::ConnectionManager;
+use redis::cluster::ClusterClientBuilder;
+use redis::cluster_async::ClusterConnection;
 use tencent_sms_core::guard::Hit;
 use tencent_sms_tc3::SecretKey;
 
@@ -34,10 +45,15 @@ const MAX_CA_BYTES: usize = 1024 * 1024;
 
 /// Logto's `REDIS_URL` parameter that names the CA file.
 const CA_PARAMETER: &str = "certroot";
+/// Logto's `REDIS_URL` parameter that names a cluster, and the one that names its other nodes.
+const CLUSTER_PARAMETER: &str = "cluster";
+const HOST_PARAMETER: &str = "host";
 
-/// Where a counter lives in Redis: its key and window, under the connector's own prefix.
+/// Where a counter lives in Redis: its key and window, under the connector's own prefix, with
+/// its SMS app (the key's first part) as the hash tag, so a send's counters share a slot.
 pub(crate) fn storage_key(hit: &Hit) -> String {
-    format!("tencent-sms-guard:{}:{}", hit.key, hit.window.index)
+    let (app, rest) = hit.key.split_once(':').unwrap_or((&hit.key, ""));
+    format!("tencent-sms-guard:{{{app}}}:{rest}:{}", hit.window.index)
 }
 
 /// Why Redis did not count a send.
@@ -56,63 +72,137 @@ impl NotCounted {
     }
 }
 
-/// `redisUrl` split into what redis-rs connects to and the CA file it names.
-fn split_url(url: &str) -> Result<(String, Option<PathBuf>), String> {
+/// What `redisUrl` names: the node, or the cluster's nodes, as redis-rs takes them, and the CA
+/// file to trust.
+#[derive(Debug, PartialEq, Eq)]
+struct Target {
+    nodes: Vec<String>,
+    cluster: bool,
+    ca: Option<PathBuf>,
+}
+
+/// `redisUrl` read as Logto reads `REDIS_URL`; the error never carries the URL.
+fn parse_target(url: &str) -> Result<Target, String> {
     let mut parsed = url::Url::parse(url).map_err(|_| "redisUrl is not a URL".to_owned())?;
-    let mut ca = None;
-    let kept: Vec<(String, String)> = parsed
-        .query_pairs()
-        .filter_map(|(name, value)| {
-            if name == CA_PARAMETER {
-                ca = Some(PathBuf::from(value.into_owned()));
-                return None;
-            }
-            Some((name.into_owned(), value.into_owned()))
-        })
-        .collect();
+    let (mut ca, mut cluster, mut hosts, mut kept) = (None, false, Vec::new(), Vec::new());
+    for (name, value) in parsed.query_pairs() {
+        match name.as_ref() {
+            CA_PARAMETER => ca = Some(PathBuf::from(value.into_owned())),
+            CLUSTER_PARAMETER => cluster = matches!(value.as_ref(), "1" | "true" | "yes"),
+            HOST_PARAMETER => hosts.push(value.into_owned()),
+            _ => kept.push((name.into_owned(), value.into_owned())),
+        }
+    }
     if kept.is_empty() {
         parsed.set_query(None);
     } else {
         parsed.query_pairs_mut().clear().extend_pairs(kept);
     }
-    Ok((parsed.into(), ca))
+    if !cluster {
+        return Ok(Target {
+            nodes: vec![parsed.into()],
+            cluster,
+            ca,
+        });
+    }
+    // A cluster has no databases: every node is the first one's scheme and credentials at its
+    // own address.
+    parsed.set_path("");
+    let mut nodes = vec![parsed.to_string()];
+    for host in hosts {
+        let (name, port) = host
+            .rsplit_once(':')
+            .and_then(|(name, port)| Some((name, port.parse::<u16>().ok()?)))
+            .ok_or_else(|| format!("redisUrl: host={host} is not host:port"))?;
+        let mut node = parsed.clone();
+        node.set_host(Some(name))
+            .and_then(|()| {
+                node.set_port(Some(port))
+                    .map_err(|()| url::ParseError::InvalidPort)
+            })
+            .map_err(|_| format!("redisUrl: host={host} is not host:port"))?;
+        nodes.push(node.into());
+    }
+    Ok(Target { nodes, cluster, ca })
 }
 
-/// A client for `url`: its `certroot` CA, read off the runtime's threads, is the only root
-/// the connection trusts when given.
-async fn client(url: &SecretKey) -> Result<redis::Client, String> {
-    let (target, ca) = split_url(url.expose())?;
-    let Some(ca) = ca else {
-        return redis::Client::open(target).map_err(|e| describe_redis_error(&e));
-    };
-    let pem = read_file(&ca, MAX_CA_BYTES).await.map_err(|e| match e {
+/// The `certroot` CA, read off the runtime's threads, as redis-rs takes it.
+async fn certificates(ca: &Path) -> Result<redis::TlsCertificates, String> {
+    let pem = read_file(ca, MAX_CA_BYTES).await.map_err(|e| match e {
         FileError::NotFound => format!("the certroot file {} does not exist", ca.display()),
         FileError::Unreadable(why) => format!("certroot: {why}"),
     })?;
-    let certificates = redis::TlsCertificates {
+    Ok(redis::TlsCertificates {
         client_tls: None,
         root_cert: Some(pem.into_bytes()),
-    };
-    redis::Client::build_with_tls(target, certificates).map_err(|e| describe_redis_error(&e))
+    })
 }
 
-/// A connection that reconnects by itself, made with the guard's bounds.
-pub(crate) async fn connect(url: &SecretKey) -> Result<ConnectionManager, String> {
+/// A connection to the guard's Redis: one node, reconnecting by itself, or a cluster,
+/// following its slots. Cheap to clone: clones share the connection.
+#[derive(Clone)]
+pub(crate) enum Link {
+    Node(ConnectionManager),
+    Cluster(ClusterConnection),
+}
+
+impl Link {
+    async fn query<T: redis::FromRedisValue>(
+        &mut self,
+        command: &redis::Cmd,
+    ) -> redis::RedisResult<T> {
+        match self {
+            Self::Node(connection) => command.query_async(connection).await,
+            Self::Cluster(connection) => command.query_async(connection).await,
+        }
+    }
+}
+
+/// A connection to what `url` names, made with the guard's bounds. The CA of `certroot`, when
+/// given, is the only root the connection trusts.
+pub(crate) async fn connect(url: &SecretKey) -> Result<Link, String> {
+    let target = parse_target(url.expose())?;
+    let certs = match &target.ca {
+        Some(ca) => Some(certificates(ca).await?),
+        None => None,
+    };
+    let failed = |e: redis::RedisError| describe_redis_error(&e);
+    if target.cluster {
+        let mut builder = ClusterClientBuilder::new(target.nodes)
+            .connection_timeout(REDIS_TIMEOUT)
+            .response_timeout(REDIS_TIMEOUT)
+            .retries(1);
+        if let Some(certs) = certs {
+            builder = builder.certs(certs);
+        }
+        let client = builder.build().map_err(failed)?;
+        return client
+            .get_async_connection()
+            .await
+            .map(Link::Cluster)
+            .map_err(failed);
+    }
+    let node = target.nodes.into_iter().next().unwrap_or_default();
+    let client = match certs {
+        Some(certs) => redis::Client::build_with_tls(node, certs),
+        None => redis::Client::open(node),
+    }
+    .map_err(failed)?;
     let config = redis::aio::ConnectionManagerConfig::new()
         .set_connection_timeout(Some(REDIS_TIMEOUT))
         .set_response_timeout(Some(REDIS_TIMEOUT))
         .set_number_of_retries(1);
-    client(url)
-        .await?
+    client
         .get_connection_manager_with_config(config)
         .await
-        .map_err(|e| describe_redis_error(&e))
+        .map(Link::Node)
+        .map_err(failed)
 }
 
 /// Counts `hits` with [`COUNT_SCRIPT`]; when Redis answers with a refusal, reads the counts
 /// it holds instead (a read is allowed where a write is not: `maxmemory` with `noeviction`).
 pub(crate) async fn count(
-    connection: &mut ConnectionManager,
+    connection: &mut Link,
     hits: &[Hit],
     now: i64,
 ) -> Result<Vec<u64>, NotCounted> {
@@ -124,7 +214,7 @@ pub(crate) async fn count(
     for hit in hits {
         eval.arg((hit.window.ends_at - now).max(1) + 1).arg(hit.max);
     }
-    let error = match eval.query_async::<Vec<u64>>(connection).await {
+    let error = match connection.query::<Vec<u64>>(&eval).await {
         Ok(counts) if (1..=hits.len()).contains(&counts.len()) => return Ok(counts),
         Ok(_) => {
             return Err(NotCounted::unusable(
@@ -141,25 +231,20 @@ pub(crate) async fn count(
     for hit in hits {
         mget.arg(storage_key(hit));
     }
-    let held = mget
-        .query_async::<Vec<Option<u64>>>(connection)
+    let held = connection
+        .query::<Vec<Option<u64>>>(&mget)
         .await
         .ok()
         .map(|held| held.into_iter().map(Option::unwrap_or_default).collect());
     Err(NotCounted { reason, held })
 }
 
-/// Whether the Redis at `url` answers a `PING` within [`REDIS_TIMEOUT`] × 4 (for the doctor);
-/// the error never carries the URL.
+/// Whether the Redis at `url` (a node or a cluster) answers a `PING` within
+/// [`REDIS_TIMEOUT`] × 4 (for the doctor); the error never carries the URL.
 pub(crate) async fn answers(url: &SecretKey) -> Result<(), String> {
     let attempt = async {
-        let mut connection = client(url)
-            .await?
-            .get_multiplexed_async_connection()
-            .await
-            .map_err(|e| describe_redis_error(&e))?;
-        redis::cmd("PING")
-            .query_async::<String>(&mut connection)
+        let mut link = connect(url).await?;
+        link.query::<String>(&redis::cmd("PING"))
             .await
             .map(|_| ())
             .map_err(|e| describe_redis_error(&e))
@@ -201,13 +286,59 @@ mod tests {
 
     #[test]
     fn certroot_is_taken_out_of_the_url_and_the_rest_kept() {
-        let (target, ca) =
-            split_url("rediss://:pw@redis.internal:6380/0?certroot=/etc/ca.pem&protocol=resp3")
+        let target =
+            parse_target("rediss://:pw@redis.internal:6380/0?certroot=/etc/ca.pem&protocol=resp3")
                 .unwrap();
-        assert_eq!(target, "rediss://:pw@redis.internal:6380/0?protocol=resp3");
-        assert_eq!(ca, Some(PathBuf::from("/etc/ca.pem")));
-        let (plain, none) = split_url("redis://127.0.0.1:6379/0").unwrap();
-        assert_eq!((plain.as_str(), none), ("redis://127.0.0.1:6379/0", None));
+        assert_eq!(
+            target,
+            Target {
+                nodes: vec!["rediss://:pw@redis.internal:6380/0?protocol=resp3".to_owned()],
+                cluster: false,
+                ca: Some(PathBuf::from("/etc/ca.pem")),
+            }
+        );
+        let plain = parse_target("redis://127.0.0.1:6379/0").unwrap();
+        assert_eq!(plain.nodes, ["redis://127.0.0.1:6379/0"]);
+    }
+
+    #[test]
+    fn a_cluster_is_read_as_logto_writes_it() {
+        let target =
+            parse_target("redis://:pw@10.0.0.1:7000?cluster=1&host=10.0.0.2:7001&host=node-3:7002")
+                .unwrap();
+        assert!(target.cluster);
+        assert_eq!(
+            target.nodes,
+            [
+                "redis://:pw@10.0.0.1:7000",
+                "redis://:pw@10.0.0.2:7001",
+                "redis://:pw@node-3:7002"
+            ]
+        );
+        let bad = parse_target("redis://:secret@h:1?cluster=1&host=nope").unwrap_err();
+        assert_eq!(bad, "redisUrl: host=nope is not host:port");
+    }
+
+    #[test]
+    fn a_sends_counters_share_its_apps_hash_tag() {
+        use tencent_sms_core::guard::{CountedRule, Window};
+        let hit = |rule, key: &str| Hit {
+            rule,
+            key: key.to_owned(),
+            window: Window::containing(0, 60, 0),
+            max: 1,
+        };
+        assert_eq!(
+            storage_key(&hit(CountedRule::PerIp, "1400006666:ip:203.0.113.9")),
+            "tencent-sms-guard:{1400006666}:ip:203.0.113.9:0"
+        );
+        assert_eq!(
+            storage_key(&hit(
+                CountedRule::InternationalDaily,
+                "1400006666:international"
+            )),
+            "tencent-sms-guard:{1400006666}:international:0"
+        );
     }
 
     #[test]
@@ -216,7 +347,7 @@ mod tests {
         let error = redis::Client::open("bogus://user:hunter2@host").unwrap_err();
         let text = describe_redis_error(&error);
         assert!(!text.contains("hunter2") && !text.contains(url), "{text}");
-        let not_a_url = split_url("redis//user:hunter2@").unwrap_err();
+        let not_a_url = parse_target("redis//user:hunter2@").unwrap_err();
         assert!(!not_a_url.contains("hunter2"), "{not_a_url}");
     }
 }
