@@ -554,7 +554,10 @@ fn redis_url_takes_logtos_cluster_and_ca_parameters_and_never_echoes_the_url() {
         let found = issues(config.clone());
         assert_eq!(paths(&found), [r#"["guard","redisUrl"]"#], "{url}");
         let message = serde_json::to_string(&found).unwrap();
-        assert!(message.contains(said) && !message.contains("hunter2"), "{message}");
+        assert!(
+            message.contains(said) && !message.contains("hunter2"),
+            "{message}"
+        );
     }
 }
 
