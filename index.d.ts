@@ -125,7 +125,7 @@ export default createConnector;
 
 /** Where one site's keys come from, as the `tencent-sms` command line shows it. */
 export type CredentialReport = {
-  site: 'top level' | 'internationalSite';
+  site: 'main' | 'international';
   source: TencentSmsCredentials['source'];
   /** The source that gave the keys: the chain's choice, else `source` itself. */
   used: Exclude<TencentSmsCredentials['source'], 'chain'>;

@@ -101,7 +101,7 @@ test("environment: the keys come from Logto's environment, and their absence is 
   const config = configWith({ source: 'environment' });
   const [sent, described] = await run(config, [{ send: 1 }, { describe: true }], demoKeys);
   assert.deepEqual(sent, { sent: 1, errors: [] });
-  assert.deepEqual(described.reports, [{ site: 'top level', source: 'environment', used: 'environment' }]);
+  assert.deepEqual(described.reports, [{ site: 'main', source: 'environment', used: 'environment' }]);
   const [refused] = await run(config, [{ send: 1 }], {});
   assert.equal(refused.errors[0].code, 'invalid_config');
   assert.match(refused.errors[0].text, /credentials\.source environment gave no keys.*TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY/);
@@ -151,7 +151,7 @@ test("oidcRole: TKE's web identity through STS AssumeRoleWithWebIdentity", async
 test('chain: the first source that is configured wins, and says which', async () => {
   const config = configWith({ source: 'chain', roleName: ROLE });
   const [viaRole] = await run(config, [{ describe: true }], { TENCENT_SMS_METADATA_URL: metadataUrl() });
-  assert.deepEqual(viaRole.reports, [{ site: 'top level', source: 'chain', used: 'cvmRole' }]);
+  assert.deepEqual(viaRole.reports, [{ site: 'main', source: 'chain', used: 'cvmRole' }]);
   const [viaEnvironment] = await run(config, [{ describe: true }], { ...demoKeys, TENCENT_SMS_METADATA_URL: metadataUrl() });
   assert.equal(viaEnvironment.reports[0].used, 'environment');
   const [nothing] = await run(config, [{ send: 1 }], { TENCENT_SMS_METADATA_URL: 'http://127.0.0.1:9/latest/meta-data/' });
@@ -225,5 +225,5 @@ test('tencent-sms check-config says where the keys come from', async () => {
     proc.on('exit', (code) => resolve({ code, text }));
   });
   assert.equal(out.code, 0, out.text);
-  assert.match(out.text, /keys \(top level\): credentials\.source chain → cvmRole/);
+  assert.match(out.text, /keys \(main\): credentials\.source chain → cvmRole/);
 });

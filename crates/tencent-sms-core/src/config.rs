@@ -54,6 +54,44 @@ impl ConnectorConfig {
     pub fn sites(&self) -> impl Iterator<Item = &Site> {
         std::iter::once(&self.site).chain(&self.international_site)
     }
+
+    /// The name an operator reads for `site`, in the send log, receipts, the doctor and the
+    /// command line alike.
+    pub fn site_name(&self, site: &Site) -> SiteName {
+        if self.is_international_site(site) {
+            SiteName::International
+        } else {
+            SiteName::Main
+        }
+    }
+}
+
+/// The two sites, as an operator reads them everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SiteName {
+    /// The top-level fields: Tencent's China site, or the only account.
+    Main,
+    /// `internationalSite`: the account for numbers outside mainland China.
+    International,
+}
+
+impl SiteName {
+    /// `main` or `international`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Main => "main",
+            Self::International => "international",
+        }
+    }
+
+    /// The prefix of this site's config keys: `internationalSite.` or nothing.
+    pub fn key_prefix(self) -> &'static str {
+        match self {
+            Self::Main => "",
+            Self::International => "internationalSite.",
+        }
+    }
 }
 
 /// One Tencent Cloud SMS account as the connector uses it: key, app, region, endpoint, sign.

@@ -30,11 +30,11 @@ mod remedy;
 pub mod request;
 pub mod response;
 pub mod template;
-mod tencent_codes;
+pub mod tencent_codes;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use config::{validate_config, ConnectorConfig};
+pub use config::{validate_config, ConnectorConfig, SiteName};
 pub use credentials::{CredentialSource, SigningKeys};
 pub use endpoint::Endpoint;
 pub use environment::Environment;

@@ -315,6 +315,42 @@ const PREFIXES: &[(&str, CodeEntry)] = &[
     ),
 ];
 
+/// The refusal a request is signed again for, with the server's clock (its `Date` header).
+const SIGNATURE_EXPIRED: &str = "AuthFailure.SignatureExpire";
+/// Refusals of a template or a sign that Tencent's review of it explains.
+const REVIEWED_TEMPLATE: [&str; 1] = ["FailedOperation.TemplateIncorrectOrUnapproved"];
+const REVIEWED_SIGN: &str = "FailedOperation.SignatureIncorrectOrUnapproved";
+
+/// What Tencent's review of which a refusal is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reviewed {
+    /// The template that was sent.
+    Template,
+    /// The sign that was sent.
+    Sign,
+}
+
+/// Whether `code` is the clock refusal a request is signed again for, with the server's time.
+pub fn resigns_with_server_time(code: &str) -> bool {
+    code == SIGNATURE_EXPIRED
+}
+
+/// Whether `code` refuses the keys themselves (unknown, wrong or revoked), as opposed to what
+/// they may do: temporary keys refused so are worth fetching again once.
+pub fn refuses_the_keys(code: &str) -> bool {
+    code.starts_with("AuthFailure.")
+        && !resigns_with_server_time(code)
+        && lookup(code).is_some_and(|entry| entry.class == Credentials)
+}
+
+/// Whose review explains `code`, when a template's or a sign's does.
+pub fn reviewed_by(code: &str) -> Option<Reviewed> {
+    if REVIEWED_TEMPLATE.contains(&code) {
+        return Some(Reviewed::Template);
+    }
+    (code == REVIEWED_SIGN).then_some(Reviewed::Sign)
+}
+
 /// The row for `code`; `None` for a code this connector does not know (transient).
 pub(crate) fn lookup(code: &str) -> Option<&'static CodeEntry> {
     EXACT
@@ -334,6 +370,22 @@ mod tests {
             let about_the_config = matches!(entry.class, Credentials | SignOrTemplate);
             assert_eq!(entry.fix.is_some(), about_the_config, "{code}");
         }
+    }
+
+    #[test]
+    fn the_codes_that_drive_a_retry_or_a_review_are_in_the_table() {
+        assert!(resigns_with_server_time("AuthFailure.SignatureExpire"));
+        assert_eq!(lookup(SIGNATURE_EXPIRED).unwrap().class, ClockSkew);
+        assert!(refuses_the_keys("AuthFailure.SecretIdNotFound"));
+        assert!(!refuses_the_keys("AuthFailure.SignatureExpire"));
+        assert!(!refuses_the_keys(
+            "UnauthorizedOperation.SmsSdkAppIdVerifyFail"
+        ));
+        for code in REVIEWED_TEMPLATE.iter().chain([&REVIEWED_SIGN]) {
+            assert_eq!(lookup(code).unwrap().class, SignOrTemplate, "{code}");
+        }
+        assert_eq!(reviewed_by(REVIEWED_SIGN), Some(Reviewed::Sign));
+        assert_eq!(reviewed_by("LimitExceeded.AppDailyLimit"), None);
     }
 
     #[test]

@@ -35,6 +35,7 @@ use tencent_sms_core::response::{
     parse_answer, parse_send_sms_response, parse_usage_response, SendResult, TencentReply,
     MAX_RESPONSE_BYTES,
 };
+use tencent_sms_core::tencent_codes::{refuses_the_keys, resigns_with_server_time};
 use tencent_sms_core::ConfigIssue;
 use tencent_sms_core::{CredentialSource, SigningKeys};
 
@@ -256,8 +257,7 @@ impl SmsClient {
     ) -> bool {
         matches!(request.credentials, RequestCredentials::Source(_))
             && keys.token.is_some()
-            && code.starts_with("AuthFailure.")
-            && classify_tencent_code(code) == TencentErrorClass::Credentials
+            && refuses_the_keys(code)
     }
 
     /// The whole send's deadline (`ClientOptions::send_deadline`).
@@ -503,7 +503,7 @@ impl SmsClient {
                     retries += 1;
                 }
                 TencentErrorClass::ClockSkew
-                    if code == "AuthFailure.SignatureExpire" && !clock_corrected =>
+                    if resigns_with_server_time(&code) && !clock_corrected =>
                 {
                     let server_time = server_time.ok_or_else(refusal)?;
                     self.learn_clock_offset(host, server_time);

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use tencent_sms_core::json_input::parse_js_json;
-use tencent_sms_core::{normalize_e164, ConnectorFailure, ErrorCode, SendResult};
+use tencent_sms_core::{normalize_e164, ConnectorFailure, ErrorCode, SendResult, SiteName};
 
 use crate::client::{ClientOptions, SmsClient};
 use crate::config_cache::ConfigCache;
@@ -51,8 +51,8 @@ impl Default for Connector {
 /// Where one site's keys come from, as the command line shows it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CredentialReport {
-    /// `accessKeyId` for the top level, `internationalSite.credentials` for the other site.
-    pub site: &'static str,
+    /// The site: `main` or `international`.
+    pub site: SiteName,
     /// `credentials.source`.
     pub source: &'static str,
     /// The source that gave the keys (the chain's choice).
@@ -146,11 +146,7 @@ impl Connector {
                 .await
                 .map_err(|failure| failure.through_site(international_site))?;
             reports.push(CredentialReport {
-                site: if international_site {
-                    "internationalSite"
-                } else {
-                    "top level"
-                },
+                site: config.site_name(site),
                 source: site.credentials.name(),
                 used,
             });

@@ -8,7 +8,7 @@ use tencent_sms_core::guard::GuardDecision;
 use tencent_sms_core::prepare::guarded_send;
 use tencent_sms_core::{
     normalize_e164, parse_message_data, ConnectorConfig, ConnectorFailure, MessageData,
-    PreparedSend, SendResult,
+    PreparedSend, SendResult, SiteName,
 };
 
 use crate::client::SmsClient;
@@ -110,9 +110,9 @@ fn log_outcome(
             usage_type: &data.usage_type,
             template_id: Some(&prepared.template.template_code),
             site: if prepared.via_international_site {
-                "international"
+                SiteName::International
             } else {
-                "main"
+                SiteName::Main
             },
             country,
             to: send_log::mask(prepared.to.as_str()),
@@ -143,7 +143,7 @@ fn log_unsent(
             tencent_code: None,
             usage_type: &data.usage_type,
             template_id: None,
-            site: "main",
+            site: SiteName::Main,
             country: None,
             to: to.unwrap_or_else(|_| "(not a phone number)".to_owned()),
             serial_no: None,

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use serde::Serialize;
+use tencent_sms_core::SiteName;
 
 use crate::clock::Clock;
 use crate::stderr_lines::StderrLines;
@@ -114,8 +115,8 @@ pub(crate) struct Entry<'a> {
     pub(crate) usage_type: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) template_id: Option<&'a str>,
-    /// `main`, or `international` for `internationalSite`.
-    pub(crate) site: &'a str,
+    /// The site it went through: `main`, or `international` for `internationalSite`.
+    pub(crate) site: SiteName,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) country: Option<String>,
     pub(crate) to: String,
@@ -164,7 +165,7 @@ mod tests {
             tencent_code: None,
             usage_type: "SignIn",
             template_id: Some("1000001"),
-            site: "main",
+            site: SiteName::Main,
             country: Some("CN".into()),
             to: mask("+8613812348000"),
             serial_no: Some("2433:1"),

@@ -1,30 +1,19 @@
-//! Why a code did not arrive: Tencent's review of a template or a sign (for the error the
-//! console shows), the delivery receipts of a number (`tencent-sms status`), and a check of a
-//! whole config against the live account (`tencent-sms doctor`). Read-only calls only: nothing
-//! here sends an SMS.
+//! `tencent-sms doctor`: a config checked against the live account, site by site, with
+//! read-only calls; each problem named by the config key the console's errors name.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
-use tencent_sms_wire::{
-    placeholder_count, DescribeSignListRequest, DescribeSignListResponse,
-    DescribeTemplateListRequest, DescribeTemplateListResponse, PullSendStatusRequest,
-    PullSendStatusResponse, ReceiptStatus, SignStatus, TemplateStatus,
-};
+use tencent_sms_wire::{placeholder_count, TemplateStatus};
 
+use super::reads::{describe_review, signs, templates, Review};
 use crate::client::SmsClient;
 use tencent_sms_core::config::{ConnectorConfig, Site};
 use tencent_sms_core::failure::ConnectorFailure;
 use tencent_sms_core::request::TencentRequest;
 use tencent_sms_core::template::{select_template, Template, Wanted, REQUIRED_USAGE_TYPES};
 
-/// The most an error's review lookup may take; the send's own deadline bounds it too.
-pub(crate) const REVIEW_LOOKUP_TIMEOUT: Duration = Duration::from_secs(2);
-/// Tencent keeps delivery receipts 7 days.
-pub const RECEIPT_DAYS: i64 = 7;
-const RECEIPTS_PER_CALL: u64 = 100;
 /// Tencent's message types a config may name besides the four required ones.
 const OPTIONAL_USAGE_TYPES: [&str; 5] = [
     "OrganizationInvitation",
@@ -33,277 +22,6 @@ const OPTIONAL_USAGE_TYPES: [&str; 5] = [
     "MfaVerification",
     "BindMfa",
 ];
-
-/// Tencent's review states.
-fn status_name(code: i64) -> &'static str {
-    match code {
-        0 => "approved and live",
-        1 => "under review",
-        2 => "approved but not yet live",
-        -1 => "rejected",
-        _ => "in an unknown state",
-    }
-}
-
-/// Tencent's review of a template or a sign: its `StatusCode` and `ReviewReply`.
-#[derive(Debug, Clone)]
-struct Review {
-    status_code: i64,
-    reply: String,
-}
-
-impl From<&TemplateStatus> for Review {
-    fn from(template: &TemplateStatus) -> Self {
-        Self {
-            status_code: template.status_code,
-            reply: template.review_reply.clone(),
-        }
-    }
-}
-
-impl From<&SignStatus> for Review {
-    fn from(sign: &SignStatus) -> Self {
-        Self {
-            status_code: sign.status_code,
-            reply: sign.review_reply.clone(),
-        }
-    }
-}
-
-/// A review as the console shows it: `under review (StatusCode 1): reply`.
-fn describe_review(what: &str, review: &Review) -> String {
-    let code = review.status_code;
-    let reply = review.reply.as_str();
-    let reply = if reply.is_empty() {
-        String::new()
-    } else {
-        format!(": \"{reply}\"")
-    };
-    format!(
-        "Tencent's review of {what}: {} (StatusCode {code}){reply}",
-        status_name(code)
-    )
-}
-
-/// Which review explains `failure`, if its Tencent code is about a template or a sign.
-enum Subject<'a> {
-    Template(&'a str),
-    Sign(&'a str),
-}
-
-/// Adds Tencent's review of the template or sign that `failure` is about, looked up with one
-/// read call (cached briefly) within `budget` (what is left of the send's deadline) and at most
-/// [`REVIEW_LOOKUP_TIMEOUT`]; `failure` as it was when the lookup finds nothing or fails.
-pub(crate) async fn with_review(
-    client: &SmsClient,
-    site: &Site,
-    template: &Template,
-    budget: Duration,
-    failure: ConnectorFailure,
-) -> ConnectorFailure {
-    let sign_name = template
-        .sign_name
-        .as_deref()
-        .or((!template.international).then_some(site.sign_name.as_str()));
-    let subject = match failure.tencent_code() {
-        Some(
-            "FailedOperation.TemplateIncorrectOrUnapproved"
-            | "FailedOperation.MissingTemplateToModify",
-        ) => Subject::Template(&template.template_code),
-        Some("FailedOperation.SignatureIncorrectOrUnapproved") => match sign_name {
-            Some(sign) => Subject::Sign(sign),
-            None => return failure,
-        },
-        _ => return failure,
-    };
-    let (what, key) = match subject {
-        Subject::Template(id) => (
-            format!("template {id}"),
-            format!("{}|{}|t|{id}", site.endpoint.host_header, site.sdk_app_id),
-        ),
-        Subject::Sign(name) => (
-            format!("sign {name}"),
-            format!("{}|{}|s|{name}", site.endpoint.host_header, site.sdk_app_id),
-        ),
-    };
-    let review = match client.reviews().get(&key) {
-        Some(review) => review,
-        None => {
-            let lookup = look_up(client, site, &subject, template.international);
-            let budget = budget.min(REVIEW_LOOKUP_TIMEOUT);
-            let review = tokio::time::timeout(budget, lookup).await.ok().flatten();
-            let review = review.map(|review| describe_review(&what, &review));
-            client.reviews().put(key, review.clone());
-            review
-        }
-    };
-    match review {
-        Some(review) => failure.with_note(&review),
-        None => failure,
-    }
-}
-
-async fn look_up(
-    client: &SmsClient,
-    site: &Site,
-    subject: &Subject<'_>,
-    international: bool,
-) -> Option<Review> {
-    match subject {
-        Subject::Template(id) => templates(client, site, international, &[id])
-            .await
-            .ok()?
-            .first()
-            .map(Review::from),
-        // One page: an error's lookup is one read call, and accounts have far fewer signs.
-        Subject::Sign(name) => signs_page(client, site, international, 0)
-            .await
-            .ok()?
-            .iter()
-            .find(|sign| sign.sign_name == *name)
-            .map(Review::from),
-    }
-}
-
-/// `DescribeSmsTemplateList` for `ids` (numeric ones; others cannot exist at Tencent).
-async fn templates(
-    client: &SmsClient,
-    site: &Site,
-    international: bool,
-    ids: &[&str],
-) -> Result<Vec<TemplateStatus>, ConnectorFailure> {
-    let ids: Vec<u64> = ids.iter().filter_map(|id| id.parse().ok()).collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let body = DescribeTemplateListRequest {
-        international: Some(u64::from(international)),
-        template_id_set: Some(ids),
-    };
-    let request = TencentRequest::action(site, "DescribeSmsTemplateList", &body);
-    let response: DescribeTemplateListResponse = client.call(&request).await?;
-    Ok(response.describe_template_status_set.unwrap_or_default())
-}
-
-/// Signs per `DescribeSmsSignList` page, Tencent's most.
-const SIGNS_PER_PAGE: u64 = 100;
-
-/// One page of `DescribeSmsSignList`.
-async fn signs_page(
-    client: &SmsClient,
-    site: &Site,
-    international: bool,
-    page: u64,
-) -> Result<Vec<SignStatus>, ConnectorFailure> {
-    let body = DescribeSignListRequest {
-        international: Some(u64::from(international)),
-        sign_id_set: None,
-        limit: Some(SIGNS_PER_PAGE),
-        offset: Some(page * SIGNS_PER_PAGE),
-    };
-    let request = TencentRequest::action(site, "DescribeSmsSignList", &body);
-    let response: DescribeSignListResponse = client.call(&request).await?;
-    Ok(response.describe_sign_list_status_set.unwrap_or_default())
-}
-
-/// `DescribeSmsSignList`, every page (up to 1 000 signs).
-async fn signs(
-    client: &SmsClient,
-    site: &Site,
-    international: bool,
-) -> Result<Vec<SignStatus>, ConnectorFailure> {
-    let mut all = Vec::new();
-    for page in 0..10u64 {
-        let batch = signs_page(client, site, international, page).await?;
-        let done = (batch.len() as u64) < SIGNS_PER_PAGE;
-        all.extend(batch);
-        if done {
-            break;
-        }
-    }
-    Ok(all)
-}
-
-/// One delivery receipt, as `tencent-sms status --json` prints it.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Receipt {
-    /// The `SerialNo` SendSms returned.
-    pub serial_no: String,
-    /// E.164.
-    pub phone_number: String,
-    /// `delivered`, `failed` or `pending`.
-    pub status: &'static str,
-    /// The carrier's code, e.g. `DELIVRD`.
-    pub description: String,
-    /// When it was sent (Unix seconds), when known.
-    pub sent_at: Option<i64>,
-    /// When the phone received it (Unix seconds).
-    pub received_at: Option<i64>,
-    /// `main` or `international`.
-    pub site: &'static str,
-}
-
-/// The receipts of `to` (E.164) since `since` (Unix seconds, at most 7 days back) from every
-/// site of `config`.
-pub(crate) async fn delivery_receipts(
-    client: &SmsClient,
-    config: &ConnectorConfig,
-    to: &str,
-    since: i64,
-    now: i64,
-) -> Result<Vec<Receipt>, ConnectorFailure> {
-    let since = since.max(now - RECEIPT_DAYS * 86_400 + 60);
-    let mut receipts = Vec::new();
-    for site in config.sites() {
-        let international_site = config.is_international_site(site);
-        let name = if international_site {
-            "international"
-        } else {
-            "main"
-        };
-        for page in 0..50u64 {
-            let body = PullSendStatusRequest {
-                begin_time: Some(u64::try_from(since).unwrap_or(0)),
-                end_time: Some(u64::try_from(now).unwrap_or(0)),
-                offset: Some(page * RECEIPTS_PER_CALL),
-                limit: Some(RECEIPTS_PER_CALL),
-                phone_number: Some(to.into()),
-                sms_sdk_app_id: Some(site.sdk_app_id.as_str().into()),
-            };
-            let request = TencentRequest::action(site, "PullSmsSendStatusByPhoneNumber", &body);
-            let response: PullSendStatusResponse = client
-                .call(&request)
-                .await
-                .map_err(|f| f.through_site(international_site))?;
-            let batch = response.pull_sms_send_status_set.unwrap_or_default();
-            let done = (batch.len() as u64) < RECEIPTS_PER_CALL;
-            receipts.extend(batch.into_iter().map(|r| receipt(r, name)));
-            if done {
-                break;
-            }
-        }
-    }
-    receipts.sort_by_key(|r| r.received_at.unwrap_or(i64::MAX));
-    Ok(receipts)
-}
-
-fn receipt(item: ReceiptStatus, site: &'static str) -> Receipt {
-    let status = match item.report_status.as_str() {
-        "SUCCESS" => "delivered",
-        "FAIL" => "failed",
-        _ => "pending",
-    };
-    Receipt {
-        serial_no: item.serial_no,
-        phone_number: item.phone_number,
-        status,
-        description: item.description,
-        sent_at: None,
-        received_at: item.user_receive_time,
-        site,
-    }
-}
 
 /// The doctor for a config given as JSON text: an invalid config is one failing check per
 /// issue, at its path.
@@ -378,16 +96,9 @@ pub async fn doctor(client: &SmsClient, config: &ConnectorConfig) -> Vec<Check> 
     let mut live = HashMap::new();
     for site in config.sites() {
         let international_site = config.is_international_site(site);
-        let prefix = if international_site {
-            "internationalSite."
-        } else {
-            ""
-        };
-        let label = if international_site {
-            "internationalSite"
-        } else {
-            "main site"
-        };
+        let name = config.site_name(site);
+        let prefix = name.key_prefix();
+        let label = format!("{} site", name.as_str());
         let templates_here: Vec<&Template> = config
             .templates
             .iter()
@@ -395,7 +106,7 @@ pub async fn doctor(client: &SmsClient, config: &ConnectorConfig) -> Vec<Check> 
                 config.international_site.is_none() || t.international == international_site
             })
             .collect();
-        if let Err(failed) = site_answers(client, site, prefix, label, &mut checks).await {
+        if let Err(failed) = site_answers(client, site, prefix, &label, &mut checks).await {
             for template in &templates_here {
                 let id = format!("template:{}", template.template_code);
                 let what = format!("template {}", template.template_code);
@@ -747,21 +458,4 @@ fn config_key(path: &[Value]) -> String {
         .map(|p| p.as_str().map_or_else(|| format!("[{p}]"), str::to_owned))
         .collect();
     parts.join(".").replace(".[", "[")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_review_reads_as_the_console_shows_it() {
-        let review = Review {
-            status_code: -1,
-            reply: "The sign does not match the company".to_owned(),
-        };
-        assert_eq!(
-            describe_review("sign Logto", &review),
-            "Tencent's review of sign Logto: rejected (StatusCode -1): \"The sign does not match the company\""
-        );
-    }
 }
