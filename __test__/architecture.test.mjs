@@ -177,3 +177,12 @@ test('the core crate is pure: no I/O dependency, no clock read, no process state
     .filter((file) => IO_CALLS.test(readFileSync(path.join(root, file), 'utf8').split(/#\[cfg\(test\)\]\s*mod tests/)[0]));
   assert.deepEqual(impure, []);
 });
+
+test('the runtime reads the process environment in one module, and writes stderr through one', () => {
+  const outside = (pattern, home) =>
+    sources('crates/tencent-sms-runtime/src')
+      .filter((file) => file.endsWith('.rs') && !file.endsWith(home))
+      .filter((file) => pattern.test(readFileSync(path.join(root, file), 'utf8').split(/#\[cfg\(test\)\]\s*mod tests/)[0]));
+  assert.deepEqual(outside(/std::env::(var|var_os|vars)\b/, 'src/process_env.rs'), []);
+  assert.deepEqual(outside(/eprintln!|println!|std::io::stderr/, 'src/stderr_lines.rs'), []);
+});

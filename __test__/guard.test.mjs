@@ -329,7 +329,9 @@ const startCluster = async () => {
   };
 };
 
-describe('shared through a Redis Cluster (redisUrl written as Logto writes REDIS_URL)', { skip: redisServer ? false : 'no redis-server (run scripts/install-test-tools.sh as root)' }, () => {
+describe('shared through a Redis Cluster (redisUrl written as Logto writes REDIS_URL)', {
+  skip: redisServer ? false : 'no redis-server (run scripts/install-test-tools.sh as root)',
+}, () => {
   let cluster;
   before(async () => {
     cluster = await startCluster();

@@ -6,26 +6,21 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
 
-import { ConnectorError } from '@logto/connector-kit';
+import { ConnectorError, TemplateType } from '@logto/connector-kit';
 
 import createConnector from '../lib/index.js';
 import { startEmulator } from 'tencent-sms-emulator';
 
 export const SECRET_MARKER = 'logto-emulator-demo-secret';
 
+/**
+ * Every `TemplateType` Logto core can pass to an SMS connector, from the kit itself: the core's
+ * one list (`LOGTO_MESSAGE_TYPES`, which the console form's default templates follow) is
+ * checked against it through the metadata (`__test__/connector.test.mjs`).
+ */
+export const LOGTO_MESSAGE_TYPES = Object.values(TemplateType);
+
 /** The usage types every config needs a template for: the fixture the Rust tests read too. */
-/** Every `TemplateType` Logto core can pass to an SMS connector, in the console form's order. */
-export const LOGTO_MESSAGE_TYPES = [
-  'SignIn',
-  'Register',
-  'ForgotPassword',
-  'OrganizationInvitation',
-  'Generic',
-  'UserPermissionValidation',
-  'BindNewIdentifier',
-  'MfaVerification',
-  'BindMfa',
-];
 
 export const requiredUsageTypes = JSON.parse(readFileSync(new URL('./fixtures/required-usage-types.json', import.meta.url), 'utf8'));
 

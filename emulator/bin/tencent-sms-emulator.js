@@ -17,7 +17,7 @@ const fail = (code, message, usage) => {
   process.exit(code);
 };
 
-const command = JSON.parse(native.parseCommandLine(process.argv.slice(2), process.env.TENCENT_SMS_EMULATOR_TOKEN));
+const command = JSON.parse(native.parseCommandLine(process.argv.slice(2)));
 if (command.error !== undefined) {
   fail(EXIT_USAGE, command.error, native.usage());
 }

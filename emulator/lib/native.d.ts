@@ -31,11 +31,12 @@ export declare function checkHealth(port: number): string | null
 export declare function emulatorDefaultsJson(): string
 
 /**
- * The command line, parsed as the Rust binary parses it (`token`: `TENCENT_SMS_EMULATOR_TOKEN`):
- * `{"run": options}`, `{"help": true}`, `{"checkHealth": port}` or `{"error": message}`, as
- * JSON text, so the npm command and the container's binary are one command.
+ * The command line, parsed as the Rust binary parses it, with the access token from the same
+ * variable (`cli::TOKEN_VAR`, read here so its name is written once): `{"run": options}`,
+ * `{"help": true}`, `{"checkHealth": port}` or `{"error": message}`, as JSON text, so the npm
+ * command and the container's binary are one command.
  */
-export declare function parseCommandLine(args: Array<string>, token?: string | undefined | null): string
+export declare function parseCommandLine(args: Array<string>): string
 
 /** Starts an emulator with options given as JSON text. */
 export declare function startEmulator(optionsJson: string): Promise<NativeEmulator>

@@ -28,13 +28,14 @@ pub fn usage() -> String {
     tencent_sms_emulator::cli::USAGE.to_owned()
 }
 
-/// The command line, parsed as the Rust binary parses it (`token`: `TENCENT_SMS_EMULATOR_TOKEN`):
-/// `{"run": options}`, `{"help": true}`, `{"checkHealth": port}` or `{"error": message}`, as
-/// JSON text, so the npm command and the container's binary are one command.
+/// The command line, parsed as the Rust binary parses it, with the access token from the same
+/// variable (`cli::TOKEN_VAR`, read here so its name is written once): `{"run": options}`,
+/// `{"help": true}`, `{"checkHealth": port}` or `{"error": message}`, as JSON text, so the npm
+/// command and the container's binary are one command.
 #[napi]
-pub fn parse_command_line(args: Vec<String>, token: Option<String>) -> String {
-    use tencent_sms_emulator::cli::{parse, Command};
-    let parsed = match parse(&args, token) {
+pub fn parse_command_line(args: Vec<String>) -> String {
+    use tencent_sms_emulator::cli::{parse, Command, TOKEN_VAR};
+    let parsed = match parse(&args, std::env::var(TOKEN_VAR).ok()) {
         Ok(Command::Run(options)) => serde_json::json!({ "run": options }),
         Ok(Command::Help) => serde_json::json!({ "help": true }),
         Ok(Command::CheckHealth { port }) => serde_json::json!({ "checkHealth": port }),

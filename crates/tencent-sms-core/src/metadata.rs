@@ -34,4 +34,22 @@ mod tests {
             .unwrap();
         assert_eq!(secret["isConfidential"], true);
     }
+
+    #[test]
+    fn the_forms_default_templates_are_logtos_message_types_in_order() {
+        let m = metadata();
+        let templates = m["formItems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["key"] == "templates")
+            .unwrap();
+        let types: Vec<&str> = templates["defaultValue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["usageType"].as_str().unwrap())
+            .collect();
+        assert_eq!(types, crate::template::LOGTO_MESSAGE_TYPES);
+    }
 }

@@ -9,8 +9,30 @@
 //! template in the user's language wins (`locale`), and a template may send more than the code
 //! (`params`).
 
+/// Every message type Logto core passes to an SMS connector (connector-kit's `TemplateType`), in
+/// the kit's order, which the console form's default templates follow. The one list: the JS
+/// tests check it against the kit's own export.
+pub const LOGTO_MESSAGE_TYPES: [&str; 9] = [
+    "SignIn",
+    "Register",
+    "ForgotPassword",
+    "OrganizationInvitation",
+    "Generic",
+    "UserPermissionValidation",
+    "BindNewIdentifier",
+    "MfaVerification",
+    "BindMfa",
+];
+
 /// The usage types the official guard requires; kept so saved configs stay valid.
 pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];
+
+/// The message types a config may name besides the required ones.
+pub fn optional_usage_types() -> impl Iterator<Item = &'static str> {
+    LOGTO_MESSAGE_TYPES
+        .into_iter()
+        .filter(|name| !REQUIRED_USAGE_TYPES.contains(name))
+}
 
 /// The admin console's default value for an unset template code.
 pub const TEMPLATE_CODE_PLACEHOLDER: &str = "<template-code>";

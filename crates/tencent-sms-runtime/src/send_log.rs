@@ -11,10 +11,8 @@ use serde::Serialize;
 use tencent_sms_core::SiteName;
 
 use crate::clock::Clock;
+use crate::process_env;
 use crate::stderr_lines::StderrLines;
-
-/// The environment variable that turns the log on.
-pub(crate) const LOG_VAR: &str = "TENCENT_SMS_LOG";
 
 /// What the log writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +42,12 @@ impl std::fmt::Debug for SendLog {
 impl SendLog {
     /// The level Logto's environment sets, writing through `lines`, stamped by `clock`.
     pub(crate) fn from_env(lines: Arc<StderrLines>, clock: Arc<dyn Clock>) -> Self {
-        let level = match std::env::var(LOG_VAR).as_deref().map(str::trim) {
-            Ok("all") => Level::All,
-            Ok("errors") => Level::Errors,
+        let level = match process_env::non_empty(process_env::LOG_VAR)
+            .as_deref()
+            .map(str::trim)
+        {
+            Some("all") => Level::All,
+            Some("errors") => Level::Errors,
             _ => Level::Off,
         };
         Self {

@@ -9,25 +9,15 @@ use tencent_sms_tc3::SecretKey;
 
 use super::cache::Fetched;
 use crate::bounded_read::{read_body, read_file, FileError};
+use crate::process_env::{
+    self, non_empty, CREDENTIALS_FILE_VAR, METADATA_URL_VAR, SECRET_ID_VAR, SECRET_KEY_VAR,
+    SESSION_TOKEN_VAR, STS_ENDPOINT_VAR, TKE_VARS,
+};
 use tencent_sms_core::endpoint::Endpoint;
 use tencent_sms_core::{CredentialSource, SigningKeys};
 
-const SECRET_ID_VAR: &str = "TENCENTCLOUD_SECRET_ID";
-const SECRET_KEY_VAR: &str = "TENCENTCLOUD_SECRET_KEY";
-const SESSION_TOKEN_VAR: &str = "TENCENTCLOUD_SESSION_TOKEN";
-const CREDENTIALS_FILE_VAR: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
-/// Where the CVM metadata service is, when not at its usual address (private networks, tests).
-pub(crate) const METADATA_URL_VAR: &str = "TENCENT_SMS_METADATA_URL";
-/// Where STS is, when not at its usual host; `http://` to loopback only, as `endpoint`.
-pub(crate) const STS_ENDPOINT_VAR: &str = "TENCENT_SMS_STS_ENDPOINT";
 const DEFAULT_METADATA_URL: &str = "http://metadata.tencentyun.com/latest/meta-data/";
 const DEFAULT_STS_HOST: &str = "sts.tencentcloudapi.com";
-const TKE_VARS: [&str; 4] = [
-    "TKE_REGION",
-    "TKE_PROVIDER_ID",
-    "TKE_WEB_IDENTITY_TOKEN_FILE",
-    "TKE_ROLE_ARN",
-];
 /// The metadata service is on the instance's own network: it answers at once or not at all.
 pub(crate) const METADATA_TIMEOUT: Duration = Duration::from_secs(2);
 pub(crate) const STS_TIMEOUT: Duration = Duration::from_secs(5);
@@ -50,7 +40,7 @@ pub(crate) struct ServiceAddresses {
 impl ServiceAddresses {
     /// From `TENCENT_SMS_METADATA_URL` and `TENCENT_SMS_STS_ENDPOINT`, or the defaults.
     pub(crate) fn from_env() -> Result<Self, String> {
-        let metadata = match non_empty_var(METADATA_URL_VAR) {
+        let metadata = match non_empty(METADATA_URL_VAR) {
             Some(url) if url.starts_with("http://") || url.starts_with("https://") => url,
             Some(_) => {
                 return Err(format!(
@@ -64,17 +54,11 @@ impl ServiceAddresses {
         } else {
             format!("{metadata}/")
         };
-        let sts = non_empty_var(STS_ENDPOINT_VAR).unwrap_or_else(|| DEFAULT_STS_HOST.to_owned());
+        let sts = non_empty(STS_ENDPOINT_VAR).unwrap_or_else(|| DEFAULT_STS_HOST.to_owned());
         let sts = Endpoint::parse(&sts, &crate::environment().allow_http_hosts)
             .map_err(|e| format!("{STS_ENDPOINT_VAR}: {e}"))?;
         Ok(Self { metadata, sts })
     }
-}
-
-fn non_empty_var(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .filter(|value| !value.trim().is_empty())
 }
 
 /// The HTTP clients a fetch may use: `direct` never goes through a proxy (the metadata
@@ -148,11 +132,11 @@ fn long_term(
 }
 
 fn from_environment() -> Result<Fetched, Missing> {
-    match (non_empty_var(SECRET_ID_VAR), non_empty_var(SECRET_KEY_VAR)) {
+    match (non_empty(SECRET_ID_VAR), non_empty(SECRET_KEY_VAR)) {
         (Some(id), Some(key)) => Ok(long_term(
             id,
             key,
-            non_empty_var(SESSION_TOKEN_VAR),
+            non_empty(SESSION_TOKEN_VAR),
             "environment",
         )),
         _ => Err(not_configured(format!(
@@ -162,17 +146,13 @@ fn from_environment() -> Result<Fetched, Missing> {
 }
 
 fn profile_path() -> Result<std::path::PathBuf, Missing> {
-    match std::env::var(CREDENTIALS_FILE_VAR) {
-        Ok(path) if path.trim().is_empty() => {
+    match process_env::set(CREDENTIALS_FILE_VAR) {
+        Some(path) if path.trim().is_empty() => {
             Err(broken(format!("{CREDENTIALS_FILE_VAR} is set but empty")))
         }
-        Ok(path) => Ok(path.into()),
-        Err(_) => std::env::var_os("HOME")
-            .map(|home| {
-                std::path::Path::new(&home)
-                    .join(".tencentcloud")
-                    .join("credentials")
-            })
+        Some(path) => Ok(path.into()),
+        None => process_env::home()
+            .map(|home| home.join(".tencentcloud").join("credentials"))
             .ok_or_else(|| {
                 not_configured(format!(
                     "{CREDENTIALS_FILE_VAR} is not set and there is no HOME"
@@ -365,7 +345,7 @@ async fn from_oidc_role(
     addresses: &ServiceAddresses,
     now: i64,
 ) -> Result<Fetched, Missing> {
-    let values: Vec<Option<String>> = TKE_VARS.iter().map(|name| non_empty_var(name)).collect();
+    let values: Vec<Option<String>> = TKE_VARS.iter().map(|name| non_empty(name)).collect();
     let [Some(region), Some(provider_id), Some(token_file), Some(role_arn)] =
         <[Option<String>; 4]>::try_from(values).unwrap_or_default()
     else {

@@ -12,16 +12,9 @@ use crate::client::SmsClient;
 use tencent_sms_core::config::{ConnectorConfig, Site};
 use tencent_sms_core::failure::ConnectorFailure;
 use tencent_sms_core::request::TencentRequest;
-use tencent_sms_core::template::{select_template, Template, Wanted, REQUIRED_USAGE_TYPES};
-
-/// Tencent's message types a config may name besides the four required ones.
-const OPTIONAL_USAGE_TYPES: [&str; 5] = [
-    "OrganizationInvitation",
-    "UserPermissionValidation",
-    "BindNewIdentifier",
-    "MfaVerification",
-    "BindMfa",
-];
+use tencent_sms_core::template::{
+    optional_usage_types, select_template, Template, Wanted, REQUIRED_USAGE_TYPES,
+};
 
 /// The doctor for a config given as JSON text: an invalid config is one failing check per
 /// issue, at its path.
@@ -361,11 +354,11 @@ fn check_selection(
     checks: &mut Vec<Check>,
 ) {
     let mut types: Vec<&str> = REQUIRED_USAGE_TYPES.to_vec();
-    types.extend(OPTIONAL_USAGE_TYPES.iter().filter(|t| {
+    types.extend(optional_usage_types().filter(|t| {
         config
             .templates
             .iter()
-            .any(|template| template.usage_type == **t)
+            .any(|template| template.usage_type == *t)
     }));
     let mut locales: Vec<Option<&str>> = vec![None];
     for template in &config.templates {
