@@ -29,6 +29,12 @@ export declare class Dispatcher {
 }
 
 /**
+ * The config's keys at every level (`tencent_sms_core::schema`), as JSON text: what the form,
+ * the declarations and the documents are tested against.
+ */
+export declare function configSchemaJson(): string
+
+/**
  * Writes the lines still queued for stderr (the send log), waiting at most
  * [`EXIT_FLUSH_BOUND`]: the shim calls it as the process exits, so the line of the last send
  * is not lost. Sends never wait for their lines.

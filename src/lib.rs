@@ -114,6 +114,13 @@ pub fn flush_stderr() {
     connector().flush_stderr(EXIT_FLUSH_BOUND);
 }
 
+/// The config's keys at every level (`tencent_sms_core::schema`), as JSON text: what the form,
+/// the declarations and the documents are tested against.
+#[napi]
+pub fn config_schema_json() -> String {
+    tencent_sms_core::schema::schema_json().to_string()
+}
+
 /// Every bound the connector enforces, as JSON text: what the documentation's bounds are
 /// rendered from and tested against.
 #[napi]

@@ -29,6 +29,7 @@ pub mod prepare;
 mod remedy;
 pub mod request;
 pub mod response;
+pub mod schema;
 pub mod template;
 pub mod tencent_codes;
 #[cfg(any(test, feature = "testing"))]
