@@ -16,10 +16,9 @@ use crate::phone::E164;
 use crate::template::Template;
 use tencent_sms_tc3::sign::{self as tc3, SignedHeader, SigningInput};
 use tencent_sms_tc3::{JSON_CONTENT_TYPE, SERVICE, VERSION};
+use tencent_sms_wire::action::{SEND_SMS, SEND_STATUS_STATISTICS};
 use tencent_sms_wire::{SendSmsRequest, SendStatusStatisticsRequest};
 
-pub(crate) const SEND_SMS: &str = "SendSms";
-pub(crate) const SEND_STATUS_STATISTICS: &str = "SendStatusStatistics";
 pub(crate) const REQUEST_CLIENT: &str =
     concat!("connector-tencent-sms-rs/", env!("CARGO_PKG_VERSION"));
 

@@ -8,7 +8,8 @@ use tencent_sms_tc3::{is_valid_region, VERSION};
 use crate::api_error::ApiError;
 use crate::describe;
 use crate::params::{required, typed};
-use crate::roles::{assume_role_with_web_identity, ASSUME_ROLE_WITH_WEB_IDENTITY};
+use crate::roles::assume_role_with_web_identity;
+use tencent_sms_wire::action::{self, ASSUME_ROLE_WITH_WEB_IDENTITY};
 use crate::send_sms::send_sms;
 use crate::state::EmulatorState;
 use crate::verify::{header, verify_signature};
@@ -87,11 +88,13 @@ enum Action {
 
 fn supported_action(headers: &HeaderMap) -> Result<Action, ApiError> {
     match header(headers, "x-tc-action") {
-        Some("SendSms") => Ok(Action::SendSms),
-        Some("SendStatusStatistics") => Ok(Action::SendStatusStatistics),
-        Some("DescribeSmsTemplateList") => Ok(Action::DescribeSmsTemplateList),
-        Some("DescribeSmsSignList") => Ok(Action::DescribeSmsSignList),
-        Some("PullSmsSendStatusByPhoneNumber") => Ok(Action::PullSmsSendStatusByPhoneNumber),
+        Some(action::SEND_SMS) => Ok(Action::SendSms),
+        Some(action::SEND_STATUS_STATISTICS) => Ok(Action::SendStatusStatistics),
+        Some(action::DESCRIBE_SMS_TEMPLATE_LIST) => Ok(Action::DescribeSmsTemplateList),
+        Some(action::DESCRIBE_SMS_SIGN_LIST) => Ok(Action::DescribeSmsSignList),
+        Some(action::PULL_SMS_SEND_STATUS_BY_PHONE_NUMBER) => {
+            Ok(Action::PullSmsSendStatusByPhoneNumber)
+        }
         Some(other) => Err(ApiError::new(
             "InvalidAction",
             format!("The action `{other}` is not supported by this emulator."),

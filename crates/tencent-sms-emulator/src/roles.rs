@@ -6,8 +6,11 @@
 
 use chrono::{TimeZone, Utc};
 use hyper::{HeaderMap, Response, StatusCode};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
+use tencent_sms_wire::{
+    AssumeRoleWithWebIdentityRequest, AssumeRoleWithWebIdentityResponse, MetadataCredentials,
+    StsCredentials, STS_VERSION,
+};
 
 use crate::api_error::ApiError;
 use crate::http::{respond, Body};
@@ -15,9 +18,6 @@ use crate::options::EmulatedRole;
 use crate::state::EmulatorState;
 use crate::verify::header;
 
-/// STS's action for a TKE pod's OIDC role.
-pub(crate) const ASSUME_ROLE_WITH_WEB_IDENTITY: &str = "AssumeRoleWithWebIdentity";
-const STS_VERSION: &str = "2018-08-13";
 /// Where the metadata service lists roles, as on a CVM instance.
 pub(crate) const METADATA_ROLES_PATH: &str = "/latest/meta-data/cam/security-credentials/";
 
@@ -44,14 +44,14 @@ pub(crate) fn metadata(state: &EmulatorState, path: &str, now: i64) -> Response<
     };
     let credential = state.issue(role, now);
     let expires_at = credential.expires_at.unwrap_or(now);
-    let body = json!({
-        "TmpSecretId": credential.secret_id,
-        "TmpSecretKey": credential.secret_key,
-        "Token": credential.token,
-        "ExpiredTime": expires_at,
-        "Expiration": iso8601(expires_at),
-        "Code": "Success",
-    });
+    let body = MetadataCredentials {
+        tmp_secret_id: credential.secret_id,
+        tmp_secret_key: credential.secret_key,
+        token: credential.token.unwrap_or_default(),
+        expired_time: expires_at,
+        expiration: iso8601(expires_at),
+        code: Some("Success".to_owned()),
+    };
     respond(
         StatusCode::OK,
         "application/json",
@@ -65,17 +65,6 @@ fn not_found() -> Response<Body> {
         "text/html",
         "<html><body>404 Not Found</body></html>\n",
     )
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct AssumeRole {
-    provider_id: String,
-    web_identity_token: String,
-    role_arn: String,
-    role_session_name: String,
-    #[serde(default)]
-    duration_seconds: Option<u64>,
 }
 
 /// The role a `RoleArn` names: `qcs::cam::uin/<uin>:roleName/<name>`, or the bare name.
@@ -104,7 +93,7 @@ pub(crate) fn assume_role_with_web_identity(
             "AssumeRoleWithWebIdentity is not signed: send `Authorization: SKIP`.",
         ));
     }
-    let request: AssumeRole = serde_json::from_slice(body).map_err(|_| {
+    let request: AssumeRoleWithWebIdentityRequest = serde_json::from_slice(body).map_err(|_| {
         ApiError::new(
             "MissingParameter",
             "ProviderId, WebIdentityToken, RoleArn and RoleSessionName are required.",
@@ -145,13 +134,16 @@ pub(crate) fn assume_role_with_web_identity(
         now,
     );
     let expires_at = issued.expires_at.unwrap_or(now);
-    Ok(json!({
-        "Credentials": {
-            "Token": issued.token,
-            "TmpSecretId": issued.secret_id,
-            "TmpSecretKey": issued.secret_key,
-        },
-        "ExpiredTime": expires_at,
-        "Expiration": iso8601(expires_at),
-    }))
+    let answer = AssumeRoleWithWebIdentityResponse {
+        credentials: Some(StsCredentials {
+            token: issued.token.unwrap_or_default(),
+            tmp_secret_id: issued.secret_id,
+            tmp_secret_key: issued.secret_key,
+        }),
+        expired_time: Some(expires_at),
+        expiration: Some(iso8601(expires_at)),
+        error: None,
+        request_id: None,
+    };
+    Ok(serde_json::to_value(answer).expect("an answer serializes"))
 }

@@ -14,13 +14,35 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
+mod credentials;
 mod describe;
 mod template;
+
+/// The actions the connector calls, as `X-TC-Action` names them: SMS (version 2021-01-11) and
+/// STS ([`STS_VERSION`]).
+pub mod action {
+    /// Sends the code.
+    pub const SEND_SMS: &str = "SendSms";
+    /// Billed messages per hour: Logto's usage.
+    pub const SEND_STATUS_STATISTICS: &str = "SendStatusStatistics";
+    /// Templates and their review.
+    pub const DESCRIBE_SMS_TEMPLATE_LIST: &str = "DescribeSmsTemplateList";
+    /// Signs and their review.
+    pub const DESCRIBE_SMS_SIGN_LIST: &str = "DescribeSmsSignList";
+    /// Delivery receipts of a number.
+    pub const PULL_SMS_SEND_STATUS_BY_PHONE_NUMBER: &str = "PullSmsSendStatusByPhoneNumber";
+    /// STS: temporary credentials for a TKE service account's OIDC role.
+    pub const ASSUME_ROLE_WITH_WEB_IDENTITY: &str = "AssumeRoleWithWebIdentity";
+}
 
 pub use describe::{
     DescribeSignListRequest, DescribeSignListResponse, DescribeTemplateListRequest,
     DescribeTemplateListResponse, PullSendStatusRequest, PullSendStatusResponse, ReceiptStatus,
     SignStatus, TemplateStatus,
+};
+pub use credentials::{
+    AssumeRoleWithWebIdentityRequest, AssumeRoleWithWebIdentityResponse, MetadataCredentials,
+    StsCredentials, STS_VERSION,
 };
 pub use template::placeholder_count;
 

@@ -4,8 +4,11 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
 use tencent_sms_tc3::SecretKey;
+use tencent_sms_wire::{
+    action, AssumeRoleWithWebIdentityRequest, AssumeRoleWithWebIdentityResponse, Envelope,
+    MetadataCredentials, STS_VERSION,
+};
 
 use super::cache::Fetched;
 use crate::bounded_read::{read_body, read_file, FileError};
@@ -23,7 +26,6 @@ pub(crate) const METADATA_TIMEOUT: Duration = Duration::from_secs(2);
 pub(crate) const STS_TIMEOUT: Duration = Duration::from_secs(5);
 /// What the connector asks STS for; Tencent's default.
 const STS_DURATION_SECONDS: u64 = 7_200;
-const STS_VERSION: &str = "2018-08-13";
 /// The most a profile file or a web-identity token may hold: real ones are under 1 KiB.
 pub(crate) const MAX_FILE_BYTES: usize = 64 * 1024;
 /// The most a metadata service or STS answer may hold: real ones are under 4 KiB, and a
@@ -211,16 +213,6 @@ pub(crate) fn parse_profile(text: &str, name: &str) -> Option<(String, String)> 
     ))
 }
 
-/// What the metadata service answers for a role.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct MetadataCredentials {
-    tmp_secret_id: String,
-    tmp_secret_key: String,
-    token: String,
-    expired_time: i64,
-    code: Option<String>,
-}
 
 async fn get_text(
     http: &reqwest::Client,
@@ -311,35 +303,6 @@ async fn from_cvm_role(
     })
 }
 
-/// STS's answer to `AssumeRoleWithWebIdentity`.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct StsReply {
-    response: StsResponse,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct StsResponse {
-    credentials: Option<StsCredentials>,
-    expired_time: Option<i64>,
-    error: Option<StsError>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct StsCredentials {
-    token: String,
-    tmp_secret_id: String,
-    tmp_secret_key: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct StsError {
-    code: String,
-}
-
 async fn from_oidc_role(
     http: &Http<'_>,
     addresses: &ServiceAddresses,
@@ -364,13 +327,14 @@ async fn from_oidc_role(
                 FileError::Unreadable(why) => format!("TKE_WEB_IDENTITY_TOKEN_FILE: {why}"),
             })
         })?;
-    let body = serde_json::json!({
-        "ProviderId": provider_id,
-        "WebIdentityToken": web_identity_token.trim(),
-        "RoleArn": role_arn,
-        "RoleSessionName": format!("connector-tencent-sms-rs-{now}"),
-        "DurationSeconds": STS_DURATION_SECONDS,
-    });
+    let body = AssumeRoleWithWebIdentityRequest {
+        provider_id,
+        web_identity_token: web_identity_token.trim().to_owned(),
+        role_arn: role_arn.clone(),
+        role_session_name: format!("connector-tencent-sms-rs-{now}"),
+        duration_seconds: Some(STS_DURATION_SECONDS),
+    };
+    let body = serde_json::to_string(&body).unwrap_or_default();
     let sts = &addresses.sts;
     let client = if sts.direct {
         http.direct
@@ -383,11 +347,11 @@ async fn from_oidc_role(
         .header("host", &sts.host_header)
         .header("content-type", tencent_sms_tc3::JSON_CONTENT_TYPE)
         .header("authorization", "SKIP")
-        .header("x-tc-action", "AssumeRoleWithWebIdentity")
+        .header("x-tc-action", action::ASSUME_ROLE_WITH_WEB_IDENTITY)
         .header("x-tc-version", STS_VERSION)
         .header("x-tc-region", &region)
         .header("x-tc-timestamp", now.to_string())
-        .body(body.to_string())
+        .body(body)
         .send()
         .await
         .map_err(|e| {
@@ -400,7 +364,7 @@ async fn from_oidc_role(
     let text = capped_text(response)
         .await
         .map_err(|why| broken(format!("STS at {}: {why}", sts.host_header)))?;
-    let reply = serde_json::from_str::<StsReply>(&text)
+    let reply = serde_json::from_str::<Envelope<AssumeRoleWithWebIdentityResponse>>(&text)
         .map_err(|_| {
             broken(format!(
                 "STS at {} answered something that is not its JSON",
@@ -546,9 +510,9 @@ mod tests {
             (metadata.tmp_secret_id.as_str(), metadata.expired_time),
             ("AKIDtmp", 1_700_007_200)
         );
-        let sts: StsReply = serde_json::from_str(r#"{"Response":{"Credentials":{"Token":"t","TmpSecretId":"AKIDsts","TmpSecretKey":"k"},"ExpiredTime":1700007200,"Expiration":"x","RequestId":"r"}}"#).unwrap();
+        let sts: Envelope<AssumeRoleWithWebIdentityResponse> = serde_json::from_str(r#"{"Response":{"Credentials":{"Token":"t","TmpSecretId":"AKIDsts","TmpSecretKey":"k"},"ExpiredTime":1700007200,"Expiration":"x","RequestId":"r"}}"#).unwrap();
         assert_eq!(sts.response.credentials.unwrap().tmp_secret_id, "AKIDsts");
-        let refused: StsReply = serde_json::from_str(r#"{"Response":{"Error":{"Code":"InvalidParameter.WebIdentityTokenError","Message":"m"},"RequestId":"r"}}"#).unwrap();
+        let refused: Envelope<AssumeRoleWithWebIdentityResponse> = serde_json::from_str(r#"{"Response":{"Error":{"Code":"InvalidParameter.WebIdentityTokenError","Message":"m"},"RequestId":"r"}}"#).unwrap();
         assert_eq!(
             refused.response.error.unwrap().code,
             "InvalidParameter.WebIdentityTokenError"

@@ -2,6 +2,7 @@
 //! review reads.
 
 use tencent_sms_wire::{
+    action,
     DescribeSignListRequest, DescribeSignListResponse, DescribeTemplateListRequest,
     DescribeTemplateListResponse, SignStatus, TemplateStatus,
 };
@@ -77,7 +78,7 @@ pub(super) async fn templates(
         international: Some(u64::from(international)),
         template_id_set: Some(ids),
     };
-    let request = TencentRequest::action(site, "DescribeSmsTemplateList", &body);
+    let request = TencentRequest::action(site, action::DESCRIBE_SMS_TEMPLATE_LIST, &body);
     let response: DescribeTemplateListResponse = client.call(&request).await?;
     Ok(response.describe_template_status_set.unwrap_or_default())
 }
@@ -98,7 +99,7 @@ pub(super) async fn signs_page(
         limit: Some(SIGNS_PER_PAGE),
         offset: Some(page * SIGNS_PER_PAGE),
     };
-    let request = TencentRequest::action(site, "DescribeSmsSignList", &body);
+    let request = TencentRequest::action(site, action::DESCRIBE_SMS_SIGN_LIST, &body);
     let response: DescribeSignListResponse = client.call(&request).await?;
     Ok(response.describe_sign_list_status_set.unwrap_or_default())
 }

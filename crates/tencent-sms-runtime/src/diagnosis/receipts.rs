@@ -1,7 +1,7 @@
 //! Delivery receipts of a number from every site (`tencent-sms status`).
 
 use serde::Serialize;
-use tencent_sms_wire::{PullSendStatusRequest, PullSendStatusResponse, ReceiptStatus};
+use tencent_sms_wire::{action, PullSendStatusRequest, PullSendStatusResponse, ReceiptStatus};
 
 use crate::client::SmsClient;
 use tencent_sms_core::config::{ConnectorConfig, SiteName};
@@ -54,7 +54,7 @@ pub(crate) async fn delivery_receipts(
                 phone_number: Some(to.into()),
                 sms_sdk_app_id: Some(site.sdk_app_id.as_str().into()),
             };
-            let request = TencentRequest::action(site, "PullSmsSendStatusByPhoneNumber", &body);
+            let request = TencentRequest::action(site, action::PULL_SMS_SEND_STATUS_BY_PHONE_NUMBER, &body);
             let response: PullSendStatusResponse = client
                 .call(&request)
                 .await
