@@ -9,10 +9,10 @@ use crate::api_error::ApiError;
 use crate::describe;
 use crate::params::{required, typed};
 use crate::roles::assume_role_with_web_identity;
-use tencent_sms_wire::action::{self, ASSUME_ROLE_WITH_WEB_IDENTITY};
 use crate::send_sms::send_sms;
 use crate::state::EmulatorState;
 use crate::verify::{header, verify_signature};
+use tencent_sms_wire::action::{self, ASSUME_ROLE_WITH_WEB_IDENTITY};
 use tencent_sms_wire::{
     ErrorBody, SendStatusStatistics, SendStatusStatisticsRequest, SendStatusStatisticsResponse,
 };

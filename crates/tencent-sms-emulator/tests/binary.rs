@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
-use tencent_sms_runtime::{send_message, ClientOptions, SmsClient};
+use tencent_sms_runtime::{send_message, ClientOptions, Connector};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tencent-sms-emulator");
 
@@ -141,7 +141,7 @@ async fn serves_a_configured_app_and_its_inbox() {
     let templates = tencent_sms_core::testing::four_templates("55");
     let config = json!({ "accessKeyId": "AKIDbin", "accessKeySecret": "bin-secret", "signName": "Bin",
         "sdkAppId": "1400777777", "region": "ap-guangzhou", "endpoint": url, "templates": templates });
-    let client = SmsClient::new(ClientOptions::default()).unwrap();
+    let client = Connector::new(ClientOptions::default());
     let data = json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "4242" } });
     send_message(&client, &config, &data).await.unwrap();
 

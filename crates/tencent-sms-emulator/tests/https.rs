@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use tencent_sms_core::ErrorCode;
 use tencent_sms_emulator::options::*;
 use tencent_sms_emulator::{EmulatorOptions, EmulatorTls, FaultSpec, RunningEmulator};
-use tencent_sms_runtime::{send_message, ClientOptions, SmsClient};
+use tencent_sms_runtime::{send_message, ClientOptions, Connector};
 
 /// A self-signed certificate for `localhost`, as the emulator's TLS option and as PEM to trust.
 fn localhost_tls() -> (EmulatorTls, String) {
@@ -43,18 +43,17 @@ fn sign_in() -> Value {
     json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "123456" } })
 }
 
-fn trusting(pem: &str) -> SmsClient {
-    SmsClient::new(ClientOptions {
+fn trusting(pem: &str) -> Connector {
+    Connector::new(ClientOptions {
         max_retries: 0,
         extra_root_certificates_pem: vec![pem.as_bytes().to_vec()],
         ..Default::default()
     })
-    .unwrap()
 }
 
 /// One send with `client` fails as `general`, its description naming `word`, and the emulator
 /// has seen exactly one API request in all (`why` says which one).
-async fn fails_naming(client: &SmsClient, emulator: &RunningEmulator, word: &str, why: &str) {
+async fn fails_naming(client: &Connector, emulator: &RunningEmulator, word: &str, why: &str) {
     let failure = send_message(client, &config(emulator), &sign_in())
         .await
         .unwrap_err();
@@ -79,11 +78,10 @@ async fn a_client_that_trusts_the_certificate_sends_over_https() {
     assert_eq!(result.phone_number, "+8613711112222");
     assert_eq!(emulator.state.messages().len(), 1, "delivered to the inbox");
 
-    let untrusting = SmsClient::new(ClientOptions {
+    let untrusting = Connector::new(ClientOptions {
         max_retries: 0,
         ..Default::default()
-    })
-    .unwrap();
+    });
     fails_naming(
         &untrusting,
         &emulator,

@@ -10,7 +10,7 @@ use common::emulator;
 use serde_json::{json, Value};
 use tencent_sms_emulator::options::{DEMO_MAINLAND_TEMPLATE_ID, DEMO_SECRET_ID, DEMO_SECRET_KEY};
 use tencent_sms_emulator::RunningEmulator;
-use tencent_sms_runtime::{send_message, ClientOptions, SmsClient};
+use tencent_sms_runtime::{send_message, ClientOptions, Connector};
 
 fn config(emu: &RunningEmulator, secret: &str) -> Value {
     let templates = tencent_sms_core::testing::four_templates(DEMO_MAINLAND_TEMPLATE_ID);
@@ -19,7 +19,7 @@ fn config(emu: &RunningEmulator, secret: &str) -> Value {
 }
 
 async fn send(emu: &RunningEmulator, secret: &str, code: &str) -> bool {
-    let client = SmsClient::new(ClientOptions::default()).unwrap();
+    let client = Connector::new(ClientOptions::default());
     let data = json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": code } });
     send_message(&client, &config(emu, secret), &data)
         .await

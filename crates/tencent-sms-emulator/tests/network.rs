@@ -5,7 +5,7 @@
 use serde_json::json;
 use tencent_sms_emulator::options::*;
 use tencent_sms_emulator::{AccessToken, EmulatorOptions, RunningEmulator};
-use tencent_sms_runtime::{send_message, ClientOptions, SmsClient};
+use tencent_sms_runtime::{send_message, ClientOptions, Connector};
 
 const TOKEN: &str = "network-test-token-0123";
 
@@ -63,7 +63,7 @@ async fn the_inbox_and_the_control_api_need_the_token_and_the_sms_api_does_not()
     let templates = tencent_sms_core::testing::four_templates(DEMO_MAINLAND_TEMPLATE_ID);
     let config = json!({ "accessKeyId": DEMO_SECRET_ID, "accessKeySecret": DEMO_SECRET_KEY, "signName": DEMO_SIGN_NAME,
         "sdkAppId": DEMO_SDK_APP_ID, "region": "ap-guangzhou", "endpoint": url, "templates": templates });
-    let client = SmsClient::new(ClientOptions::default()).unwrap();
+    let client = Connector::new(ClientOptions::default());
     let sign_in =
         json!({ "to": "8613711112222", "type": "SignIn", "payload": { "code": "424242" } });
     send_message(&client, &config, &sign_in).await.unwrap();

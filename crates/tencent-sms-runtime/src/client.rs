@@ -168,12 +168,6 @@ impl SmsClient {
         &*self.options.clock
     }
 
-    /// The same clock, for what keeps it (the send log of a test's send).
-    #[cfg(feature = "testing")]
-    pub(crate) fn shared_clock(&self) -> Arc<dyn Clock> {
-        self.options.clock.clone()
-    }
-
     /// The clock correction currently applied to requests to `host`, in seconds.
     pub fn clock_offset(&self, host: &str) -> i64 {
         self.offsets().get(host).copied().unwrap_or(0)

@@ -91,6 +91,20 @@ impl Connector {
         connector
     }
 
+    /// The clock correction its client applies to requests to `host`, in seconds.
+    pub fn clock_offset(&self, host: &str) -> i64 {
+        self.client
+            .get()
+            .map_or(0, |client| client.clock_offset(host))
+    }
+
+    /// Whether its sends currently keep away from `host` (the host's breaker is open).
+    pub fn avoids_host(&self, host: &str) -> bool {
+        self.client
+            .get()
+            .is_some_and(|client| client.avoids_host(host))
+    }
+
     /// Waits until the lines queued for stderr are written, at most `bound`: for the moment
     /// before the process exits (a send never waits for its line).
     pub fn flush_stderr(&self, bound: Duration) {

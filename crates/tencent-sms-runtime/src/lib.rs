@@ -40,16 +40,15 @@ pub use limits::{limits, Limits};
 pub use process_env::{environment, validate_config};
 pub use stderr_lines::EXIT_FLUSH_BOUND;
 
-/// The whole send from raw config and data, with a guard of its own: what the runtime's and
-/// the emulator's tests drive the client with.
+/// A send through `connector`, as Logto makes it, from `serde_json::Value`s: what the runtime's
+/// and the emulator's tests drive it with.
 #[cfg(feature = "testing")]
 pub async fn send_message(
-    client: &SmsClient,
+    connector: &Connector,
     config: &serde_json::Value,
     data: &serde_json::Value,
 ) -> Result<tencent_sms_core::SendResult, tencent_sms_core::ConnectorFailure> {
-    let config =
-        validate_config(config).map_err(tencent_sms_core::ConnectorFailure::invalid_config)?;
-    let log = send_log::SendLog::from_env(Default::default(), client.shared_clock());
-    send::send_with_config(client, &Guard::default(), &log, &config, data).await
+    connector
+        .send_message(&config.to_string(), &data.to_string())
+        .await
 }

@@ -11,7 +11,7 @@ use tencent_sms_core::ErrorCode;
 use tencent_sms_emulator::FaultSpec;
 use tencent_sms_emulator::RunningEmulator;
 use tencent_sms_runtime::clock::OffsetClock;
-use tencent_sms_runtime::{send_message, ClientOptions, Connector, SmsClient};
+use tencent_sms_runtime::{send_message, ClientOptions, Connector};
 
 use common::emulator_config as config;
 
@@ -27,11 +27,10 @@ fn fault(value: Value) -> FaultSpec {
 async fn a_wrong_clock_is_corrected_from_the_date_header_and_remembered() {
     let emu = emulator().await;
     let clock = Arc::new(OffsetClock::new(600));
-    let client = SmsClient::new(ClientOptions {
+    let client = Connector::new(ClientOptions {
         clock: clock.clone(),
         ..Default::default()
-    })
-    .unwrap();
+    });
     let result = send_message(&client, &config(&emu.url()), &sign_in())
         .await
         .unwrap();
@@ -60,11 +59,10 @@ async fn a_wrong_clock_is_corrected_from_the_date_header_and_remembered() {
 #[tokio::test]
 async fn a_clock_correction_applies_to_the_host_it_was_learned_from_only() {
     let (first, second) = (emulator().await, emulator().await);
-    let client = SmsClient::new(ClientOptions {
+    let client = Connector::new(ClientOptions {
         clock: Arc::new(OffsetClock::new(600)),
         ..Default::default()
-    })
-    .unwrap();
+    });
     send_message(&client, &config(&first.url()), &sign_in())
         .await
         .unwrap();
@@ -83,11 +81,10 @@ async fn a_clock_correction_applies_to_the_host_it_was_learned_from_only() {
 #[tokio::test]
 async fn signature_expire_is_retried_once_only() {
     let emu = emulator().await;
-    let client = SmsClient::new(ClientOptions {
+    let client = Connector::new(ClientOptions {
         clock: Arc::new(OffsetClock::new(-900)),
         ..Default::default()
-    })
-    .unwrap();
+    });
     emu.state
         .inject(fault(
             json!({ "kind": "tencentError", "code": "AuthFailure.SignatureExpire", "count": 5 }),
@@ -104,7 +101,7 @@ async fn signature_expire_is_retried_once_only() {
 #[tokio::test]
 async fn request_limit_is_retried_at_most_twice() {
     let emu = emulator().await;
-    let client = SmsClient::new(ClientOptions::default()).unwrap();
+    let client = Connector::new(ClientOptions::default());
     emu.state
         .inject(fault(
             json!({ "kind": "tencentError", "code": "RequestLimitExceeded", "count": 2 }),
@@ -125,11 +122,10 @@ async fn request_limit_is_retried_at_most_twice() {
 #[tokio::test]
 async fn nothing_is_retried_once_the_body_may_have_been_delivered() {
     let emu = emulator().await;
-    let client = SmsClient::new(ClientOptions {
+    let client = Connector::new(ClientOptions {
         request_timeout: std::time::Duration::from_millis(300),
         ..Default::default()
-    })
-    .unwrap();
+    });
     for kind in [
         json!({ "kind": "resetBeforeBody" }),
         json!({ "kind": "resetAfterBody" }),
@@ -154,7 +150,7 @@ async fn nothing_is_retried_once_the_body_may_have_been_delivered() {
 #[tokio::test]
 async fn a_refused_connection_is_retried_twice_then_general() {
     let refused = tencent_sms_runtime::testing::RefusedPort::reserve();
-    let client = SmsClient::new(ClientOptions::default()).unwrap();
+    let client = Connector::new(ClientOptions::default());
     let started = std::time::Instant::now();
     let failure = send_message(
         &client,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tencent_sms_core::ErrorCode;
-use tencent_sms_runtime::{send_message, ClientOptions, SmsClient};
+use tencent_sms_runtime::{send_message, ClientOptions, Connector};
 use tencent_sms_runtime::{MAX_IN_FLIGHT, MIN_TIME_TO_SEND};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
@@ -36,13 +36,10 @@ async fn concurrent_sends_to_a_silent_server_all_end_by_the_deadline_and_queued_
 {
     let (port, connections) = silent_server().await;
     let deadline = Duration::from_millis(2_500);
-    let client = Arc::new(
-        SmsClient::new(ClientOptions {
-            send_deadline: deadline,
-            ..Default::default()
-        })
-        .unwrap(),
-    );
+    let client = Arc::new(Connector::new(ClientOptions {
+        send_deadline: deadline,
+        ..Default::default()
+    }));
     let config = common::config(&format!("http://127.0.0.1:{port}"));
     let started = Instant::now();
     let queued = 100;

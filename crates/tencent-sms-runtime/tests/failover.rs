@@ -12,7 +12,7 @@ use tencent_sms_core::ErrorCode;
 use tencent_sms_emulator::options::*;
 use tencent_sms_emulator::RunningEmulator;
 use tencent_sms_runtime::testing::RefusedPort;
-use tencent_sms_runtime::{send_message, ClientOptions, SmsClient, FAILURES_TO_OPEN};
+use tencent_sms_runtime::{send_message, ClientOptions, Connector, FAILURES_TO_OPEN};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 
@@ -27,8 +27,8 @@ fn sign_in(n: u32) -> Value {
     json!({ "to": format!("86137{n:08}"), "type": "SignIn", "payload": { "code": "123456" } })
 }
 
-fn client(options: ClientOptions) -> SmsClient {
-    SmsClient::new(options).unwrap()
+fn client(options: ClientOptions) -> Connector {
+    Connector::new(options)
 }
 
 /// Accepts connections and reads whatever comes, never answering: a hung server.

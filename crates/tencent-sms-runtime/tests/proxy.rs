@@ -3,7 +3,7 @@
 
 mod common;
 
-use tencent_sms_runtime::{send_message, ClientOptions, SmsClient};
+use tencent_sms_runtime::{send_message, ClientOptions, Connector};
 use tokio::net::TcpListener;
 
 async fn recording_server() -> (u16, common::Seen) {
@@ -28,7 +28,7 @@ async fn proxies_carry_real_endpoints_but_never_a_loopback_one() {
     }
     std::env::remove_var("NO_PROXY");
     std::env::remove_var("no_proxy");
-    let client = SmsClient::new(ClientOptions::default()).unwrap();
+    let client = Connector::new(ClientOptions::default());
 
     // Plain HTTP through a proxy would hand it the signed request, number and code in clear.
     let loopback = common::config(&format!("http://localhost:{direct_port}"));

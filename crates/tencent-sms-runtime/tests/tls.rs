@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 
 use tencent_sms_core::ErrorCode;
-use tencent_sms_runtime::{send_message, ClientOptions, SmsClient};
+use tencent_sms_runtime::{send_message, ClientOptions, Connector};
 use tokio::net::TcpListener;
 
 async fn self_signed_server() -> (u16, String, common::Seen) {
@@ -48,11 +48,10 @@ async fn an_untrusted_certificate_is_refused_and_a_trusted_one_accepted() {
     let (port, pem, seen) = self_signed_server().await;
     let config = common::config(&format!("https://localhost:{port}"));
 
-    let default_client = SmsClient::new(ClientOptions {
+    let default_client = Connector::new(ClientOptions {
         max_retries: 0,
         ..Default::default()
-    })
-    .unwrap();
+    });
     let failure = send_message(&default_client, &config, &common::sign_in())
         .await
         .unwrap_err();
@@ -66,11 +65,10 @@ async fn an_untrusted_certificate_is_refused_and_a_trusted_one_accepted() {
         "no request crossed an unverified connection"
     );
 
-    let trusting = SmsClient::new(ClientOptions {
+    let trusting = Connector::new(ClientOptions {
         extra_root_certificates_pem: vec![pem.into_bytes()],
         ..Default::default()
-    })
-    .unwrap();
+    });
     let result = send_message(&trusting, &config, &common::sign_in())
         .await
         .unwrap();
@@ -88,7 +86,9 @@ async fn a_root_in_ssl_cert_file_is_trusted() {
     // The other test in this binary builds its clients without this root, so the variable
     // cannot make it trust its own (different) self-signed server.
     std::env::set_var("SSL_CERT_FILE", &bundle);
-    let client = SmsClient::new(ClientOptions::default()).unwrap();
+    let client = Connector::new(ClientOptions::default());
+    // The connector builds its client on first use: build it while the variable is set.
+    client.client().expect("the client builds");
     std::env::remove_var("SSL_CERT_FILE");
     let config = common::config(&format!("https://localhost:{port}"));
     let result = send_message(&client, &config, &common::sign_in()).await;

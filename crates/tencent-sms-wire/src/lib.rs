@@ -35,14 +35,14 @@ pub mod action {
     pub const ASSUME_ROLE_WITH_WEB_IDENTITY: &str = "AssumeRoleWithWebIdentity";
 }
 
+pub use credentials::{
+    AssumeRoleWithWebIdentityRequest, AssumeRoleWithWebIdentityResponse, MetadataCredentials,
+    StsCredentials, STS_VERSION,
+};
 pub use describe::{
     DescribeSignListRequest, DescribeSignListResponse, DescribeTemplateListRequest,
     DescribeTemplateListResponse, PullSendStatusRequest, PullSendStatusResponse, ReceiptStatus,
     SignStatus, TemplateStatus,
-};
-pub use credentials::{
-    AssumeRoleWithWebIdentityRequest, AssumeRoleWithWebIdentityResponse, MetadataCredentials,
-    StsCredentials, STS_VERSION,
 };
 pub use template::placeholder_count;
 

@@ -213,7 +213,6 @@ pub(crate) fn parse_profile(text: &str, name: &str) -> Option<(String, String)> 
     ))
 }
 
-
 async fn get_text(
     http: &reqwest::Client,
     url: &str,

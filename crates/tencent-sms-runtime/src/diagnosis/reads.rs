@@ -2,8 +2,7 @@
 //! review reads.
 
 use tencent_sms_wire::{
-    action,
-    DescribeSignListRequest, DescribeSignListResponse, DescribeTemplateListRequest,
+    action, DescribeSignListRequest, DescribeSignListResponse, DescribeTemplateListRequest,
     DescribeTemplateListResponse, SignStatus, TemplateStatus,
 };
 

@@ -54,7 +54,8 @@ pub(crate) async fn delivery_receipts(
                 phone_number: Some(to.into()),
                 sms_sdk_app_id: Some(site.sdk_app_id.as_str().into()),
             };
-            let request = TencentRequest::action(site, action::PULL_SMS_SEND_STATUS_BY_PHONE_NUMBER, &body);
+            let request =
+                TencentRequest::action(site, action::PULL_SMS_SEND_STATUS_BY_PHONE_NUMBER, &body);
             let response: PullSendStatusResponse = client
                 .call(&request)
                 .await
