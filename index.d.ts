@@ -1,6 +1,10 @@
 // Types of `connector-tencent-sms-rs` (lib/index.js), the module Logto imports.
 
 import type { ConnectorMetadata, CreateConnector, SmsConnector } from '@logto/connector-kit';
+import type { CredentialReport, DeliveryReceipt, DoctorCheck, TencentSmsSendResult } from './lib/returned.js';
+
+// What the addon returns: generated from the Rust types (lib/returned.d.ts), not written here.
+export type { CredentialReport, DeliveryReceipt, DeliveryStatus, DoctorCheck, SiteName, TencentSmsSendResult } from './lib/returned.js';
 
 /** One Tencent template for one Logto message type. */
 export type TencentSmsTemplate = {
@@ -82,15 +86,6 @@ export type TencentSmsConfig = {
   };
 };
 
-/** What `sendMessage` resolves with. */
-export type TencentSmsSendResult = {
-  requestId: string;
-  serialNo: string;
-  phoneNumber: string;
-  fee: number;
-  isoCode: string;
-};
-
 /** A zod issue (`code`, `path`, `message`, …). */
 export type ConfigIssue = {
   code: string;
@@ -123,36 +118,11 @@ export type TencentSmsConnector = Omit<SmsConnector, 'configGuard' | 'sendMessag
 declare const createConnector: (options: Parameters<CreateConnector<SmsConnector>>[0]) => Promise<TencentSmsConnector>;
 export default createConnector;
 
-/** Where one site's keys come from, as the `tencent-sms` command line shows it. */
-export type CredentialReport = {
-  site: 'main' | 'international';
-  source: TencentSmsCredentials['source'];
-  /** The source that gave the keys: the chain's choice, else `source` itself. */
-  used: Exclude<TencentSmsCredentials['source'], 'chain'>;
-};
-
 /** Reads each site's keys as a send would and says where they came from; never the keys. */
 export declare const describeCredentials: (config: unknown) => Promise<CredentialReport[]>;
 
-/**
- * One check of `doctor`: `key` is the config path to change; `skipped` when it could not run
- * because another check failed first.
- */
-export type DoctorCheck = { id: string; ok: boolean; skipped?: true; key?: string; message: string };
-
 /** Checks a config against the live account with read-only calls; never sends an SMS. */
 export declare const doctor: (config: unknown) => Promise<{ ok: boolean; checks: DoctorCheck[] }>;
-
-/** One delivery receipt (times in Unix seconds). */
-export type DeliveryReceipt = {
-  serialNo: string;
-  phoneNumber: string;
-  status: 'delivered' | 'failed' | 'pending';
-  description: string;
-  sentAt: number | null;
-  receivedAt: number | null;
-  site: 'main' | 'international';
-};
 
 /** Delivery receipts of `to` since `sinceSeconds` (Unix), from every site. */
 export declare const deliveryStatus: (config: unknown, to: string, sinceSeconds: number) => Promise<DeliveryReceipt[]>;

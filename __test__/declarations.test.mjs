@@ -1,5 +1,7 @@
-// The hand-written declarations name exactly what the modules export; `npm run lint` compiles
-// a typed usage of them (`__test__/types/usage.ts`), so their shapes cannot drift either.
+// The declarations name exactly what the modules export; `npm run lint` compiles a typed usage
+// of them (`__test__/types/usage.ts`), so their shapes cannot drift either. What the addon
+// returns is declared in `lib/returned.d.ts`, generated from the Rust types
+// (`crates/tencent-sms-runtime/tests/typescript.rs` fails when it is stale).
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

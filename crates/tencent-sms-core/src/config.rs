@@ -69,6 +69,7 @@ impl ConnectorConfig {
 /// The two sites, as an operator reads them everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum SiteName {
     /// The top-level fields: Tencent's China site, or the only account.
     Main,

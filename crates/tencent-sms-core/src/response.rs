@@ -17,6 +17,11 @@ pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 /// What `sendMessage` resolves with.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(rename = "TencentSmsSendResult")
+)]
 pub struct SendResult {
     /// Tencent's `RequestId`, for support tickets.
     pub request_id: String,

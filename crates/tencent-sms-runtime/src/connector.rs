@@ -50,12 +50,15 @@ impl Default for Connector {
 
 /// Where one site's keys come from, as the command line shows it.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct CredentialReport {
     /// The site: `main` or `international`.
     pub site: SiteName,
     /// `credentials.source`.
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
     pub source: &'static str,
-    /// The source that gave the keys (the chain's choice).
+    /// The source that gave the keys (the chain's choice, else `source` itself).
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
     pub used: &'static str,
 }
 

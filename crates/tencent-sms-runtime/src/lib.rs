@@ -34,7 +34,7 @@ mod usage;
 pub use breaker::{FAILURES_TO_OPEN, OPEN_FOR as BREAKER_OPEN_FOR};
 pub use client::{ClientOptions, SmsClient, MAX_IN_FLIGHT, MIN_TIME_TO_SEND, SEND_DEADLINE};
 pub use connector::{Connector, CredentialReport};
-pub use diagnosis::{doctor, Check, Receipt, RECEIPT_DAYS};
+pub use diagnosis::{doctor, Check, DeliveryStatus, Receipt, RECEIPT_DAYS};
 pub use guard::Guard;
 pub use limits::{limits, Limits};
 pub use process_env::{environment, validate_config};

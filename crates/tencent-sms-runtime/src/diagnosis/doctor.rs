@@ -39,6 +39,7 @@ pub(crate) async fn doctor_json(client: &SmsClient, config_json: &str) -> Vec<Ch
 
 /// One check of the doctor.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "DoctorCheck"))]
 pub struct Check {
     /// What was checked, e.g. `template:1000001`.
     pub id: String,
@@ -47,9 +48,11 @@ pub struct Check {
     /// Whether it could not run (a check it depends on failed); `ok` is then false and the
     /// message says which.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "typescript", ts(optional = nullable, type = "boolean"))]
     pub skipped: bool,
     /// The config key to change, e.g. `templates[2].templateCode`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub key: Option<String>,
     /// What was found, and what to do.
     pub message: String,

@@ -12,5 +12,5 @@ mod review;
 pub(crate) use doctor::doctor_json;
 pub use doctor::{doctor, Check};
 pub(crate) use receipts::delivery_receipts;
-pub use receipts::{Receipt, RECEIPT_DAYS};
+pub use receipts::{DeliveryStatus, Receipt, RECEIPT_DAYS};
 pub(crate) use review::{with_review, REVIEW_LOOKUP_TIMEOUT};

@@ -14,13 +14,18 @@ const RECEIPTS_PER_CALL: u64 = 100;
 /// One delivery receipt, as `tencent-sms status --json` prints it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(rename = "DeliveryReceipt")
+)]
 pub struct Receipt {
     /// The `SerialNo` SendSms returned.
     pub serial_no: String,
     /// E.164.
     pub phone_number: String,
-    /// `delivered`, `failed` or `pending`.
-    pub status: &'static str,
+    /// Whether the phone got it.
+    pub status: DeliveryStatus,
     /// The carrier's code, e.g. `DELIVRD`.
     pub description: String,
     /// When it was sent (Unix seconds), when known.
@@ -29,6 +34,19 @@ pub struct Receipt {
     pub received_at: Option<i64>,
     /// The site it came through: `main` or `international`.
     pub site: SiteName,
+}
+
+/// What a receipt says of the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub enum DeliveryStatus {
+    /// The phone got it.
+    Delivered,
+    /// The carrier could not deliver it (the description says why).
+    Failed,
+    /// No receipt yet.
+    Pending,
 }
 
 /// The receipts of `to` (E.164) since `since` (Unix seconds, at most 7 days back) from every
@@ -74,9 +92,9 @@ pub(crate) async fn delivery_receipts(
 
 fn receipt(item: ReceiptStatus, site: SiteName) -> Receipt {
     let status = match item.report_status.as_str() {
-        "SUCCESS" => "delivered",
-        "FAIL" => "failed",
-        _ => "pending",
+        "SUCCESS" => DeliveryStatus::Delivered,
+        "FAIL" => DeliveryStatus::Failed,
+        _ => DeliveryStatus::Pending,
     };
     Receipt {
         serial_no: item.serial_no,
