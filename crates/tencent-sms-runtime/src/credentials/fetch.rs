@@ -185,32 +185,19 @@ async fn from_profile(name: &str) -> Result<Fetched, Missing> {
 }
 
 /// `secret_id` and `secret_key` of section `[name]` of an INI file (saved with or without a
-/// byte-order mark, as Windows editors save UTF-8).
+/// byte-order mark, as Windows editors save UTF-8), read as Tencent's SDKs read it.
 pub(crate) fn parse_profile(text: &str, name: &str) -> Option<(String, String)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (mut in_section, mut id, mut key) = (false, None, None);
-    for line in text.lines().map(str::trim) {
-        if line.is_empty() || line.starts_with(['#', ';']) {
-            continue;
-        }
-        if let Some(section) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            in_section = section.trim() == name;
-            continue;
-        }
-        let Some((field, value)) = line.split_once('=') else {
-            continue;
-        };
-        let value = value.trim().to_owned();
-        match (in_section, field.trim()) {
-            (true, "secret_id") => id = Some(value),
-            (true, "secret_key") => key = Some(value),
-            _ => {}
-        }
-    }
-    Some((
-        id.filter(|v| !v.is_empty())?,
-        key.filter(|v| !v.is_empty())?,
-    ))
+    let ini = ini::Ini::load_from_str(text).ok()?;
+    let section = ini.section(Some(name))?;
+    let value = |key: &str| {
+        section
+            .get(key)
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+            .map(str::to_owned)
+    };
+    Some((value("secret_id")?, value("secret_key")?))
 }
 
 async fn get_text(
