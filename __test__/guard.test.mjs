@@ -357,6 +357,31 @@ describe('shared through a Redis Cluster (redisUrl written as Logto writes REDIS
     );
   });
 
+  test('a slot moved mid-run (MOVED) is followed: the limit holds and nothing falls back to the process', async () => {
+    const ip = '198.51.100.22';
+    const config = withGuard({ perIp: { max: 3, windowSeconds: 600 }, redisUrl: cluster.url });
+    const run = runChild(config, 4, ip, 2);
+    await run.paused;
+    const key = cluster.ports.flatMap((port) => cluster.keysOn(port)).find((name) => name.includes(`:ip:${ip}:`));
+    assert.ok(key, 'the counter is in the cluster');
+    const source = cluster.ports.find((port) => cluster.keysOn(port).includes(key));
+    const target = cluster.ports.find((port) => port !== source);
+    const slot = redisCli('-p', String(source), 'cluster', 'keyslot', key).trim();
+    const id = (port) => redisCli('-p', String(port), 'cluster', 'myid').trim();
+    // Redis's own procedure for moving one slot, keys included.
+    redisCli('-p', String(target), 'cluster', 'setslot', slot, 'importing', id(source));
+    redisCli('-p', String(source), 'cluster', 'setslot', slot, 'migrating', id(target));
+    redisCli('-p', String(source), 'migrate', '127.0.0.1', String(target), '', '0', '5000', 'keys', key);
+    for (const port of cluster.ports) {
+      redisCli('-p', String(port), 'cluster', 'setslot', slot, 'node', id(target));
+    }
+    assert.ok(cluster.keysOn(target).includes(key), 'the counter moved');
+    run.resume();
+    const report = await run.report;
+    assert.deepEqual([report.sent, report.limited, report.other], [3, 1, []], JSON.stringify(report));
+    assert.equal(report.stderr, '', 'the move was followed, not fallen back from');
+  });
+
   test('a killed node hangs no send, and once it is back the limit it held still holds', async () => {
     const ip = '198.51.100.21';
     const config = withGuard({ perIp: { max: 3, windowSeconds: 600 }, redisUrl: cluster.url });
