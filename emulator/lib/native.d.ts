@@ -24,22 +24,22 @@ export declare class NativeEmulator {
 /** What the command prints once an emulator listens, for options given as JSON text. */
 export declare function banner(url: string, optionsJson: string): string
 
-/** `--check-health`: `null` when the emulator on `127.0.0.1:port` answers, else why not. */
-export declare function checkHealth(port: number): string | null
+/**
+ * The command line, dispatched as the Rust binary dispatches it, with the access token read
+ * from the same variable (`cli::TOKEN_VAR`, named once): `{"exit": {"stdout"?, "stderr"?,
+ * "code"}}` (help, bad usage, the health check) or `{"run": options}`, as JSON text, so the npm
+ * command and the container's binary are one command.
+ */
+export declare function dispatch(args: Array<string>): string
 
 /** The emulator's defaults (the demo's credentials, app, sign name and templates) as JSON. */
 export declare function emulatorDefaultsJson(): string
 
-/**
- * The command line, parsed as the Rust binary parses it, with the access token from the same
- * variable (`cli::TOKEN_VAR`, read here so its name is written once): `{"run": options}`,
- * `{"help": true}`, `{"checkHealth": port}` or `{"error": message}`, as JSON text, so the npm
- * command and the container's binary are one command.
- */
-export declare function parseCommandLine(args: Array<string>): string
-
 /** Starts an emulator with options given as JSON text. */
 export declare function startEmulator(optionsJson: string): Promise<NativeEmulator>
 
-/** The command's usage, as `--help` prints it and every usage error ends. */
-export declare function usage(): string
+/**
+ * How the command ends when an emulator could not start (`bad_options`: it refused them), as
+ * `{"stdout"?, "stderr"?, "code"}` JSON text.
+ */
+export declare function startFailure(message: string, badOptions: boolean): string

@@ -22,35 +22,29 @@ pub fn emulator_defaults_json() -> String {
     serde_json::to_string(&EmulatorOptions::default()).expect("options serialize")
 }
 
-/// The command's usage, as `--help` prints it and every usage error ends.
-#[napi]
-pub fn usage() -> String {
-    tencent_sms_emulator::cli::USAGE.to_owned()
-}
-
-/// The command line, parsed as the Rust binary parses it, with the access token from the same
-/// variable (`cli::TOKEN_VAR`, read here so its name is written once): `{"run": options}`,
-/// `{"help": true}`, `{"checkHealth": port}` or `{"error": message}`, as JSON text, so the npm
+/// The command line, dispatched as the Rust binary dispatches it, with the access token read
+/// from the same variable (`cli::TOKEN_VAR`, named once): `{"exit": {"stdout"?, "stderr"?,
+/// "code"}}` (help, bad usage, the health check) or `{"run": options}`, as JSON text, so the npm
 /// command and the container's binary are one command.
 #[napi]
-pub fn parse_command_line(args: Vec<String>) -> String {
-    use tencent_sms_emulator::cli::{parse, Command, TOKEN_VAR};
-    let parsed = match parse(&args, std::env::var(TOKEN_VAR).ok()) {
-        Ok(Command::Run(options)) => serde_json::json!({ "run": options }),
-        Ok(Command::Help) => serde_json::json!({ "help": true }),
-        Ok(Command::CheckHealth { port }) => serde_json::json!({ "checkHealth": port }),
-        Err(message) => serde_json::json!({ "error": message }),
-    };
-    parsed.to_string()
+pub fn dispatch(args: Vec<String>) -> String {
+    use tencent_sms_emulator::cli::{dispatch, Step, TOKEN_VAR};
+    match dispatch(&args, std::env::var(TOKEN_VAR).ok()) {
+        Step::Exit(exit) => serde_json::json!({ "exit": exit }),
+        Step::Run(options) => serde_json::json!({ "run": options }),
+    }
+    .to_string()
 }
 
-/// `--check-health`: `null` when the emulator on `127.0.0.1:port` answers, else why not.
+/// How the command ends when an emulator could not start (`bad_options`: it refused them), as
+/// `{"stdout"?, "stderr"?, "code"}` JSON text.
 #[napi]
-pub fn check_health(port: u32) -> Option<String> {
-    match u16::try_from(port) {
-        Ok(port) => tencent_sms_emulator::cli::check_health(port).err(),
-        Err(_) => Some(format!("no port {port}")),
-    }
+pub fn start_failure(message: String, bad_options: bool) -> String {
+    serde_json::to_string(&tencent_sms_emulator::cli::start_failure(
+        &message,
+        bad_options,
+    ))
+    .unwrap_or_default()
 }
 
 /// What the command prints once an emulator listens, for options given as JSON text.

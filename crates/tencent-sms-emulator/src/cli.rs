@@ -53,6 +53,81 @@ pub enum Command {
     },
 }
 
+/// Exit codes of both shipments.
+const EXIT_OK: u8 = 0;
+const EXIT_FAILURE: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+/// The command's end without an emulator to run: what it prints and its exit code.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Exit {
+    /// For stdout (the help).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stdout: Option<String>,
+    /// For stderr (what went wrong).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stderr: Option<String>,
+    /// 0 done (or healthy), 1 cannot listen (or unhealthy), 2 bad usage.
+    pub code: u8,
+}
+
+/// What the command does with its arguments: end, or run an emulator.
+#[derive(Debug)]
+pub enum Step {
+    /// Print and exit.
+    Exit(Exit),
+    /// Run an emulator with these options until Ctrl-C or SIGTERM.
+    Run(Box<EmulatorOptions>),
+}
+
+/// The whole command line of both shipments: help, usage errors, the health check and their
+/// exit codes, or the options to run with. `token`: the value of [`TOKEN_VAR`].
+pub fn dispatch(args: &[String], token: Option<String>) -> Step {
+    match parse(args, token) {
+        Ok(Command::Run(options)) => Step::Run(options),
+        Ok(Command::Help) => Step::Exit(Exit {
+            stdout: Some(USAGE.to_owned()),
+            stderr: None,
+            code: EXIT_OK,
+        }),
+        Ok(Command::CheckHealth { port }) => Step::Exit(match check_health(port) {
+            Ok(()) => Exit {
+                stdout: None,
+                stderr: None,
+                code: EXIT_OK,
+            },
+            Err(why) => failure(&why),
+        }),
+        Err(message) => Step::Exit(usage_error(&message)),
+    }
+}
+
+/// Why an emulator could not start: options it refuses are bad usage, anything else means it
+/// cannot listen.
+pub fn start_failure(message: &str, bad_options: bool) -> Exit {
+    if bad_options {
+        usage_error(message)
+    } else {
+        failure(&format!("cannot listen: {message}"))
+    }
+}
+
+fn failure(why: &str) -> Exit {
+    Exit {
+        stdout: None,
+        stderr: Some(format!("tencent-sms-emulator: {why}")),
+        code: EXIT_FAILURE,
+    }
+}
+
+fn usage_error(message: &str) -> Exit {
+    Exit {
+        stdout: None,
+        stderr: Some(format!("tencent-sms-emulator: {message}\n\n{USAGE}")),
+        code: EXIT_USAGE,
+    }
+}
+
 /// The flags as given, before the files they name are read.
 #[derive(Default)]
 struct Flags {
@@ -207,6 +282,36 @@ mod tests {
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn exit_of(list: &[&str]) -> Exit {
+        match dispatch(&args(list), None) {
+            Step::Exit(exit) => exit,
+            Step::Run(_) => panic!("{list:?} runs an emulator"),
+        }
+    }
+
+    #[test]
+    fn dispatch_gives_both_shipments_their_output_and_exit_codes() {
+        let help = exit_of(&["--help"]);
+        assert_eq!((help.stdout.as_deref(), help.code), (Some(USAGE), 0));
+        let bad = exit_of(&["--nope"]);
+        assert_eq!(bad.code, 2);
+        assert!(bad.stderr.as_deref().unwrap().ends_with(USAGE));
+        // Port 1 (tcpmux): nothing listens there on a test machine.
+        let unhealthy = exit_of(&["--check-health", "--port", "1"]);
+        assert_eq!(unhealthy.code, 1);
+        assert!(unhealthy
+            .stderr
+            .unwrap()
+            .starts_with("tencent-sms-emulator: no emulator"));
+        assert!(matches!(dispatch(&args(&[]), None), Step::Run(_)));
+        let cannot = start_failure("address in use", false);
+        assert_eq!(
+            (cannot.code, cannot.stderr.unwrap().as_str()),
+            (1, "tencent-sms-emulator: cannot listen: address in use")
+        );
+        assert_eq!(start_failure("host is not loopback", true).code, 2);
     }
 
     fn run(list: &[&str], token: Option<&str>) -> Result<EmulatorOptions, String> {

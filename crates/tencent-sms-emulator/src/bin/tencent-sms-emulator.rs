@@ -1,9 +1,10 @@
-//! `tencent-sms-emulator`: the container's command. The command line, its help and the health
-//! check are the library's (`tencent_sms_emulator::cli`), shared with the npm command.
+//! `tencent-sms-emulator`: the container's command. The command line, its help, the health
+//! check and the exit codes are the library's (`tencent_sms_emulator::cli::dispatch`), shared
+//! with the npm command; only the wait for a signal is this binary's own.
 
 use std::process::ExitCode;
 
-use tencent_sms_emulator::cli::{self, Command, TOKEN_VAR, USAGE};
+use tencent_sms_emulator::cli::{self, Step, TOKEN_VAR};
 use tencent_sms_emulator::RunningEmulator;
 
 /// mimalloc: under load (the benchmark's tens of thousands of sends per second) the emulator
@@ -15,31 +16,15 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let options = match cli::parse(&args, std::env::var(TOKEN_VAR).ok()) {
-        Ok(Command::Run(options)) => *options,
-        Ok(Command::Help) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Ok(Command::CheckHealth { port }) => {
-            return match cli::check_health(port) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(why) => {
-                    eprintln!("tencent-sms-emulator: {why}");
-                    ExitCode::FAILURE
-                }
-            };
-        }
-        Err(message) => return usage_error(&message),
+    let options = match cli::dispatch(&args, std::env::var(TOKEN_VAR).ok()) {
+        Step::Run(options) => *options,
+        Step::Exit(exit) => return finish(&exit),
     };
     let mut emulator = match RunningEmulator::start(options).await {
         Ok(emulator) => emulator,
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
-            return usage_error(&e.to_string())
-        }
         Err(e) => {
-            eprintln!("tencent-sms-emulator: cannot listen: {e}");
-            return ExitCode::FAILURE;
+            let bad_options = e.kind() == std::io::ErrorKind::InvalidInput;
+            return finish(&cli::start_failure(&e.to_string(), bad_options));
         }
     };
     println!("{}", cli::banner(&emulator.url(), &emulator.state.options));
@@ -63,8 +48,13 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Bad usage: the problem, the usage, exit code 2.
-fn usage_error(message: &str) -> ExitCode {
-    eprintln!("tencent-sms-emulator: {message}\n\n{USAGE}");
-    ExitCode::from(2)
+/// Prints what `exit` says and ends with its code.
+fn finish(exit: &cli::Exit) -> ExitCode {
+    if let Some(out) = &exit.stdout {
+        println!("{out}");
+    }
+    if let Some(err) = &exit.stderr {
+        eprintln!("{err}");
+    }
+    ExitCode::from(exit.code)
 }
