@@ -301,20 +301,27 @@ const startClusterNode = async (port, dir) => {
   return { port, kill: () => node.kill('SIGKILL') && exited };
 };
 
-/** Three masters on loopback ports, made a cluster by `redis-cli --cluster create`. */
-const startCluster = async () => {
+/** Three masters on loopback ports (each with `replicas` replicas), made a cluster by `redis-cli --cluster create`. */
+const startCluster = async ({ replicas = 0 } = {}) => {
   const root = mkdtempSync(path.join(tmpdir(), 'redis-cluster-'));
-  const ports = [await freePort(), await freePort(), await freePort()];
+  const ports = [];
+  for (let n = 0; n < 3 * (1 + replicas); n += 1) {
+    ports.push(await freePort());
+  }
   const dirOf = (port) => {
     const dir = path.join(root, String(port));
     mkdirSync(dir, { recursive: true });
     return dir;
   };
   const nodes = await Promise.all(ports.map((port) => startClusterNode(port, dirOf(port))));
-  redisCli('--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes');
+  redisCli('--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', String(replicas), '--cluster-yes');
   await clusterReady(ports);
   return {
     ports,
+    /** Whether the node at `port` is a master now. */
+    isMaster: (port) => redisCli('-p', String(port), 'role').startsWith('master'),
+    /** Waits until every node but `gone` says the cluster is ok again. */
+    readyWithout: (gone) => clusterReady(ports.filter((port) => port !== gone)),
     // Written as Logto writes REDIS_URL for a cluster.
     url: `redis://127.0.0.1:${ports[0]}?cluster=1&host=127.0.0.1:${ports[1]}&host=127.0.0.1:${ports[2]}`,
     /** The guard's counters on the node at `port`. */
@@ -397,5 +404,31 @@ describe('shared through a Redis Cluster (redisUrl written as Logto writes REDIS
     await cluster.restart(holder);
     const after = await runChild(config, 1, ip).report;
     assert.deepEqual([after.sent, after.limited, after.other], [0, 1, []], 'the count survived the restart');
+  });
+});
+
+describe('a Redis Cluster failing over to a replica', { skip: redisServer ? false : 'no redis-server (run scripts/install-test-tools.sh as root)' }, () => {
+  let cluster;
+  before(async () => {
+    cluster = await startCluster({ replicas: 1 });
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  test('when the master holding the counters dies, its replica takes over and the limit still holds', async () => {
+    const ip = '198.51.100.23';
+    const config = withGuard({ perIp: { max: 3, windowSeconds: 600 }, redisUrl: cluster.url });
+    const first = await runChild(config, 3, ip).report;
+    assert.deepEqual([first.sent, first.limited, first.other], [3, 0, []]);
+    const master = cluster.ports.find((port) => cluster.isMaster(port) && cluster.keysOn(port).some((key) => key.includes(`:ip:${ip}:`)));
+    assert.ok(master, 'a master holds the counter');
+    // The write reached its replica before the master goes.
+    assert.equal(redisCli('-p', String(master), 'wait', '1', '2000').trim(), '1');
+    await cluster.kill(master);
+    await cluster.readyWithout(master);
+    const after = await runChild(config, 1, ip).report;
+    assert.deepEqual([after.sent, after.limited, after.other], [0, 1, []], `the replica's count holds: ${JSON.stringify(after)}`);
+    assert.ok(after.slowestMs < 1_000, `the send took ${after.slowestMs} ms`);
   });
 });
