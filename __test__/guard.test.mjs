@@ -316,12 +316,31 @@ const startCluster = async ({ replicas = 0 } = {}) => {
   const nodes = await Promise.all(ports.map((port) => startClusterNode(port, dirOf(port))));
   redisCli('--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', String(replicas), '--cluster-yes');
   await clusterReady(ports);
+  // Replicas sync after the cluster is made: wait until every one's link to its master is up.
+  for (let attempt = 0; replicas > 0 && attempt < 200; attempt += 1) {
+    const links = ports.map((port) => redisCli('-p', String(port), 'info', 'replication'));
+    const up = links.filter((info) => info.includes('master_link_status:up')).length;
+    if (up === 3 * replicas) {
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return {
     ports,
     /** Whether the node at `port` is a master now. */
     isMaster: (port) => redisCli('-p', String(port), 'role').startsWith('master'),
-    /** Waits until every node but `gone` says the cluster is ok again. */
-    readyWithout: (gone) => clusterReady(ports.filter((port) => port !== gone)),
+    /** Waits until a replica has taken over the slots of `gone` and the cluster is ok again. */
+    readyWithout: async (gone) => {
+      const alive = ports.filter((port) => port !== gone);
+      for (let attempt = 0; attempt < 300; attempt += 1) {
+        const owners = redisCli('-p', String(alive[0]), 'cluster', 'slots');
+        if (!owners.split('\n').includes(String(gone))) {
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await clusterReady(alive);
+    },
     // Written as Logto writes REDIS_URL for a cluster.
     url: `redis://127.0.0.1:${ports[0]}?cluster=1&host=127.0.0.1:${ports[1]}&host=127.0.0.1:${ports[2]}`,
     /** The guard's counters on the node at `port`. */
