@@ -83,6 +83,20 @@ export type TencentSmsConfig = {
     exempt?: string[];
     /** `redis://` or `rediss://`: counters shared by every Logto replica. */
     redisUrl?: string;
+    /** Rules of one Logto message type, on top of the ones above (they only narrow), counted apart. */
+    byType?: Partial<
+      Record<
+        string,
+        {
+          allowedCountries?: string[];
+          blockedCountries?: string[];
+          numberTypes?: string[];
+          perIp?: { max: number; windowSeconds: number; ipv6Prefix?: number };
+          perPrefix?: { max: number; windowSeconds: number; digits?: number };
+          internationalDailyLimit?: number;
+        }
+      >
+    >;
   };
 };
 

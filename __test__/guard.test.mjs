@@ -63,6 +63,26 @@ test('limits per IP and per number range are 429s that cost nothing', async () =
   assert.equal(emulator.apiRequests() - before, 3, 'only the admitted sends reached the emulator');
 });
 
+test('rules of one message type (guard.byType) narrow the rest: international numbers may sign in but not sign up', async () => {
+  const config = withGuard({
+    perIp: { max: 10, windowSeconds: 600 },
+    byType: { Register: { allowedCountries: ['CN'], perIp: { max: 1, windowSeconds: 600 } } },
+  });
+  const connector = await createConnector({ getConfig: async () => config });
+  const us = '16502530000';
+  const before = emulator.apiRequests();
+  await connector.sendMessage({ to: us, type: 'SignIn', payload: { code: '123456' } });
+  const refused = await rejectsWith(connector.sendMessage({ to: us, type: 'Register', payload: { code: '123456' } }), 'invalid_request_parameters');
+  assert.match(refused.data.errorDescription, /guard\.byType\.Register\.allowedCountries/);
+  // Register's own limit, counted apart: one Register from an IP, however many sign-ins.
+  const ip = '198.51.100.30';
+  await connector.sendMessage({ to: '8613700000030', type: 'Register', ip, payload: { code: '1' } });
+  await connector.sendMessage({ to: '8613700000031', type: 'SignIn', ip, payload: { code: '1' } });
+  const limited = await rejectsWith(connector.sendMessage({ to: '8613700000032', type: 'Register', ip, payload: { code: '1' } }), 'rate_limit_exceeded');
+  assert.match(limited.data.errorDescription, /guard\.byType\.Register\.perIp/);
+  assert.equal(emulator.apiRequests() - before, 3, 'the refused sends never reached Tencent');
+});
+
 const tlsFixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'tls');
 
 /** A redis-server on a free loopback port; with `tls`, it speaks TLS only, with the test CA's certificate. */

@@ -87,6 +87,7 @@ pub fn guarded_send<'a>(
         to,
         ip,
         now,
+        message_type: None,
     }
 }
 

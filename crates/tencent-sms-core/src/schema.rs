@@ -80,7 +80,7 @@ pub const INTERNATIONAL_SITE: [&str; 9] = [
 ];
 
 /// The keys of `guard`.
-pub const GUARD: [&str; 9] = [
+pub const GUARD: [&str; 10] = [
     "allowedCountries",
     "blockedCountries",
     "numberTypes",
@@ -90,6 +90,7 @@ pub const GUARD: [&str; 9] = [
     "redisUrl",
     "mode",
     "exempt",
+    "byType",
 ];
 
 /// The whole table, as JSON for the JS tests: `{ topLevel, template, credentials,
@@ -132,7 +133,8 @@ mod tests {
             "guard": { "allowedCountries": ["CN"], "blockedCountries": ["KP"], "numberTypes": ["mobile"],
                 "perIp": { "max": 5, "windowSeconds": 60 }, "perPrefix": { "max": 5, "windowSeconds": 60 },
                 "internationalDailyLimit": 100, "redisUrl": "redis://127.0.0.1:6379/0",
-                "mode": "monitor", "exempt": ["+8613700000000"] }
+                "mode": "monitor", "exempt": ["+8613700000000"],
+                "byType": { "Register": { "allowedCountries": ["CN"] } } }
         })
     }
 

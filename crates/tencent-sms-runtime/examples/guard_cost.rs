@@ -37,6 +37,7 @@ async fn decide(guard: &Guard, config: &GuardConfig, iterations: u32) -> f64 {
             to: &numbers[(i % 2) as usize],
             ip: Some(&ip),
             now: 1_700_000_000,
+            message_type: Some("SignIn"),
         };
         guard.admit(config, send).await.expect("admitted");
     }

@@ -37,7 +37,8 @@ pub(crate) async fn send_with_config(
     };
     let decision = match &config.guard {
         Some(rules) => {
-            let send = guarded_send(config, &prepared.to, data.ip.as_deref(), clock.now_unix());
+            let send = guarded_send(config, &prepared.to, data.ip.as_deref(), clock.now_unix())
+                .of_type(&data.usage_type);
             Some(guard.decide(rules, send).await)
         }
         None => None,

@@ -51,9 +51,31 @@ pub struct GuardConfig {
     /// Numbers, or number prefixes, in E.164 (`+8613700000000`, `+44`) that no rule applies to:
     /// test phones, an office.
     pub exempt: Vec<String>,
+    /// `byType`: rules of one Logto message type, which apply on top of these (they only
+    /// narrow), with counters of their own. Only the rule keys are set in them.
+    pub by_type: Vec<(&'static str, GuardConfig)>,
 }
 
+/// The keys a message type's rules may set (`guard.byType.<type>`): the rules, not the
+/// guard's settings (`redisUrl`, `mode`, `exempt`), which are the whole guard's.
+const RULE_KEYS: [&str; 6] = [
+    "allowedCountries",
+    "blockedCountries",
+    "numberTypes",
+    "perIp",
+    "perPrefix",
+    "internationalDailyLimit",
+];
+
 impl GuardConfig {
+    /// The rules of `message_type` (`guard.byType`), if it has any.
+    pub(crate) fn rules_of_type(&self, message_type: &str) -> Option<&GuardConfig> {
+        self.by_type
+            .iter()
+            .find(|(name, _)| *name == message_type)
+            .map(|(_, rules)| rules)
+    }
+
     /// Whether any rule is about the number itself (its country or type).
     pub(crate) fn checks_numbers(&self) -> bool {
         self.allowed_countries.is_some()
@@ -92,26 +114,84 @@ pub(crate) fn read_guard(
         return Some(None);
     };
     let before = checker.issues.len();
+    // Issues in the documented order: the rules, then the guard's settings.
+    let rules = read_rules(checker, object, &path);
     let guard = GuardConfig {
-        allowed_countries: read_countries(checker, object, &path, "allowedCountries"),
-        blocked_countries: read_countries(checker, object, &path, "blockedCountries")
+        redis_url: read_redis_url(checker, object, &path),
+        monitor: read_mode(checker, object, &path),
+        exempt: read_exempt(checker, object, &path),
+        by_type: read_by_type(checker, object.get("byType"), &path),
+        ..rules
+    };
+    (checker.issues.len() == before).then_some(Some(guard))
+}
+
+/// The rules of `object` at `path` (the whole guard's, or a message type's).
+fn read_rules(
+    checker: &mut FieldChecker<'_>,
+    object: &Map<String, Value>,
+    path: &[Value],
+) -> GuardConfig {
+    GuardConfig {
+        allowed_countries: read_countries(checker, object, path, "allowedCountries"),
+        blocked_countries: read_countries(checker, object, path, "blockedCountries")
             .unwrap_or_default(),
-        number_types: read_number_types(checker, object, &path),
-        per_ip: read_limit(checker, object, &path, "perIp").map(|(limit, _)| limit),
-        ipv6_prefix: read_ipv6_prefix(checker, object, &path),
-        per_prefix: read_limit(checker, object, &path, "perPrefix")
+        number_types: read_number_types(checker, object, path),
+        per_ip: read_limit(checker, object, path, "perIp").map(|(limit, _)| limit),
+        ipv6_prefix: read_ipv6_prefix(checker, object, path),
+        per_prefix: read_limit(checker, object, path, "perPrefix")
             .map(|(limit, digits)| (limit, digits as u32)),
         international_daily_limit: read_count(
             checker,
             object.get("internationalDailyLimit"),
-            &[&path[..], &[key("internationalDailyLimit")]].concat(),
+            &[path, &[key("internationalDailyLimit")]].concat(),
             1..=MAX_COUNT,
         ),
-        redis_url: read_redis_url(checker, object, &path),
-        monitor: read_mode(checker, object, &path),
-        exempt: read_exempt(checker, object, &path),
+        ..GuardConfig::default()
+    }
+}
+
+/// `byType`: an object from Logto message types to their own rules.
+fn read_by_type(
+    checker: &mut FieldChecker<'_>,
+    value: Option<&Value>,
+    path: &[Value],
+) -> Vec<(&'static str, GuardConfig)> {
+    let path = [path, &[key("byType")]].concat();
+    let Some(Some(types)) = checker.optional_object(value, &path) else {
+        return Vec::new();
     };
-    (checker.issues.len() == before).then_some(Some(guard))
+    let mut by_type = Vec::new();
+    for (name, rules) in types {
+        let at = [&path[..], &[key(name)]].concat();
+        let known = crate::template::LOGTO_MESSAGE_TYPES
+            .into_iter()
+            .find(|known| known == name);
+        let Some(message_type) = known else {
+            checker.issues.push(ConfigIssue::custom(
+                &at,
+                format!(
+                    "guard.byType takes Logto's message types: {}",
+                    crate::template::LOGTO_MESSAGE_TYPES.join(", ")
+                ),
+            ));
+            continue;
+        };
+        let Some(Some(rules)) = checker.optional_object(Some(rules), &at) else {
+            continue;
+        };
+        for other in rules.keys().filter(|k| !RULE_KEYS.contains(&k.as_str())) {
+            checker.issues.push(ConfigIssue::custom(
+                &[&at[..], &[key(other)]].concat(),
+                format!(
+                    "a message type's rules are {}; {other} is the whole guard's",
+                    RULE_KEYS.join(", ")
+                ),
+            ));
+        }
+        by_type.push((message_type, read_rules(checker, rules, &at)));
+    }
+    by_type
 }
 
 /// A list of ISO 3166-1 alpha-2 codes that libphonenumber knows, upper-cased.

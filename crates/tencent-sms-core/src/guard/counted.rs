@@ -64,6 +64,8 @@ impl CountedRule {
 pub struct Hit {
     /// The rule that counts it.
     pub rule: CountedRule,
+    /// The message type whose own rule it is (`guard.byType`), or `None` for a top-level rule.
+    pub scope: Option<&'static str>,
     /// The counter's key within the rule: the SMS app and the address or number range.
     pub key: String,
     /// The window it is counted in.

@@ -60,6 +60,21 @@ pub struct GuardedSend<'a> {
     pub ip: Option<&'a str>,
     /// Unix seconds.
     pub now: i64,
+    /// Logto's message type, when it is one of Logto's (its own rules in `guard.byType`).
+    pub message_type: Option<&'static str>,
+}
+
+impl GuardedSend<'_> {
+    /// The same send, of Logto message type `usage_type`.
+    pub fn of_type(self, usage_type: &str) -> Self {
+        let message_type = crate::template::LOGTO_MESSAGE_TYPES
+            .into_iter()
+            .find(|known| *known == usage_type);
+        Self {
+            message_type,
+            ..self
+        }
+    }
 }
 
 /// What the guard made of a send.
@@ -73,14 +88,14 @@ pub enum GuardDecision {
     /// A rule refuses it: nothing is sent.
     Refused {
         /// The rule's config key, e.g. `guard.perIp`.
-        rule: &'static str,
+        rule: String,
         /// The error the send fails with.
         failure: ConnectorFailure,
     },
     /// `guard.mode` is `monitor`: a rule would refuse it, and it is sent anyway.
     WouldRefuse {
         /// The rule's config key.
-        rule: &'static str,
+        rule: String,
     },
 }
 
@@ -100,8 +115,8 @@ impl GuardDecision {
 /// A rule's refusal: its config key, and the error the send fails with.
 #[derive(Debug, Clone)]
 pub struct Refusal {
-    /// The rule's config key, e.g. `guard.perIp`.
-    pub rule: &'static str,
+    /// The rule's config key, e.g. `guard.perIp` or `guard.byType.Register.perIp`.
+    pub rule: String,
     /// The error the send fails with.
     pub failure: ConnectorFailure,
 }
@@ -119,74 +134,102 @@ impl GuardDecision {
 }
 
 /// What the rules that need no counting say of a send (countries and number types), and what
-/// it must then be counted against. The number rules come first, so a refused number uses up
-/// no limit; no counters at all when the guard counts nothing.
+/// it must then be counted against: the top-level rules, then those of its message type
+/// (`guard.byType`), which only narrow. The number rules come first, so a refused number uses
+/// up no limit; no counters at all when the guard counts nothing.
 pub fn plan(config: &GuardConfig, send: GuardedSend<'_>) -> Result<Vec<Hit>, Refusal> {
+    let narrowed = send
+        .message_type
+        .and_then(|message_type| Some((message_type, config.rules_of_type(message_type)?)));
     // Parsing with the numbering plans is most of a decision's cost: only when needed.
-    if config.checks_numbers() {
-        check_number(config, &Destination::of(send.to)).map_err(|refusal| Refusal {
-            rule: refusal.rule(),
-            failure: number_refused(refusal),
-        })?;
+    let checks_numbers =
+        config.checks_numbers() || narrowed.is_some_and(|(_, rules)| rules.checks_numbers());
+    if checks_numbers {
+        let destination = Destination::of(send.to);
+        let scopes = std::iter::once((None, config))
+            .chain(narrowed.map(|(message_type, rules)| (Some(message_type), rules)));
+        for (scope, rules) in scopes {
+            check_number(rules, &destination).map_err(|refusal| Refusal {
+                rule: rule_key(scope, refusal.rule()),
+                failure: number_refused(scope, refusal),
+            })?;
+        }
     }
-    if !config.counts() {
-        return Ok(Vec::new());
+    let mut hits = Vec::new();
+    if config.counts() {
+        hits.extend(counted_rules(config, None, send));
     }
-    Ok(counted_rules(config, send))
+    if let Some((message_type, rules)) = narrowed.filter(|(_, rules)| rules.counts()) {
+        hits.extend(counted_rules(rules, Some(message_type), send));
+    }
+    Ok(hits)
 }
 
-/// Each counted rule that applies, in the order they are checked: the counter it increments
-/// and its limit.
-fn counted_rules(config: &GuardConfig, send: GuardedSend<'_>) -> Vec<Hit> {
+/// A top-level rule's key (`guard.perIp`), or the same rule of a message type's
+/// (`guard.byType.Register.perIp`).
+fn rule_key(scope: Option<&str>, rule: &str) -> String {
+    match scope {
+        Some(message_type) => rule.replacen("guard", &format!("guard.byType.{message_type}"), 1),
+        None => rule.to_owned(),
+    }
+}
+
+/// Each counted rule of `config` that applies, in the order they are checked: the counter it
+/// increments and its limit. A message type's counters (`scope`) are its own.
+fn counted_rules(
+    config: &GuardConfig,
+    scope: Option<&'static str>,
+    send: GuardedSend<'_>,
+) -> Vec<Hit> {
+    let account = match scope {
+        Some(message_type) => format!("{}:{message_type}", send.account),
+        None => send.account.to_owned(),
+    };
     let mut rules = Vec::new();
     if let (Some(limit), Some(ip)) = (config.per_ip, send.ip.filter(|ip| !ip.is_empty())) {
         let client = ip::client_key(ip, config.ipv6_prefix());
-        let hit = Hit {
+        rules.push(Hit {
             rule: CountedRule::PerIp,
-            key: format!("{}:ip:{client}", send.account),
+            scope,
+            key: format!("{account}:ip:{client}"),
             window: Window::containing(send.now, limit.window_seconds, 0),
             max: limit.max,
-        };
-        rules.push(hit);
+        });
     }
     if let Some((limit, digits)) = config.per_prefix {
         let number = send.to.as_str();
         let prefix = &number[..number.len().saturating_sub(digits as usize).max(1)];
-        let hit = Hit {
+        rules.push(Hit {
             rule: CountedRule::PerPrefix,
-            key: format!("{}:prefix:{digits}:{prefix}", send.account),
+            scope,
+            key: format!("{account}:prefix:{digits}:{prefix}"),
             window: Window::containing(send.now, limit.window_seconds, 0),
             max: limit.max,
-        };
-        rules.push(hit);
+        });
     }
     if let Some(max) = config
         .international_daily_limit
         .filter(|_| !send.to.is_mainland_china())
     {
-        let hit = Hit {
+        rules.push(Hit {
             rule: CountedRule::InternationalDaily,
-            key: format!("{}:international", send.account),
+            scope,
+            key: format!("{account}:international"),
             window: Window::containing(send.now, DAY_SECONDS, BEIJING_OFFSET_SECONDS),
             max,
-        };
-        rules.push(hit);
+        });
     }
     rules
 }
 
-fn number_refused(refusal: NumberRefusal) -> ConnectorFailure {
+fn number_refused(scope: Option<&str>, refusal: NumberRefusal) -> ConnectorFailure {
+    let key = rule_key(scope, refusal.rule());
     let why = match refusal {
         NumberRefusal::Invalid => "it is not a valid number for its country".to_owned(),
-        NumberRefusal::CountryNotAllowed => {
-            "its country is not in guard.allowedCountries".to_owned()
-        }
-        NumberRefusal::CountryBlocked => "its country is in guard.blockedCountries".to_owned(),
+        NumberRefusal::CountryNotAllowed => format!("its country is not in {key}"),
+        NumberRefusal::CountryBlocked => format!("its country is in {key}"),
         NumberRefusal::NumberType(kind) => {
-            format!(
-                "its number type ({}) is not in guard.numberTypes",
-                kind.name()
-            )
+            format!("its number type ({}) is not in {key}", kind.name())
         }
     };
     ConnectorFailure::new(
@@ -195,24 +238,120 @@ fn number_refused(refusal: NumberRefusal) -> ConnectorFailure {
     )
 }
 
-/// The refusal of a send that would take `rule`'s counter past its limit.
-pub fn limit_reached(rule: CountedRule) -> Refusal {
+/// The refusal of a send that would take `hit`'s counter past its limit.
+pub fn limit_reached(hit: &Hit) -> Refusal {
+    let key = rule_key(hit.scope, hit.rule.config_key());
     let failure = ConnectorFailure::new(
         ErrorCode::RateLimitExceeded,
         format!(
-            "The SMS guard refused this send: the {} limit is reached for now. Nothing was sent.",
-            rule.config_key()
+            "The SMS guard refused this send: the {key} limit is reached for now. Nothing was sent."
         ),
     );
-    Refusal {
-        rule: rule.config_key(),
-        failure,
-    }
+    Refusal { rule: key, failure }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn one_site() -> serde_json::Value {
+        let mut config = crate::testing::two_sites_config();
+        config.as_object_mut().unwrap().remove("internationalSite");
+        config
+    }
+
+    fn guard(rules: serde_json::Value) -> GuardConfig {
+        let mut config = one_site();
+        config["guard"] = rules;
+        crate::validate_config(&config, &Default::default())
+            .unwrap()
+            .guard
+            .unwrap()
+    }
+
+    fn send<'a>(to: &'a E164, ip: Option<&'a str>, usage_type: &str) -> GuardedSend<'a> {
+        GuardedSend {
+            account: "1400000000",
+            to,
+            ip,
+            now: 0,
+            message_type: None,
+        }
+        .of_type(usage_type)
+    }
+
+    #[test]
+    fn a_message_types_rules_narrow_the_top_level_ones() {
+        let rules = guard(serde_json::json!({
+            "allowedCountries": ["CN", "US"],
+            "byType": { "Register": { "allowedCountries": ["CN"] } }
+        }));
+        let us = crate::phone::normalize_e164("16502530000").unwrap();
+        assert!(plan(&rules, send(&us, None, "SignIn")).is_ok());
+        let refused = plan(&rules, send(&us, None, "Register")).unwrap_err();
+        assert_eq!(refused.rule, "guard.byType.Register.allowedCountries");
+        assert!(
+            refused
+                .failure
+                .to_string()
+                .contains("guard.byType.Register.allowedCountries"),
+            "{}",
+            refused.failure
+        );
+        let gb = crate::phone::normalize_e164("447400123456").unwrap();
+        let top = plan(&rules, send(&gb, None, "Register")).unwrap_err();
+        assert_eq!(top.rule, "guard.allowedCountries", "the top level first");
+    }
+
+    #[test]
+    fn a_message_types_limits_are_counted_apart() {
+        let rules = guard(serde_json::json!({
+            "perIp": { "max": 10, "windowSeconds": 60 },
+            "byType": { "Register": { "perIp": { "max": 2, "windowSeconds": 60 } } }
+        }));
+        let cn = crate::phone::normalize_e164("8613711112222").unwrap();
+        let ip = Some("203.0.113.9");
+        let sign_in = plan(&rules, send(&cn, ip, "SignIn")).unwrap();
+        assert_eq!(sign_in.len(), 1);
+        let register = plan(&rules, send(&cn, ip, "Register")).unwrap();
+        let keys: Vec<(&str, Option<&str>, u64)> = register
+            .iter()
+            .map(|hit| (hit.key.as_str(), hit.scope, hit.max))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("1400000000:ip:203.0.113.9", None, 10),
+                ("1400000000:Register:ip:203.0.113.9", Some("Register"), 2)
+            ]
+        );
+        assert_eq!(
+            limit_reached(&register[1]).rule,
+            "guard.byType.Register.perIp"
+        );
+    }
+
+    #[test]
+    fn by_type_takes_logtos_message_types_and_their_rules_only() {
+        let mut config = one_site();
+        config["guard"] = serde_json::json!({ "byType": {
+            "Signup": { "allowedCountries": ["CN"] },
+            "Register": { "redisUrl": "redis://x", "allowedCountries": ["Narnia"] }
+        }});
+        let issues = crate::validate_config(&config, &Default::default()).unwrap_err();
+        let paths: Vec<String> = issues
+            .iter()
+            .map(|issue| serde_json::to_string(&issue.path).unwrap())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                r#"["guard","byType","Register","redisUrl"]"#,
+                r#"["guard","byType","Register","allowedCountries",0]"#,
+                r#"["guard","byType","Signup"]"#
+            ]
+        );
+    }
 
     #[test]
     fn a_mainland_mobile_typed_without_86_is_recognised_and_real_numbers_are_left_alone() {

@@ -170,18 +170,18 @@ impl Counters {
     }
 
     /// The first of `hits` past its limit, if any; Redis is waited for until `until`.
-    pub(crate) async fn exceeded(
+    pub(crate) async fn exceeded<'h>(
         &self,
         redis_url: Option<&SecretKey>,
-        hits: &[Hit],
+        hits: &'h [Hit],
         now: i64,
         until: Instant,
-    ) -> Option<CountedRule> {
+    ) -> Option<&'h Hit> {
         let (counts, _) = self.hit_all(redis_url, hits, now, until).await;
         hits.iter()
             .zip(counts)
             .find(|(hit, count)| *count > hit.max)
-            .map(|(hit, _)| hit.rule)
+            .map(|(hit, _)| hit)
     }
 
     /// One round trip that counts every counter, connection included, by `until` (the end of
@@ -256,6 +256,7 @@ mod tests {
     fn hit(rule: CountedRule, key: &str, window: Window) -> Hit {
         Hit {
             rule,
+            scope: None,
             key: key.to_owned(),
             window,
             max: u64::MAX,

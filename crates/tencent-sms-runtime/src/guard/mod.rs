@@ -63,7 +63,7 @@ impl Guard {
             .counters
             .exceeded(config.redis_url.as_ref(), &hits, send.now, until)
             .await;
-        exceeded.map_or(Ok(()), |rule| Err(limit_reached(rule)))
+        exceeded.map_or(Ok(()), |hit| Err(limit_reached(hit)))
     }
 }
 
@@ -79,6 +79,7 @@ mod tests {
             to,
             ip,
             now,
+            message_type: None,
         }
     }
 

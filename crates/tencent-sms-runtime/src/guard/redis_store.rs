@@ -324,6 +324,7 @@ mod tests {
         use tencent_sms_core::guard::{CountedRule, Window};
         let hit = |rule, key: &str| Hit {
             rule,
+            scope: None,
             key: key.to_owned(),
             window: Window::containing(0, 60, 0),
             max: 1,
