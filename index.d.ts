@@ -68,36 +68,28 @@ export type TencentSmsConfig = {
   /** The international site's SecretKey, from the console's masked field; not beside `internationalSite.accessKeySecret`. */
   internationalAccessKeySecret?: string;
   /** The SMS abuse and cost guard; off when absent or `{}`. */
-  guard?: {
-    allowedCountries?: string[];
-    blockedCountries?: string[];
-    numberTypes?: string[];
-    /** IPv6 addresses count per /64 unless `ipv6Prefix` (32–128) says otherwise. */
-    perIp?: { max: number; windowSeconds: number; ipv6Prefix?: number };
-    perPrefix?: { max: number; windowSeconds: number; digits?: number };
-    /** International sends per Beijing day. */
-    internationalDailyLimit?: number;
+  guard?: TencentSmsGuardRules & {
     /** `monitor`: log what would be refused and send anyway. Default `enforce`. */
     mode?: 'enforce' | 'monitor';
     /** E.164 numbers or prefixes that no rule applies to. */
     exempt?: string[];
     /** `redis://` or `rediss://`: counters shared by every Logto replica. */
     redisUrl?: string;
-    /** Rules of one Logto message type, on top of the ones above (they only narrow), counted apart. */
-    byType?: Partial<
-      Record<
-        string,
-        {
-          allowedCountries?: string[];
-          blockedCountries?: string[];
-          numberTypes?: string[];
-          perIp?: { max: number; windowSeconds: number; ipv6Prefix?: number };
-          perPrefix?: { max: number; windowSeconds: number; digits?: number };
-          internationalDailyLimit?: number;
-        }
-      >
-    >;
+    /** Rules of one Logto message type, on top of the guard's (they only narrow), counted apart. */
+    byType?: Partial<Record<string, TencentSmsGuardRules>>;
   };
+};
+
+/** The guard's rules, which `guard.byType` takes per message type too. */
+export type TencentSmsGuardRules = {
+  allowedCountries?: string[];
+  blockedCountries?: string[];
+  numberTypes?: string[];
+  /** IPv6 addresses count per /64 unless `ipv6Prefix` (32–128) says otherwise. */
+  perIp?: { max: number; windowSeconds: number; ipv6Prefix?: number };
+  perPrefix?: { max: number; windowSeconds: number; digits?: number };
+  /** International sends per Beijing day. */
+  internationalDailyLimit?: number;
 };
 
 /** A zod issue (`code`, `path`, `message`, …). */

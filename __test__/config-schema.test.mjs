@@ -24,7 +24,8 @@ const properties = (text, opening, indent) => {
 test('index.d.ts declares every config key, at every level, and no other', () => {
   const types = read('index.d.ts');
   assert.deepEqual(sorted(properties(types, 'export type TencentSmsConfig = {', 2)), sorted(schema.topLevel.map((k) => k.key)));
-  assert.deepEqual(sorted(properties(types, '  guard?: {', 4)), sorted(schema.guard));
+  const rules = properties(types, 'export type TencentSmsGuardRules = {', 2);
+  assert.deepEqual(sorted([...rules, ...properties(types, '  guard?: TencentSmsGuardRules & {', 4)]), sorted(schema.guard));
   assert.deepEqual(sorted(properties(types, 'export type TencentSmsTemplate = {', 2)), sorted(schema.template));
   assert.deepEqual(sorted(properties(types, 'export type TencentSmsSite = Partial<{', 2)), sorted(schema.internationalSite));
   const credentials = types.slice(types.indexOf('export type TencentSmsCredentials ='), types.indexOf('/** The connector config'));

@@ -79,7 +79,8 @@ pub const INTERNATIONAL_SITE: [&str; 9] = [
     "senderId",
 ];
 
-/// The keys of `guard`.
+/// The keys of `guard`: first its six rules, which a message type may set too
+/// ([`GUARD_RULES`]), then the whole guard's settings.
 pub const GUARD: [&str; 10] = [
     "allowedCountries",
     "blockedCountries",
@@ -92,6 +93,9 @@ pub const GUARD: [&str; 10] = [
     "exempt",
     "byType",
 ];
+
+/// The rules of `guard`, which `guard.byType.<type>` takes too.
+pub const GUARD_RULES: &[&str] = GUARD.split_at(6).0;
 
 /// The whole table, as JSON for the JS tests: `{ topLevel, template, credentials,
 /// internationalSite, guard }`.

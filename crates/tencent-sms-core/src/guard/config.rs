@@ -5,6 +5,7 @@ use tencent_sms_tc3::SecretKey;
 
 use crate::guard::number_type::NumberType;
 use crate::issue::{key, ConfigIssue, FieldChecker};
+use crate::schema::GUARD_RULES;
 
 /// Largest `max` of a limit, and of `internationalDailyLimit`.
 const MAX_COUNT: u64 = 10_000_000;
@@ -55,17 +56,6 @@ pub struct GuardConfig {
     /// narrow), with counters of their own. Only the rule keys are set in them.
     pub by_type: Vec<(&'static str, GuardConfig)>,
 }
-
-/// The keys a message type's rules may set (`guard.byType.<type>`): the rules, not the
-/// guard's settings (`redisUrl`, `mode`, `exempt`), which are the whole guard's.
-const RULE_KEYS: [&str; 6] = [
-    "allowedCountries",
-    "blockedCountries",
-    "numberTypes",
-    "perIp",
-    "perPrefix",
-    "internationalDailyLimit",
-];
 
 impl GuardConfig {
     /// The rules of `message_type` (`guard.byType`), if it has any.
@@ -180,12 +170,12 @@ fn read_by_type(
         let Some(Some(rules)) = checker.optional_object(Some(rules), &at) else {
             continue;
         };
-        for other in rules.keys().filter(|k| !RULE_KEYS.contains(&k.as_str())) {
+        for other in rules.keys().filter(|k| !GUARD_RULES.contains(&k.as_str())) {
             checker.issues.push(ConfigIssue::custom(
                 &[&at[..], &[key(other)]].concat(),
                 format!(
                     "a message type's rules are {}; {other} is the whole guard's",
-                    RULE_KEYS.join(", ")
+                    GUARD_RULES.join(", ")
                 ),
             ));
         }
