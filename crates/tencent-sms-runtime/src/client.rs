@@ -231,7 +231,7 @@ impl SmsClient {
             RequestCredentials::Keys(keys) => return Ok(keys.clone()),
             RequestCredentials::Source(source) => source,
         };
-        let latest_start = deadline.checked_sub(MIN_TIME_TO_SEND).unwrap_or(deadline);
+        let latest_start = latest_start(deadline);
         match tokio::time::timeout_at(latest_start, self.keys_from(source)).await {
             Ok(keys) => keys.map(|current| current.keys),
             Err(_) => Err(credential_failure(
@@ -522,7 +522,7 @@ impl SmsClient {
         &self,
         deadline: Instant,
     ) -> Result<SemaphorePermit<'_>, ConnectorFailure> {
-        let latest_start = deadline.checked_sub(MIN_TIME_TO_SEND).unwrap_or(deadline);
+        let latest_start = latest_start(deadline);
         match tokio::time::timeout_at(latest_start, self.in_flight.acquire()).await {
             Ok(Ok(slot)) => Ok(slot),
             Ok(Err(_)) => Err(ConnectorFailure::new(
@@ -579,6 +579,12 @@ impl SmsClient {
             None => Exchange::Unusable(oversize()),
         })
     }
+}
+
+/// The last moment a request may start before `deadline` ([`MIN_TIME_TO_SEND`] ahead of it):
+/// later, nothing is sent, neither a request nor the reading of keys for one.
+fn latest_start(deadline: Instant) -> Instant {
+    deadline.checked_sub(MIN_TIME_TO_SEND).unwrap_or(deadline)
 }
 
 /// The request's other endpoint than `tried`, if it has two.

@@ -181,9 +181,10 @@ fn counted_rules(
     scope: Option<&'static str>,
     send: GuardedSend<'_>,
 ) -> Vec<Hit> {
-    let account = match scope {
-        Some(message_type) => format!("{}:{message_type}", send.account),
-        None => send.account.to_owned(),
+    // Borrowed for the top-level rules: no copy on every guarded send.
+    let account: std::borrow::Cow<'_, str> = match scope {
+        Some(message_type) => format!("{}:{message_type}", send.account).into(),
+        None => send.account.into(),
     };
     let mut rules = Vec::new();
     if let (Some(limit), Some(ip)) = (config.per_ip, send.ip.filter(|ip| !ip.is_empty())) {
